@@ -1,0 +1,108 @@
+"""The connector contract: what every platform module implements.
+
+A connector is built from one channel's decrypted credentials and optional ``api_base``;
+it publishes one rendered post and maps every platform answer onto
+:mod:`orchestrator.errors`.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import ClassVar
+
+from orchestrator.errors import ConfigError
+
+DEFAULT_TIMEOUT = 15.0
+
+
+@dataclass(frozen=True)
+class PlatformLimits:
+    """Text and media rules of a platform, checked before approval."""
+
+    max_text: int
+    max_media: int = 0
+
+
+@dataclass(frozen=True)
+class RenderedPost:
+    """The exact content one channel receives."""
+
+    post_id: int
+    delivery_id: int
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Published:
+    """A post the platform holds: its id and public link."""
+
+    external_id: str
+    permalink: str | None = None
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One rule a post breaks on one platform."""
+
+    platform: str
+    message: str
+    blocking: bool = True
+
+
+@dataclass(frozen=True)
+class ChannelHealth:
+    """Whether a channel's credentials work, and whose account they are."""
+
+    ok: bool
+    account: str = ""
+    detail: str = ""
+
+
+@dataclass
+class Connector(ABC):
+    """One platform account. Subclasses set ``platform``, ``limits`` and ``credential_keys``."""
+
+    platform: ClassVar[str]
+    limits: ClassVar[PlatformLimits]
+    #: Sets of credential names, any one of which is enough.
+    credential_keys: ClassVar[tuple[frozenset[str], ...]]
+
+    credentials: Mapping[str, str]
+    api_base: str | None = None
+    timeout: float = DEFAULT_TIMEOUT
+    extra: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.check_credentials(self.credentials)
+
+    @classmethod
+    def check_credentials(cls, credentials: Mapping[str, str]) -> None:
+        """Raise ConfigError unless one complete credential set is present (no values shown)."""
+        given = {k for k, v in credentials.items() if v}
+        if any(keys <= given for keys in cls.credential_keys):
+            return
+        wanted = " or ".join(", ".join(sorted(keys)) for keys in cls.credential_keys)
+        raise ConfigError(f"{cls.platform} channel needs credentials: {wanted}")
+
+    def validate(self, post: RenderedPost) -> list[Problem]:
+        """Offline check against the platform's limits."""
+        if len(post.text) > self.limits.max_text:
+            return [Problem(self.platform, f"text is {len(post.text)} characters, "
+                                           f"limit {self.limits.max_text}")]
+        return []
+
+    @abstractmethod
+    def publish(self, post: RenderedPost, *, key: str) -> Published:
+        """Publish once; ``key`` is the delivery's idempotency key."""
+
+    @abstractmethod
+    def find(self, post: RenderedPost, *, key: str, since: datetime) -> Published | None:
+        """Look the post up through the platform's read API (reconciliation)."""
+
+    @abstractmethod
+    def check(self) -> ChannelHealth:
+        """Are the credentials still valid, and what account is this?"""
