@@ -1,0 +1,1 @@
+"""The calendar: due-post dispatch, time parsing in the office's zone, calendar views."""

@@ -1,0 +1,57 @@
+"""Every Dramatiq actor of Siaran, and the function that enqueues a delivery.
+
+One actor per platform, each on its own queue ``publish.<platform>`` so that workers can be
+dedicated to platforms (``siaran worker --queues publish.x``). A message carries only a
+delivery id; everything else is read from the database.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import dramatiq
+from dramatiq.middleware import CurrentMessage
+
+from connectors.registry import CONNECTORS
+from orchestrator import config
+from orchestrator.broker import make_broker
+from orchestrator.context import Context, open_context
+from orchestrator.delivery import deliver
+from orchestrator.publishing import queue_for
+from orchestrator.redis_url import resolve_redis_url
+
+settings = config.load()
+broker = make_broker(resolve_redis_url(settings), settings.redis_namespace)
+dramatiq.set_broker(broker)
+
+_context: Context | None = None
+_context_lock = threading.Lock()
+
+
+def context() -> Context:
+    """This process's context, opened on first use."""
+    global _context
+    with _context_lock:
+        if _context is None:
+            _context = open_context(settings)
+        return _context
+
+
+def publish(delivery_id: int) -> None:
+    """Carry out one delivery; ask Dramatiq for a delayed retry when the policy says so."""
+    message = CurrentMessage.get_current_message()
+    outcome = deliver(context(), delivery_id, message_id=message.message_id if message else None)
+    if outcome is not None and outcome.retry_in is not None:
+        raise dramatiq.Retry(f"delivery {delivery_id} retries", delay=int(outcome.retry_in * 1000))
+
+
+PUBLISHERS: dict[str, dramatiq.Actor] = {
+    queue_for(platform): dramatiq.actor(publish, actor_name=f"publish_{platform}",
+                                        queue_name=queue_for(platform))
+    for platform in CONNECTORS
+}
+
+
+def enqueue(delivery_id: int, queue: str) -> str:
+    """Send one delivery message; returns the message id."""
+    return PUBLISHERS[queue].send(delivery_id).message_id

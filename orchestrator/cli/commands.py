@@ -1,0 +1,194 @@
+"""Commands that read or change the calendar: init, channel, post, deliveries, calendar."""
+
+from __future__ import annotations
+
+import argparse
+
+from orchestrator import channel_admin, editorial, publishing, views
+from orchestrator.cli.output import emit_json, table
+from orchestrator.config import Settings
+from orchestrator.context import open_context
+from orchestrator.domain.states import DeliveryStatus
+from orchestrator.errors import ConfigError, ValidationError
+from orchestrator.secrets import credential_box
+from orchestrator.store import deliveries as delivery_rows
+from orchestrator.store.db import Database
+from schedules.timeparse import parse_day, parse_time
+
+DELIVERY_COLUMNS = ["id", "post_id", "channel", "platform", "status", "attempts", "error_kind",
+                    "error", "permalink"]
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("init", help="create the data directory and the database schema")
+    p.set_defaults(handler=cmd_init)
+
+    channel = sub.add_parser("channel", help="channels: accounts on the platforms")
+    csub = channel.add_subparsers(dest="action", required=True, metavar="ACTION")
+    p = csub.add_parser("add", help="add a channel")
+    p.add_argument("name")
+    p.add_argument("--platform", required=True)
+    p.add_argument("--api-base", help="base URL replacing the platform's host (staging, sandbox)")
+    p.add_argument("--credential", action="append", default=[], metavar="KEY=VALUE")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_channel_add)
+    p = csub.add_parser("list", help="list channels")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_channel_list)
+
+    post = sub.add_parser("post", help="posts: write, review, approve, publish")
+    psub = post.add_subparsers(dest="action", required=True, metavar="ACTION")
+    p = psub.add_parser("create", help="write a draft post")
+    p.add_argument("--title", required=True)
+    p.add_argument("--text", required=True)
+    p.add_argument("--pillar", required=True)
+    p.add_argument("--channel", action="append", required=True, dest="channels")
+    p.add_argument("--at", help="publication time: ISO 8601 or 'YYYY-MM-DD HH:MM' (office zone)")
+    p.add_argument("--variant", action="append", default=[], metavar="PLATFORM=TEXT")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_post_create)
+    for name, func, helptext in (
+        ("submit", editorial.submit, "send a draft to review"),
+        ("approve", editorial.approve, "approve a post under review"),
+        ("reject", editorial.reject, "reject a post under review"),
+        ("cancel", editorial.cancel, "cancel a post and its unsent deliveries"),
+        ("publish-now", publishing.publish_now, "publish an approved post immediately"),
+    ):
+        p = psub.add_parser(name, help=helptext)
+        p.add_argument("id", type=int)
+        p.add_argument("--json", action="store_true")
+        p.set_defaults(handler=_post_action(name, func))
+    p = psub.add_parser("show", help="a post with its deliveries and attempts")
+    p.add_argument("id", type=int)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_post_show)
+
+    p = sub.add_parser("deliveries", help="deliveries by status; `deliveries retry ID`")
+    p.add_argument("--status", choices=[s.value for s in DeliveryStatus])
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_deliveries)
+    dsub = p.add_subparsers(dest="action", metavar="ACTION")
+    r = dsub.add_parser("retry", help="queue a failed delivery again")
+    r.add_argument("id", type=int)
+    r.add_argument("--force", action="store_true",
+                   help="also retry an 'unknown' delivery (check the platform first)")
+    r.add_argument("--json", action="store_true")
+    r.set_defaults(handler=cmd_delivery_retry)
+
+    p = sub.add_parser("calendar", help="posts in a date range with their delivery states")
+    p.add_argument("--from", dest="start", metavar="DATE")
+    p.add_argument("--to", dest="end", metavar="DATE", help="exclusive")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_calendar)
+
+
+def cmd_init(settings: Settings, args: argparse.Namespace) -> None:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    credential_box(settings)
+    db = Database(settings.database_url)
+    db.migrate()
+    db.dispose()
+    print(f"initialised {settings.data_dir} ({db.engine.url.render_as_string()})")
+
+
+def _pairs(items: list[str], what: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise ConfigError(f"{what} must look like KEY=VALUE, got {item.split('=')[0]!r}...")
+        found[key.strip()] = value
+    return found
+
+
+def cmd_channel_add(settings: Settings, args: argparse.Namespace) -> None:
+    ctx = open_context(settings)
+    channel = channel_admin.add_channel(
+        ctx, name=args.name, platform=args.platform, api_base=args.api_base,
+        credentials=_pairs(args.credential, "--credential"))
+    if args.json:
+        emit_json(views.channel_view(channel))
+    else:
+        print(f"channel {channel.name} ({channel.platform}) added")
+
+
+def cmd_channel_list(settings: Settings, args: argparse.Namespace) -> None:
+    shown = [views.channel_view(c) for c in channel_admin.list_channels(open_context(settings))]
+    if args.json:
+        emit_json(shown)
+    else:
+        table(shown, ["name", "platform", "state", "api_base"])
+
+
+def cmd_post_create(settings: Settings, args: argparse.Namespace) -> None:
+    at = parse_time(args.at, settings.timezone) if args.at else None
+    variants = _pairs(args.variant, "--variant")
+    ctx = open_context(settings)
+    post_id = editorial.create_post(ctx, title=args.title, text=args.text, pillar=args.pillar,
+                                    channels=args.channels, at=at, variants=variants)
+    if args.json:
+        emit_json({"id": post_id})
+    else:
+        print(post_id)
+
+
+def _post_action(name: str, func):
+    def handler(settings: Settings, args: argparse.Namespace) -> None:
+        ctx = open_context(settings)
+        func(ctx, args.id)
+        view = views.show_post(ctx, args.id)
+        if args.json:
+            emit_json({"id": args.id, "status": view["status"]})
+        else:
+            print(f"post {args.id}: {view['status']}")
+    handler.__name__ = f"cmd_post_{name.replace('-', '_')}"
+    return handler
+
+
+def cmd_post_show(settings: Settings, args: argparse.Namespace) -> None:
+    view = views.show_post(open_context(settings), args.id)
+    if args.json:
+        emit_json(view)
+        return
+    print(f"post {view['id']}: {view['title']}  [{view['status']}]")
+    print(f"pillar {view['pillar']}, scheduled {view['scheduled_at'] or 'not scheduled'}, "
+          f"author {view['author']}, approver {view['approver'] or '-'}")
+    table(view["deliveries"], DELIVERY_COLUMNS[:1] + DELIVERY_COLUMNS[2:])
+
+
+def cmd_deliveries(settings: Settings, args: argparse.Namespace) -> None:
+    ctx = open_context(settings)
+    status = DeliveryStatus(args.status) if args.status else None
+    with ctx.db.read() as conn:
+        found = delivery_rows.with_status(conn, status)
+    shown = [views.delivery_view(d, settings.timezone) for d in found]
+    if args.json:
+        emit_json(shown)
+    else:
+        table(shown, DELIVERY_COLUMNS)
+
+
+def cmd_delivery_retry(settings: Settings, args: argparse.Namespace) -> None:
+    ctx = open_context(settings)
+    publishing.retry_delivery(ctx, args.id, force=args.force)
+    if args.json:
+        emit_json({"id": args.id, "status": "queued"})
+    else:
+        print(f"delivery {args.id}: queued")
+
+
+def cmd_calendar(settings: Settings, args: argparse.Namespace) -> None:
+    tz = settings.timezone
+    start = parse_day(args.start, tz) if args.start else None
+    end = parse_day(args.end, tz) if args.end else None
+    if start and end and end <= start:
+        raise ValidationError("--to must be after --from")
+    shown = views.calendar(open_context(settings), start, end)
+    if args.json:
+        emit_json(shown)
+        return
+    rows = [{"id": p["id"], "scheduled_at": p["scheduled_at"], "status": p["status"],
+             "pillar": p["pillar"], "title": p["title"],
+             "deliveries": ", ".join(f"{d['channel']}:{d['status']}" for d in p["deliveries"])}
+            for p in shown]
+    table(rows, ["id", "scheduled_at", "status", "pillar", "title", "deliveries"])

@@ -1,0 +1,159 @@
+"""``siaran demo``: the whole system on embedded defaults against the sandbox.
+
+It starts the sandbox, a fresh demo data directory (SQLite), the embedded Redis, workers and
+the scheduler; adds an X and a Facebook channel that point at the sandbox; writes, approves
+and schedules a small calendar; shows each post going out; and ends with what each sandbox
+account holds — every post exactly once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import threading
+import time
+from dataclasses import replace
+from datetime import timedelta
+
+from orchestrator import channel_admin, config, editorial, publishing, views
+from orchestrator.cli.output import table
+from orchestrator.config import Settings
+from orchestrator.context import Context, open_context
+from orchestrator.domain.states import PostStatus
+from orchestrator.store.db import Database
+
+FINISHED = {PostStatus.PUBLISHED, PostStatus.PARTIALLY_PUBLISHED, PostStatus.FAILED,
+            PostStatus.CANCELLED}
+
+SAMPLE_CALENDAR = [
+    # (seconds from now or None for publish-now, pillar, title, text)
+    (None, "informatif", "Jadwal layanan publik akhir pekan",
+     "Layanan publik Kementerian tetap buka Sabtu pukul 08.00–12.00 WIB. "
+     "Public services stay open on Saturday 08:00–12:00 WIB. #LayananPublik"),
+    (4, "informatif", "Siaran pers: program beasiswa 2027",
+     "Pendaftaran beasiswa 2027 dibuka 1 Desember. Registration for the 2027 scholarships "
+     "opens on 1 December. Info: setneg.go.id #Beasiswa2027"),
+    (8, "interaktif", "Kuis kebangsaan",
+     "Kuis: tahun berapa Sumpah Pemuda diikrarkan? Quiz: in which year was the Youth "
+     "Pledge made? Jawab di kolom komentar! #KuisKebangsaan"),
+    (12, "edukasi-hiburan", "Tahukah Anda? Sejarah Istana",
+     "Tahukah Anda? Istana Merdeka selesai dibangun pada 1879. Did you know? Merdeka "
+     "Palace was completed in 1879. #TahukahAnda"),
+]
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("demo", help="run everything against the sandbox with a sample calendar")
+    p.add_argument("--keep-running", action="store_true",
+                   help="keep serving after the sample calendar is published (Ctrl-C stops)")
+    p.add_argument("--timeout", type=float, default=120.0,
+                   help="seconds to wait for the calendar (default 120)")
+    p.set_defaults(handler=cmd_demo)
+
+
+def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
+    from connectors.sandbox import Sandbox
+    from orchestrator.cli.processes import redis_for, run_scheduler, worker_command
+    from orchestrator.logging import configure
+
+    demo_dir = settings.data_dir / "demo"
+    shutil.rmtree(demo_dir, ignore_errors=True)
+    demo_dir.mkdir(parents=True)
+    settings = replace(settings, data_dir=demo_dir, user=settings.user,
+                       database_url=f"sqlite:///{demo_dir / 'siaran.db'}",
+                       redis_namespace=f"{settings.redis_namespace}-demo")
+    configure("json", stream=open(demo_dir.parent / "demo.log", "w"))  # noqa: SIM115
+    sandbox = Sandbox().start()
+    print(f"sandbox: {sandbox.url}/_sandbox/  (what each account received)")
+    Database(settings.database_url).migrate()
+    with redis_for(settings) as ready:
+        import os
+        import subprocess
+
+        env = config.child_environment(ready, SIARAN_LOG_FORMAT="json")
+        os.environ.update(env)
+        ctx = open_context(ready)
+        post_ids = _write_calendar(ctx, sandbox.url)
+        log = open(demo_dir / "worker.log", "w")  # noqa: SIM115
+        worker = subprocess.Popen(worker_command(ready, 1, 8, None), env=env, stdout=log,
+                                  stderr=subprocess.STDOUT)
+        stop = threading.Event()
+        scheduler = threading.Thread(target=run_scheduler, args=(stop,), daemon=True)
+        scheduler.start()
+        try:
+            done = _watch(ctx, post_ids, args.timeout)
+            _summary(ctx, sandbox)
+            if args.keep_running:
+                print("running; Ctrl-C stops")
+                stop.wait()
+        except KeyboardInterrupt:
+            done = False
+        finally:
+            stop.set()
+            worker.terminate()
+            worker.wait(timeout=30)
+            scheduler.join(timeout=10)
+            sandbox.stop()
+    print(f"logs: {demo_dir.parent / 'demo.log'}, {demo_dir / 'worker.log'}")
+    return 0 if done else 1
+
+
+def _write_calendar(ctx: Context, sandbox_url: str) -> list[int]:
+    from connectors.sandbox.accounts import DEFAULT_ACCOUNTS
+
+    x = DEFAULT_ACCOUNTS["x"][0]
+    fb = DEFAULT_ACCOUNTS["facebook"][0]
+    channel_admin.add_channel(ctx, name="x-setneg", platform="x", api_base=sandbox_url,
+                              credentials={k: x[k] for k in ("consumer_key", "consumer_secret",
+                                                              "access_token",
+                                                              "access_token_secret")})
+    channel_admin.add_channel(ctx, name="fb-setneg", platform="facebook", api_base=sandbox_url,
+                              credentials={"page_id": fb["page_id"],
+                                           "page_access_token": fb["page_access_token"]})
+    print("channels: x-setneg (X), fb-setneg (Facebook Page), both on the sandbox")
+    ids = []
+    for offset, pillar, title, text in SAMPLE_CALENDAR:
+        at = None if offset is None else ctx.now() + timedelta(seconds=offset + 2)
+        post_id = editorial.create_post(ctx, title=title, text=text, pillar=pillar,
+                                        channels=["x-setneg", "fb-setneg"], at=at)
+        editorial.submit(ctx, post_id)
+        editorial.approve(ctx, post_id)
+        if at is None:
+            publishing.publish_now(ctx, post_id)
+        ids.append(post_id)
+        when = "now" if at is None else f"in {offset + 2} s"
+        print(f"post {post_id} [{pillar}] approved, publishing {when}: {title}")
+    return ids
+
+
+def _watch(ctx: Context, post_ids: list[int], timeout: float) -> bool:
+    """Print each post's status as it changes, until all are finished."""
+    seen: dict[int, str] = {}
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for post_id in post_ids:
+            view = views.show_post(ctx, post_id)
+            state = view["status"] + " " + ", ".join(
+                f"{d['channel']}={d['status']}" for d in view["deliveries"])
+            if seen.get(post_id) != state:
+                seen[post_id] = state
+                print(f"  post {post_id}: {state}")
+        if all(seen[p].split()[0] in FINISHED for p in post_ids):
+            return True
+        time.sleep(0.25)
+    print(f"not every post finished within {timeout:.0f} s")
+    return False
+
+
+def _summary(ctx: Context, sandbox) -> None:
+    print("\nWhat the sandbox accounts hold:")
+    rows = [{"platform": p.platform, "account": p.account, "id": p.id, "text": p.text}
+            for p in sandbox.posts()]
+    table(rows, ["platform", "account", "id", "text"])
+    texts = [(r["platform"], r["account"], r["text"]) for r in rows]
+    duplicates = len(texts) - len(set(texts))
+    print(f"\n{len(rows)} posts on the sandbox, {duplicates} duplicates.")
+    published = [d for p in views.calendar(ctx, None, None) for d in p["deliveries"]
+                 if d["permalink"]]
+    for d in published[:4]:
+        print(f"  {d['channel']}: {d['permalink']}")

@@ -1,0 +1,37 @@
+"""``siaran``: the command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from orchestrator import config
+from orchestrator.cli import commands, processes
+from orchestrator.errors import SiaranError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="siaran", description="Multichannel publishing for a public-relations office.")
+    parser.add_argument("--user", help="who is acting (default: SIARAN_USER or login name)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.register(sub)
+    processes.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = config.load().with_user(args.user)
+        return args.handler(settings, args) or 0
+    except SiaranError as error:
+        print(f"siaran: error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,147 @@
+"""Commands that run processes: worker, scheduler, up, demo, sandbox."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+
+from connectors.registry import CONNECTORS
+from orchestrator import config, embedded_redis
+from orchestrator.config import Settings
+from orchestrator.errors import ConfigError
+from orchestrator.logging import configure
+from orchestrator.publishing import queue_for
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("worker", help="run Dramatiq worker processes that publish")
+    p.add_argument("--processes", type=int, default=os.cpu_count() or 1)
+    p.add_argument("--threads", type=int, default=8)
+    p.add_argument("--queues", nargs="+", metavar="QUEUE",
+                   help=f"only these queues (default all: {', '.join(all_queues())})")
+    p.set_defaults(handler=cmd_worker)
+    p = sub.add_parser("scheduler", help="dispatch due posts and relay the outbox")
+    p.set_defaults(handler=cmd_scheduler)
+    p = sub.add_parser("up", help="scheduler and workers together")
+    p.add_argument("--processes", type=int, default=os.cpu_count() or 1)
+    p.add_argument("--threads", type=int, default=8)
+    p.set_defaults(handler=cmd_up)
+    p = sub.add_parser("sandbox", help="run the local platform emulator")
+    p.add_argument("--port", type=int, default=8321)
+    p.add_argument("--accounts", metavar="FILE", help="accounts JSON file")
+    p.set_defaults(handler=cmd_sandbox)
+    from orchestrator.cli import demo
+
+    demo.register(sub)
+
+
+def all_queues() -> list[str]:
+    return [queue_for(p) for p in CONNECTORS]
+
+
+@contextmanager
+def redis_for(settings: Settings) -> Iterator[Settings]:
+    """Settings whose ``redis_url`` is set, starting the embedded server if needed."""
+    if settings.redis_url:
+        yield settings
+        return
+    with embedded_redis.running(settings.data_dir) as url:
+        yield _with_redis(settings, url)
+
+
+def _with_redis(settings: Settings, url: str) -> Settings:
+    from dataclasses import replace
+
+    return replace(settings, redis_url=url)
+
+
+def worker_command(settings: Settings, processes: int, threads: int,
+                   queues: list[str] | None) -> list[str]:
+    if processes < 1 or threads < 1:
+        raise ConfigError("--processes and --threads must be at least 1")
+    unknown = set(queues or []) - set(all_queues())
+    if unknown:
+        raise ConfigError(f"unknown queue {sorted(unknown)[0]!r}; known: "
+                          f"{', '.join(all_queues())}")
+    cmd = [sys.executable, "-m", "dramatiq", "orchestrator.worker_main", "--skip-logging",
+           "--processes", str(processes), "--threads", str(threads)]
+    if queues:
+        cmd += ["--queues", *queues]
+    return cmd
+
+
+def run_children(commands: list[list[str]], env: dict[str, str]) -> int:
+    """Run processes until one exits or we are interrupted; stop the rest."""
+    children = [subprocess.Popen(c, env=env) for c in commands]
+    stop = threading.Event()
+
+    def _stop(signum, _frame):
+        stop.set()
+
+    previous = {s: signal.signal(s, _stop) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        while not stop.is_set() and all(c.poll() is None for c in children):
+            stop.wait(0.2)
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+        for c in children:
+            if c.poll() is None:
+                c.send_signal(signal.SIGTERM)
+        for c in children:
+            try:
+                c.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                c.kill()
+                c.wait()
+    codes = [c.returncode for c in children]
+    return 0 if stop.is_set() else next((rc for rc in codes if rc), 0)
+
+
+def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
+    cmd = worker_command(settings, args.processes, args.threads, args.queues)
+    with redis_for(settings) as ready:
+        return run_children([cmd], config.child_environment(ready))
+
+
+def cmd_scheduler(settings: Settings, args: argparse.Namespace) -> int:
+    configure(settings.log_format)
+    with redis_for(settings) as ready:
+        os.environ.update(config.child_environment(ready))
+        return run_scheduler()
+
+
+def run_scheduler(stop: threading.Event | None = None) -> int:
+    """The scheduler loop in this process (the environment names Redis)."""
+    from orchestrator import actors, scheduler
+
+    stop = stop or threading.Event()
+    handler = lambda *_: stop.set()  # noqa: E731
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, handler)
+        signal.signal(signal.SIGINT, handler)
+    scheduler.run(actors.context(), actors.enqueue, stop)
+    return 0
+
+
+def cmd_up(settings: Settings, args: argparse.Namespace) -> int:
+    worker = worker_command(settings, args.processes, args.threads, None)
+    me = [sys.executable, "-m", "orchestrator.cli.main"]
+    with redis_for(settings) as ready:
+        return run_children([worker, [*me, "scheduler"]], config.child_environment(ready))
+
+
+def cmd_sandbox(settings: Settings, args: argparse.Namespace) -> int:
+    from connectors.sandbox import serve
+
+    if args.accounts and not os.path.exists(args.accounts):
+        raise ConfigError(f"accounts file {args.accounts!r} does not exist")
+    with nullcontext():
+        serve(args.port, args.accounts)
+    return 0

@@ -1,0 +1,118 @@
+"""Settings. The only module that reads the environment.
+
+=========================  ===========================================  ====================
+variable                   meaning                                      default
+=========================  ===========================================  ====================
+SIARAN_DATA_DIR            where Siaran keeps its files                 ~/.local/share/siaran
+SIARAN_DATABASE_URL        SQLAlchemy URL (PostgreSQL in production)    SQLite in data dir
+SIARAN_REDIS_URL           Redis for the queues                         embedded server
+SIARAN_REDIS_NAMESPACE     key prefix of Siaran's queues                siaran
+SIARAN_TIMEZONE            the office's time zone                       Asia/Jakarta
+SIARAN_USER                who is acting (CLI ``--user`` wins)          login name
+SIARAN_SECRET_KEY          key that encrypts credentials at rest        key file in data dir
+SIARAN_LOG_FORMAT          ``json`` or ``console``                      console on a terminal
+SIARAN_HTTP_TIMEOUT        seconds for every platform request           15
+SIARAN_TICK_SECONDS        scheduler loop period                        1
+=========================  ===========================================  ====================
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from orchestrator.errors import ConfigError
+
+
+def _default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "siaran"
+
+
+def _float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from None
+    if value <= 0:
+        raise ConfigError(f"{name} must be positive, got {raw!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything Siaran reads from its environment, resolved once."""
+
+    data_dir: Path
+    database_url: str
+    redis_url: str | None
+    redis_namespace: str
+    timezone: ZoneInfo
+    user: str
+    secret_key: str | None
+    log_format: str | None
+    http_timeout: float
+    tick_seconds: float
+
+    @property
+    def embedded_redis(self) -> bool:
+        """True when Siaran must run its own Redis server."""
+        return not self.redis_url
+
+    def with_user(self, user: str | None) -> Settings:
+        """The same settings acting as another user."""
+        return replace(self, user=user) if user else self
+
+
+def load() -> Settings:
+    """Read the SIARAN_* environment."""
+    data_dir = Path(os.environ.get("SIARAN_DATA_DIR") or _default_data_dir()).expanduser()
+    tz_name = os.environ.get("SIARAN_TIMEZONE") or "Asia/Jakarta"
+    try:
+        tz = ZoneInfo(tz_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"SIARAN_TIMEZONE: unknown time zone {tz_name!r}") from None
+    db_url = os.environ.get("SIARAN_DATABASE_URL") or f"sqlite:///{data_dir / 'siaran.db'}"
+    log_format = os.environ.get("SIARAN_LOG_FORMAT") or None
+    if log_format not in (None, "json", "console"):
+        raise ConfigError(f"SIARAN_LOG_FORMAT must be json or console, got {log_format!r}")
+    return Settings(
+        data_dir=data_dir,
+        database_url=db_url,
+        redis_url=os.environ.get("SIARAN_REDIS_URL") or None,
+        redis_namespace=os.environ.get("SIARAN_REDIS_NAMESPACE") or "siaran",
+        timezone=tz,
+        user=os.environ.get("SIARAN_USER") or _login_name(),
+        secret_key=os.environ.get("SIARAN_SECRET_KEY") or None,
+        log_format=log_format,
+        http_timeout=_float("SIARAN_HTTP_TIMEOUT", 15.0),
+        tick_seconds=_float("SIARAN_TICK_SECONDS", 1.0),
+    )
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def child_environment(settings: Settings, **extra: str) -> dict[str, str]:
+    """Environment for a child process that must share these settings."""
+    env = dict(os.environ)
+    env.update(
+        SIARAN_DATA_DIR=str(settings.data_dir),
+        SIARAN_DATABASE_URL=settings.database_url,
+        SIARAN_REDIS_NAMESPACE=settings.redis_namespace,
+        SIARAN_USER=settings.user,
+    )
+    if settings.redis_url:
+        env["SIARAN_REDIS_URL"] = settings.redis_url
+    env.update(extra)
+    return env

@@ -1,0 +1,1 @@
+"""Plain domain model: dataclasses, enums and state transitions, no infrastructure."""

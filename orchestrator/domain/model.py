@@ -1,0 +1,91 @@
+"""Domain records: channels, posts, deliveries, attempts, audit events."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from orchestrator.domain.states import ChannelState, DeliveryStatus, PostStatus
+
+PLATFORMS = ("x", "facebook", "instagram", "telegram", "wordpress")
+
+
+@dataclass(frozen=True)
+class Channel:
+    """An account on a platform. Credentials never live on this record."""
+
+    id: int
+    name: str
+    platform: str
+    api_base: str | None
+    state: ChannelState
+
+
+@dataclass(frozen=True)
+class Post:
+    """A calendar entry."""
+
+    id: int
+    title: str
+    pillar: str
+    body: str
+    status: PostStatus
+    scheduled_at: datetime | None
+    author: str
+    approver: str | None = None
+    approved_hash: str | None = None
+    channels: tuple[str, ...] = ()
+    variants: dict[str, str] = field(default_factory=dict)
+    created_at: datetime | None = None
+
+    @property
+    def content_hash(self) -> str:
+        """Hash of the exact content an approval covers."""
+        return content_hash(self.title, self.pillar, self.body, self.channels, self.variants)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One post on one channel."""
+
+    id: int
+    post_id: int
+    channel_id: int
+    channel: str
+    platform: str
+    status: DeliveryStatus
+    external_id: str | None = None
+    permalink: str | None = None
+    attempts: int = 0
+    error_kind: str | None = None
+    error: str | None = None
+    updated_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One try of a delivery."""
+
+    delivery_id: int
+    started_at: datetime
+    finished_at: datetime
+    worker: str
+    outcome: str
+    http_status: int | None = None
+    error_kind: str | None = None
+    excerpt: str = ""
+
+    @property
+    def duration_ms(self) -> float:
+        return (self.finished_at - self.started_at).total_seconds() * 1000
+
+
+def content_hash(
+    title: str, pillar: str, body: str, channels: tuple[str, ...], variants: dict[str, str]
+) -> str:
+    """sha256 over a canonical JSON of everything a reader would see."""
+    doc = {"title": title, "pillar": pillar, "body": body,
+           "channels": sorted(channels), "variants": dict(sorted(variants.items()))}
+    return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()

@@ -1,0 +1,42 @@
+"""The outbox relay: sends one Dramatiq message per outbox row, after the commit.
+
+Rows are written in the same transaction that queues a delivery; the relay reads them,
+sends, then deletes them. A crash between send and delete sends a message twice, which
+the claim guard turns into one publication; a lost message is re-sent by the sweeper.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import structlog
+
+from orchestrator.context import Context
+from orchestrator.store import deliveries as rows
+
+log = structlog.get_logger("siaran.outbox")
+Send = Callable[[int, str], str]
+BATCH = 500
+
+
+def relay(ctx: Context, send: Send, *, batch: int = BATCH) -> int:
+    """Send every outbox row; returns how many were sent."""
+    total = 0
+    while True:
+        with ctx.db.read() as conn:
+            pending = rows.outbox_batch(conn, batch)
+        if not pending:
+            return total
+        sent: list[int] = []
+        try:
+            for outbox_id, delivery_id, queue in pending:
+                message_id = send(delivery_id, queue)
+                sent.append(outbox_id)
+                log.info("delivery enqueued", delivery_id=delivery_id, queue=queue,
+                         message_id=message_id)
+        finally:
+            with ctx.db.write() as conn:
+                rows.remove_from_outbox(conn, sent)
+        total += len(sent)
+        if len(pending) < batch:
+            return total

@@ -1,0 +1,81 @@
+"""Starting publication: an approved post's deliveries go to the outbox in one transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Connection
+
+from orchestrator.context import Context
+from orchestrator.domain.states import ChannelState, DeliveryStatus, PostStatus
+from orchestrator.errors import InvalidTransition
+from orchestrator.rollup import roll_up
+from orchestrator.store import audit
+from orchestrator.store import channels as channel_rows
+from orchestrator.store import deliveries as rows
+from orchestrator.store import posts as post_rows
+
+D = DeliveryStatus
+
+
+def queue_for(platform: str) -> str:
+    """The Dramatiq queue of a platform's publishing actor."""
+    return f"publish.{platform}"
+
+
+def start_publishing(conn: Connection, post_id: int, now: datetime, actor: str,
+                     reason: str) -> int:
+    """Move an approved post to publishing and queue its deliveries; returns how many."""
+    post = post_rows.get(conn, post_id)
+    if post.status is not PostStatus.APPROVED:
+        raise InvalidTransition("post", post.status.value, PostStatus.PUBLISHING.value)
+    post_rows.move(conn, post_id, PostStatus.APPROVED, PostStatus.PUBLISHING, now)
+    queued = 0
+    for delivery in rows.for_post(conn, post_id):
+        if delivery.status is not D.PENDING:
+            continue
+        channel = channel_rows.by_id(conn, delivery.channel_id)
+        if channel.state is ChannelState.ACTIVE:
+            rows.move(conn, delivery.id, [D.PENDING], D.QUEUED, now)
+            rows.add_to_outbox(conn, delivery.id, queue_for(delivery.platform), now)
+            queued += 1
+        else:
+            rows.move(conn, delivery.id, [D.PENDING], D.HELD, now,
+                      error=f"channel {channel.name} is {channel.state.value}")
+    audit.record(conn, actor=actor, action=reason, entity="post", entity_id=post_id, now=now,
+                 queued=queued)
+    roll_up(conn, post_id, now)
+    return queued
+
+
+def publish_now(ctx: Context, post_id: int) -> int:
+    """Publish an approved post immediately, whatever its scheduled time."""
+    now = ctx.now()
+    with ctx.db.write() as conn:
+        post = post_rows.get(conn, post_id)
+        if post.status is not PostStatus.APPROVED:
+            raise InvalidTransition("post", post.status.value, PostStatus.PUBLISHING.value)
+        return start_publishing(conn, post_id, now, ctx.user, "publish_now")
+
+
+def retry_delivery(ctx: Context, delivery_id: int, *, force: bool = False) -> None:
+    """Queue a failed delivery again; an ``unknown`` one only with ``force``.
+
+    An unknown delivery may already be on the platform: retrying it blindly can post twice,
+    so the operator must say they checked.
+    """
+    now = ctx.now()
+    sources = [D.FAILED, D.UNKNOWN] if force else [D.FAILED]
+    with ctx.db.write() as conn:
+        delivery = rows.get(conn, delivery_id)
+        if delivery.status is D.UNKNOWN and not force:
+            raise InvalidTransition("delivery", "unknown", "queued (check the platform, "
+                                    "then retry with --force)")
+        if not rows.move(conn, delivery_id, sources, D.QUEUED, now, next_attempt_at=None):
+            raise InvalidTransition("delivery", delivery.status.value, D.QUEUED.value)
+        rows.add_to_outbox(conn, delivery_id, queue_for(delivery.platform), now)
+        post = post_rows.get(conn, delivery.post_id)
+        if post.status in (PostStatus.FAILED, PostStatus.PARTIALLY_PUBLISHED):
+            post_rows.move(conn, post.id, post.status, PostStatus.PUBLISHING, now)
+        audit.record(conn, actor=ctx.user, action="retry", entity="delivery",
+                     entity_id=delivery_id, now=now, previous=delivery.status.value)

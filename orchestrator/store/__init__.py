@@ -1,0 +1,1 @@
+"""The database: source of truth for posts, channels, deliveries, attempts and audit."""

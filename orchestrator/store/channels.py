@@ -1,0 +1,61 @@
+"""Channel rows."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Connection, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from orchestrator.domain.model import Channel
+from orchestrator.domain.states import ChannelState
+from orchestrator.errors import ConfigError, NotFound
+from orchestrator.store.schema import channels
+
+_PUBLIC = (channels.c.id, channels.c.name, channels.c.platform, channels.c.api_base,
+           channels.c.state)
+
+
+def _channel(row) -> Channel:
+    return Channel(id=row.id, name=row.name, platform=row.platform, api_base=row.api_base,
+                   state=ChannelState(row.state))
+
+
+def add(conn: Connection, *, name: str, platform: str, api_base: str | None,
+        sealed_credentials: str, now: datetime) -> Channel:
+    """Insert a channel; a taken name is a ConfigError."""
+    try:
+        with conn.begin_nested():
+            new_id = conn.execute(insert(channels).values(
+                name=name, platform=platform, api_base=api_base, state="active",
+                credentials=sealed_credentials, created_at=now)).inserted_primary_key[0]
+    except IntegrityError:
+        raise ConfigError(f"a channel named {name!r} already exists") from None
+    return Channel(new_id, name, platform, api_base, ChannelState.ACTIVE)
+
+
+def by_name(conn: Connection, name: str) -> Channel:
+    row = conn.execute(select(*_PUBLIC).where(channels.c.name == name)).first()
+    if row is None:
+        raise NotFound(f"no channel named {name!r}")
+    return _channel(row)
+
+
+def by_id(conn: Connection, channel_id: int) -> Channel:
+    row = conn.execute(select(*_PUBLIC).where(channels.c.id == channel_id)).first()
+    if row is None:
+        raise NotFound(f"no channel with id {channel_id}")
+    return _channel(row)
+
+
+def all_channels(conn: Connection) -> list[Channel]:
+    return [_channel(r) for r in conn.execute(select(*_PUBLIC).order_by(channels.c.name))]
+
+
+def sealed_credentials(conn: Connection, channel_id: int) -> str:
+    return conn.execute(
+        select(channels.c.credentials).where(channels.c.id == channel_id)).scalar_one()
+
+
+def set_state(conn: Connection, channel_id: int, state: ChannelState) -> None:
+    conn.execute(update(channels).where(channels.c.id == channel_id).values(state=state.value))

@@ -1,0 +1,138 @@
+"""Delivery rows, the claim guard, attempts and the outbox."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from sqlalchemy import Connection, and_, delete, exists, func, insert, or_, select, update
+
+from orchestrator.domain.model import Attempt, Delivery
+from orchestrator.domain.states import CLAIMABLE, DeliveryStatus, PostStatus, move_delivery
+from orchestrator.errors import NotFound
+from orchestrator.store.schema import attempts, channels, deliveries, outbox, posts
+
+#: A retry may be claimed this early (clocks of different machines differ a little).
+CLOCK_TOLERANCE = timedelta(seconds=1)
+_COLUMNS = (*deliveries.c, channels.c.name.label("channel"), channels.c.platform)
+_JOINED = deliveries.join(channels, channels.c.id == deliveries.c.channel_id)
+
+
+def _delivery(row) -> Delivery:
+    return Delivery(id=row.id, post_id=row.post_id, channel_id=row.channel_id,
+                    channel=row.channel, platform=row.platform,
+                    status=DeliveryStatus(row.status), external_id=row.external_id,
+                    permalink=row.permalink, attempts=row.attempts, error_kind=row.error_kind,
+                    error=row.error, updated_at=row.updated_at)
+
+
+def create(conn: Connection, post_id: int, channel_ids: Iterable[int], now: datetime) -> None:
+    """One pending delivery per target channel."""
+    conn.execute(insert(deliveries), [
+        {"post_id": post_id, "channel_id": c, "status": DeliveryStatus.PENDING.value,
+         "attempts": 0, "updated_at": now} for c in channel_ids])
+
+
+def get(conn: Connection, delivery_id: int) -> Delivery:
+    row = conn.execute(select(*_COLUMNS).select_from(_JOINED)
+                       .where(deliveries.c.id == delivery_id)).first()
+    if row is None:
+        raise NotFound(f"no delivery with id {delivery_id}")
+    return _delivery(row)
+
+
+def for_post(conn: Connection, post_id: int) -> list[Delivery]:
+    rows = conn.execute(select(*_COLUMNS).select_from(_JOINED)
+                        .where(deliveries.c.post_id == post_id).order_by(channels.c.name))
+    return [_delivery(r) for r in rows]
+
+
+def for_posts(conn: Connection, post_ids: list[int]) -> dict[int, list[Delivery]]:
+    found: dict[int, list[Delivery]] = {p: [] for p in post_ids}
+    if post_ids:
+        rows = conn.execute(select(*_COLUMNS).select_from(_JOINED)
+                            .where(deliveries.c.post_id.in_(post_ids))
+                            .order_by(deliveries.c.post_id, channels.c.name))
+        for r in rows:
+            found[r.post_id].append(_delivery(r))
+    return found
+
+
+def with_status(conn: Connection, status: DeliveryStatus | None, limit: int = 1000
+                ) -> list[Delivery]:
+    query = select(*_COLUMNS).select_from(_JOINED).order_by(deliveries.c.id.desc()).limit(limit)
+    if status is not None:
+        query = query.where(deliveries.c.status == status.value)
+    return [_delivery(r) for r in conn.execute(query)]
+
+
+def statuses(conn: Connection, post_id: int) -> list[DeliveryStatus]:
+    return [DeliveryStatus(s) for s in conn.execute(
+        select(deliveries.c.status).where(deliveries.c.post_id == post_id)).scalars()]
+
+
+def move(conn: Connection, delivery_id: int, sources: Iterable[DeliveryStatus],
+         target: DeliveryStatus, now: datetime, **fields: object) -> bool:
+    """Compare-and-set: move only from one of ``sources``. True if this call moved it."""
+    sources = list(sources)
+    for source in sources:
+        move_delivery(source, target)
+    return conn.execute(update(deliveries).where(
+        deliveries.c.id == delivery_id,
+        deliveries.c.status.in_([s.value for s in sources]),
+    ).values(status=target.value, updated_at=now, **fields)).rowcount == 1
+
+
+def claim(conn: Connection, delivery_id: int, worker: str, now: datetime) -> bool:
+    """Take a claimable delivery of a publishing post for this worker; at most one wins."""
+    post_publishing = exists().where(and_(posts.c.id == deliveries.c.post_id,
+                                          posts.c.status == PostStatus.PUBLISHING.value))
+    return conn.execute(update(deliveries).where(
+        deliveries.c.id == delivery_id,
+        deliveries.c.status.in_([s.value for s in CLAIMABLE]),
+        post_publishing,
+        or_(deliveries.c.next_attempt_at.is_(None),
+            deliveries.c.next_attempt_at <= now + CLOCK_TOLERANCE),
+    ).values(status=DeliveryStatus.SENDING.value, claimed_by=worker, claimed_at=now,
+             attempts=deliveries.c.attempts + 1,
+             first_attempt_at=func.coalesce(deliveries.c.first_attempt_at, now),
+             updated_at=now)).rowcount == 1
+
+
+def first_attempt_at(conn: Connection, delivery_id: int) -> datetime | None:
+    return conn.execute(select(deliveries.c.first_attempt_at)
+                        .where(deliveries.c.id == delivery_id)).scalar_one()
+
+
+def record_attempt(conn: Connection, attempt: Attempt, message_id: str | None) -> None:
+    conn.execute(insert(attempts).values(
+        delivery_id=attempt.delivery_id, started_at=attempt.started_at,
+        finished_at=attempt.finished_at, worker=attempt.worker, message_id=message_id,
+        outcome=attempt.outcome, http_status=attempt.http_status,
+        error_kind=attempt.error_kind, excerpt=attempt.excerpt))
+
+
+def attempts_of(conn: Connection, delivery_id: int) -> list[dict]:
+    rows = conn.execute(select(attempts).where(attempts.c.delivery_id == delivery_id)
+                        .order_by(attempts.c.id))
+    return [{"started_at": r.started_at.isoformat(), "finished_at": r.finished_at.isoformat(),
+             "worker": r.worker, "message_id": r.message_id, "outcome": r.outcome,
+             "http_status": r.http_status, "error_kind": r.error_kind, "excerpt": r.excerpt,
+             "duration_ms": round((r.finished_at - r.started_at).total_seconds() * 1000, 1)}
+            for r in rows]
+
+
+def add_to_outbox(conn: Connection, delivery_id: int, queue: str, now: datetime) -> None:
+    conn.execute(insert(outbox).values(delivery_id=delivery_id, queue=queue, created_at=now))
+
+
+def outbox_batch(conn: Connection, limit: int) -> list[tuple[int, int, str]]:
+    """(outbox id, delivery id, queue), oldest first."""
+    rows = conn.execute(select(outbox.c.id, outbox.c.delivery_id, outbox.c.queue)
+                        .order_by(outbox.c.id).limit(limit))
+    return [tuple(r) for r in rows]
+
+
+def remove_from_outbox(conn: Connection, outbox_ids: list[int]) -> None:
+    if outbox_ids:
+        conn.execute(delete(outbox).where(outbox.c.id.in_(outbox_ids)))

@@ -1,0 +1,79 @@
+"""Post rows and their target channels."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from sqlalchemy import Connection, insert, select, update
+
+from orchestrator.domain.model import Post
+from orchestrator.domain.states import PostStatus, move_post
+from orchestrator.errors import InvalidTransition, NotFound
+from orchestrator.store.schema import channels, post_channels, posts
+
+
+def insert_post(conn: Connection, *, title: str, pillar: str, body: str,
+                variants: dict[str, str], scheduled_at: datetime | None, author: str,
+                channel_ids: list[int], now: datetime) -> int:
+    """Insert a draft post with its target channels; returns its id."""
+    post_id = conn.execute(insert(posts).values(
+        title=title, pillar=pillar, body=body, variants=json.dumps(variants),
+        status=PostStatus.DRAFT.value, scheduled_at=scheduled_at, author=author,
+        created_at=now, updated_at=now)).inserted_primary_key[0]
+    conn.execute(insert(post_channels), [{"post_id": post_id, "channel_id": c}
+                                         for c in channel_ids])
+    return post_id
+
+
+def get(conn: Connection, post_id: int) -> Post:
+    row = conn.execute(select(posts).where(posts.c.id == post_id)).first()
+    if row is None:
+        raise NotFound(f"no post with id {post_id}")
+    names = conn.execute(
+        select(channels.c.name).join(post_channels, post_channels.c.channel_id == channels.c.id)
+        .where(post_channels.c.post_id == post_id).order_by(channels.c.name)).scalars()
+    return _post(row, tuple(names))
+
+
+def channel_ids(conn: Connection, post_id: int) -> list[int]:
+    return list(conn.execute(select(post_channels.c.channel_id)
+                             .where(post_channels.c.post_id == post_id)).scalars())
+
+
+def move(conn: Connection, post_id: int, current: PostStatus, target: PostStatus,
+         now: datetime, **fields: object) -> None:
+    """Compare-and-set the status; refuses an illegal move, or one another writer beat."""
+    move_post(current, target)
+    done = conn.execute(update(posts).where(
+        posts.c.id == post_id, posts.c.status == current.value,
+    ).values(status=target.value, updated_at=now, **fields)).rowcount
+    if done != 1:
+        raise InvalidTransition("post", current.value, target.value)
+
+
+def between(conn: Connection, start: datetime | None, end: datetime | None) -> list[Post]:
+    """Posts scheduled in [start, end), unscheduled ones last."""
+    query = select(posts).order_by(posts.c.scheduled_at.is_(None), posts.c.scheduled_at,
+                                   posts.c.id)
+    if start is not None:
+        query = query.where(posts.c.scheduled_at >= start)
+    if end is not None:
+        query = query.where(posts.c.scheduled_at < end)
+    return [_post(r, ()) for r in conn.execute(query)]
+
+
+def due(conn: Connection, now: datetime, limit: int) -> list[int]:
+    """Approved posts whose time has come, oldest first (uses ix_posts_due)."""
+    return list(conn.execute(
+        select(posts.c.id).where(posts.c.status == PostStatus.APPROVED.value,
+                                 posts.c.scheduled_at <= now)
+        .order_by(posts.c.scheduled_at).limit(limit)).scalars())
+
+
+def _post(row, channel_names: tuple[str, ...]) -> Post:
+    return Post(id=row.id, title=row.title, pillar=row.pillar, body=row.body,
+                status=PostStatus(row.status), scheduled_at=row.scheduled_at,
+                author=row.author, approver=row.approver, approved_hash=row.approved_hash,
+                channels=channel_names, variants=json.loads(row.variants),
+                created_at=row.created_at)

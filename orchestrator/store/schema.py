@@ -1,0 +1,129 @@
+"""Tables (SQLAlchemy Core). Migrations in orchestrator/migrations mirror this file."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware UTC datetimes in Python, naive UTC in the database (same on SQLite and PG)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; use aware UTC")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+metadata = MetaData()
+
+channels = Table(
+    "channels", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("platform", String(20), nullable=False),
+    Column("api_base", String(500)),
+    Column("state", String(20), nullable=False, default="active"),
+    Column("credentials", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+posts = Table(
+    "posts", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("title", String(300), nullable=False),
+    Column("pillar", String(100), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("variants", Text, nullable=False, default="{}"),
+    Column("status", String(30), nullable=False),
+    Column("scheduled_at", UTCDateTime),
+    Column("author", String(100), nullable=False),
+    Column("approver", String(100)),
+    Column("approved_hash", String(64)),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Index("ix_posts_due", "status", "scheduled_at"),
+)
+
+post_channels = Table(
+    "post_channels", metadata,
+    Column("post_id", Integer, ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True),
+    Column("channel_id", Integer, ForeignKey("channels.id"), primary_key=True),
+)
+
+deliveries = Table(
+    "deliveries", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("post_id", Integer, ForeignKey("posts.id", ondelete="CASCADE"), nullable=False),
+    Column("channel_id", Integer, ForeignKey("channels.id"), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("external_id", String(200)),
+    Column("permalink", String(1000)),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("error_kind", String(40)),
+    Column("error", Text),
+    Column("claimed_by", String(200)),
+    Column("claimed_at", UTCDateTime),
+    Column("first_attempt_at", UTCDateTime),
+    Column("next_attempt_at", UTCDateTime),
+    Column("updated_at", UTCDateTime, nullable=False),
+    UniqueConstraint("post_id", "channel_id", name="uq_delivery_post_channel"),
+    Index("ix_deliveries_status", "status", "updated_at"),
+)
+
+attempts = Table(
+    "attempts", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("delivery_id", Integer, ForeignKey("deliveries.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("finished_at", UTCDateTime, nullable=False),
+    Column("worker", String(200), nullable=False),
+    Column("message_id", String(100)),
+    Column("outcome", String(20), nullable=False),
+    Column("http_status", Integer),
+    Column("error_kind", String(40)),
+    Column("excerpt", Text, nullable=False, default=""),
+)
+
+outbox = Table(
+    "outbox", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("delivery_id", Integer, ForeignKey("deliveries.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("queue", String(50), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+audit_events = Table(
+    "audit_events", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("action", String(50), nullable=False),
+    Column("entity", String(20), nullable=False),
+    Column("entity_id", Integer, nullable=False),
+    Column("detail", Text, nullable=False, default="{}"),
+    Index("ix_audit_entity", "entity", "entity_id"),
+)

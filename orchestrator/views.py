@@ -1,0 +1,56 @@
+"""The JSON shapes Siaran shows: one place for the CLI and the HTTP API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from orchestrator.context import Context
+from orchestrator.domain.model import Channel, Delivery, Post
+from orchestrator.store import audit
+from orchestrator.store import deliveries as delivery_rows
+from orchestrator.store import posts as post_rows
+from schedules.timeparse import local
+
+
+def delivery_view(d: Delivery, tz: ZoneInfo) -> dict:
+    return {"id": d.id, "post_id": d.post_id, "channel": d.channel, "platform": d.platform,
+            "status": d.status.value, "external_id": d.external_id, "permalink": d.permalink,
+            "attempts": d.attempts, "error_kind": d.error_kind, "error": d.error,
+            "updated_at": local(d.updated_at, tz)}
+
+
+def post_view(post: Post, deliveries: list[Delivery], tz: ZoneInfo) -> dict:
+    return {"id": post.id, "title": post.title, "pillar": post.pillar,
+            "status": post.status.value, "scheduled_at": local(post.scheduled_at, tz),
+            "author": post.author, "approver": post.approver, "channels": list(post.channels),
+            "deliveries": [delivery_view(d, tz) for d in deliveries]}
+
+
+def channel_view(c: Channel) -> dict:
+    return {"id": c.id, "name": c.name, "platform": c.platform, "api_base": c.api_base,
+            "state": c.state.value}
+
+
+def show_post(ctx: Context, post_id: int) -> dict:
+    """A post with its deliveries, attempts and audit trail."""
+    tz = ctx.settings.timezone
+    with ctx.db.read() as conn:
+        post = post_rows.get(conn, post_id)
+        deliveries = delivery_rows.for_post(conn, post_id)
+        view = post_view(post, deliveries, tz)
+        view["text"] = post.body
+        view["variants"] = post.variants
+        for shown in view["deliveries"]:
+            shown["attempt_log"] = delivery_rows.attempts_of(conn, shown["id"])
+        view["audit"] = audit.events(conn, "post", post_id)
+    return view
+
+
+def calendar(ctx: Context, start: datetime | None, end: datetime | None) -> list[dict]:
+    """Posts in [start, end) with their delivery states."""
+    tz = ctx.settings.timezone
+    with ctx.db.read() as conn:
+        posts = post_rows.between(conn, start, end)
+        by_post = delivery_rows.for_posts(conn, [p.id for p in posts])
+    return [post_view(p, by_post[p.id], tz) for p in posts]

@@ -1,0 +1,41 @@
+"""Due-post dispatch: approved posts whose time has come start publishing."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from orchestrator.context import Context
+from orchestrator.domain.states import PostStatus
+from orchestrator.errors import InvalidTransition
+from orchestrator.publishing import start_publishing
+from orchestrator.store import posts as post_rows
+from orchestrator.store.schema import posts
+
+SYSTEM_ACTOR = "scheduler"
+BATCH = 200
+
+
+def dispatch_due(ctx: Context, *, batch: int = BATCH) -> int:
+    """Queue the deliveries of every due approved post; returns how many posts started."""
+    started = 0
+    while True:
+        now = ctx.now()
+        with ctx.db.write() as conn:
+            due = post_rows.due(conn, now, batch)
+            for post_id in due:
+                try:
+                    start_publishing(conn, post_id, now, SYSTEM_ACTOR, "dispatch")
+                    started += 1
+                except InvalidTransition:
+                    continue  # another scheduler took it first
+        if len(due) < batch:
+            return started
+
+
+def next_due(ctx: Context) -> datetime | None:
+    """When the next approved post falls due."""
+    with ctx.db.read() as conn:
+        return conn.execute(select(func.min(posts.c.scheduled_at)).where(
+            posts.c.status == PostStatus.APPROVED.value)).scalar_one()

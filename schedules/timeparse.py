@@ -1,0 +1,35 @@
+"""Times as people type them, in the office's time zone; stored as UTC."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+from orchestrator.errors import ValidationError
+
+FORMATS = "ISO 8601 (2026-12-01T09:00+07:00) or YYYY-MM-DD HH:MM in the office time zone"
+
+
+def parse_time(text: str, tz: ZoneInfo) -> datetime:
+    """An aware UTC datetime; a time without offset is read in ``tz``."""
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ValidationError(f"cannot read time {text!r}; use {FORMATS}") from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=tz)
+    return value.astimezone(UTC)
+
+
+def parse_day(text: str, tz: ZoneInfo) -> datetime:
+    """Local midnight of a YYYY-MM-DD day, as UTC."""
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValidationError(f"cannot read date {text!r}; use YYYY-MM-DD") from None
+    return datetime.combine(day, time(), tzinfo=tz).astimezone(UTC)
+
+
+def local(value: datetime | None, tz: ZoneInfo) -> str | None:
+    """ISO text of ``value`` in the office time zone."""
+    return None if value is None else value.astimezone(tz).isoformat(timespec="seconds")
