@@ -71,7 +71,7 @@ class Connector(ABC):
     #: Sets of credential names, any one of which is enough.
     credential_keys: ClassVar[tuple[frozenset[str], ...]]
 
-    credentials: Mapping[str, str]
+    credentials: Mapping[str, str] = field(repr=False)
     api_base: str | None = None
     timeout: float = DEFAULT_TIMEOUT
     extra: dict = field(default_factory=dict)

@@ -14,10 +14,10 @@ from dramatiq.middleware import CurrentMessage
 
 from connectors.registry import CONNECTORS
 from orchestrator import config
-from orchestrator.broker import make_broker
+from orchestrator.broker import make_broker, sender
 from orchestrator.context import Context, open_context
 from orchestrator.delivery import deliver
-from orchestrator.publishing import queue_for
+from orchestrator.queues import actor_for, queue_for
 from orchestrator.redis_url import resolve_redis_url
 
 settings = config.load()
@@ -46,12 +46,10 @@ def publish(delivery_id: int) -> None:
 
 
 PUBLISHERS: dict[str, dramatiq.Actor] = {
-    queue_for(platform): dramatiq.actor(publish, actor_name=f"publish_{platform}",
+    queue_for(platform): dramatiq.actor(publish, actor_name=actor_for(queue_for(platform)),
                                         queue_name=queue_for(platform))
     for platform in CONNECTORS
 }
 
 
-def enqueue(delivery_id: int, queue: str) -> str:
-    """Send one delivery message; returns the message id."""
-    return PUBLISHERS[queue].send(delivery_id).message_id
+enqueue = sender(broker)

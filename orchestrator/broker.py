@@ -5,7 +5,10 @@ Redis holds only messages (a delivery id each); the database holds every state.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import dramatiq
+from dramatiq import Broker
 from dramatiq.brokers.redis import RedisBroker
 from dramatiq.middleware import (
     AgeLimit,
@@ -18,6 +21,7 @@ from dramatiq.middleware import (
 )
 
 from orchestrator.logging import LogContext
+from orchestrator.queues import delivery_message
 
 #: redis-py caps a pool at 100 connections; a worker with many threads needs more.
 MAX_CONNECTIONS = 1000
@@ -36,3 +40,14 @@ def make_broker(redis_url: str, namespace: str) -> RedisBroker:
     ]
     return RedisBroker(url=redis_url, namespace=namespace, middleware=middleware,
                        max_connections=MAX_CONNECTIONS, heartbeat_timeout=60_000)
+
+
+def sender(broker: Broker) -> Callable[[int, str], str]:
+    """A function that enqueues one delivery on ``broker`` and returns the message id."""
+
+    def send(delivery_id: int, queue: str) -> str:
+        if queue not in broker.get_declared_queues():
+            broker.declare_queue(queue)
+        return broker.enqueue(delivery_message(delivery_id, queue)).message_id
+
+    return send

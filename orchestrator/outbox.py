@@ -40,3 +40,26 @@ def relay(ctx: Context, send: Send, *, batch: int = BATCH) -> int:
         total += len(sent)
         if len(pending) < batch:
             return total
+
+
+def relay_now(ctx: Context) -> int | None:
+    """Relay from this process if a Redis is reachable; None leaves it to the scheduler."""
+    import redis
+
+    from orchestrator.broker import make_broker, sender
+    from orchestrator.errors import ConfigError
+    from orchestrator.redis_url import resolve_redis_url
+
+    try:
+        url = resolve_redis_url(ctx.settings)
+    except ConfigError:
+        return None
+    broker = make_broker(url, ctx.settings.redis_namespace)
+    try:
+        return relay(ctx, sender(broker))
+    except redis.RedisError as error:
+        log.warning("relay from this process failed; the scheduler will send",
+                    error=str(error))
+        return None
+    finally:
+        broker.close()

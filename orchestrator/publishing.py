@@ -9,6 +9,7 @@ from sqlalchemy import Connection
 from orchestrator.context import Context
 from orchestrator.domain.states import ChannelState, DeliveryStatus, PostStatus
 from orchestrator.errors import InvalidTransition
+from orchestrator.queues import queue_for
 from orchestrator.rollup import roll_up
 from orchestrator.store import audit
 from orchestrator.store import channels as channel_rows
@@ -16,11 +17,6 @@ from orchestrator.store import deliveries as rows
 from orchestrator.store import posts as post_rows
 
 D = DeliveryStatus
-
-
-def queue_for(platform: str) -> str:
-    """The Dramatiq queue of a platform's publishing actor."""
-    return f"publish.{platform}"
 
 
 def start_publishing(conn: Connection, post_id: int, now: datetime, actor: str,

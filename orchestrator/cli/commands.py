@@ -10,6 +10,7 @@ from orchestrator.config import Settings
 from orchestrator.context import open_context
 from orchestrator.domain.states import DeliveryStatus
 from orchestrator.errors import ConfigError, ValidationError
+from orchestrator.outbox import relay_now
 from orchestrator.secrets import credential_box
 from orchestrator.store import deliveries as delivery_rows
 from orchestrator.store.db import Database
@@ -136,6 +137,8 @@ def _post_action(name: str, func):
     def handler(settings: Settings, args: argparse.Namespace) -> None:
         ctx = open_context(settings)
         func(ctx, args.id)
+        if func is publishing.publish_now:
+            relay_now(ctx)
         view = views.show_post(ctx, args.id)
         if args.json:
             emit_json({"id": args.id, "status": view["status"]})

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 
 from orchestrator import config
 from orchestrator.cli import commands, processes
 from orchestrator.errors import SiaranError
+from orchestrator.logging import configure
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         settings = config.load().with_user(args.user)
+        configure(settings.log_format, level=logging.WARNING)
         return args.handler(settings, args) or 0
     except SiaranError as error:
         print(f"siaran: error: {error}", file=sys.stderr)

@@ -16,7 +16,7 @@ from orchestrator import config, embedded_redis
 from orchestrator.config import Settings
 from orchestrator.errors import ConfigError
 from orchestrator.logging import configure
-from orchestrator.publishing import queue_for
+from orchestrator.queues import queue_for
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -1,0 +1,129 @@
+"""HTTP plumbing shared by connectors: a rebasing session and transport-error mapping.
+
+Client libraries such as tweepy and facebook-sdk hard-code their hosts
+(``https://api.twitter.com``, ``https://graph.facebook.com/``) but accept a
+``requests.Session``. :class:`RebasingSession` rewrites every URL onto a channel's
+``api_base`` (a staging host or the sandbox) and applies a default timeout whenever
+the caller passes none — tweepy's ``Client`` never does. OAuth 1.0a signatures are
+computed at prepare time, after the rewrite, so they cover the URL actually requested.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from urllib.parse import urlsplit, urlunsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+from requests.exceptions import ChunkedEncodingError, ContentDecodingError
+from urllib3.exceptions import ProtocolError
+
+from connectors.base import DEFAULT_TIMEOUT
+from orchestrator.errors import OutcomeUnknown, PublishError, Unavailable
+
+EXCERPT_CHARS = 300
+#: Kept-alive connections per host; one connector may serve many worker threads.
+POOL_SIZE = 64
+_SECRET_PARAM = re.compile(
+    r"((?:access_token|token|oauth_[a-z_]+|client_secret|password)=)[^&\s'\")]+", re.I
+)
+_URL_IN_MESSAGE = re.compile(r"(with url: )\S+")
+
+
+class RebasingSession(requests.Session):
+    """A session that sends every request to ``api_base`` with a default timeout."""
+
+    def __init__(self, api_base: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> None:
+        super().__init__()
+        self.api_base = api_base.rstrip("/") if api_base else None
+        self.default_timeout = timeout
+        self._local = threading.local()
+        adapter = HTTPAdapter(pool_maxsize=POOL_SIZE)
+        self.mount("http://", adapter)
+        self.mount("https://", adapter)
+
+    def rebase(self, url: str) -> str:
+        """Move ``url`` onto ``api_base`` keeping path, query and fragment."""
+        if not self.api_base:
+            return url
+        base = urlsplit(self.api_base)
+        parts = urlsplit(url)
+        path = base.path.rstrip("/") + (parts.path or "/")
+        return urlunsplit((base.scheme, base.netloc, path, parts.query, parts.fragment))
+
+    def request(self, method, url, *args, **kwargs):  # type: ignore[override]
+        """Rebase the URL, default the timeout, and remember the response per thread."""
+        if kwargs.get("timeout") is None and len(args) < 7:
+            kwargs["timeout"] = self.default_timeout
+        self._local.response = None
+        response = super().request(method, self.rebase(str(url)), *args, **kwargs)
+        self._local.response = response
+        return response
+
+    @property
+    def last_response(self) -> requests.Response | None:
+        """The last response this thread received through the session (or None)."""
+        return getattr(self._local, "response", None)
+
+
+def quiet_loggers(*names: str) -> None:
+    """Raise library loggers that print request headers at DEBUG (credentials) to INFO."""
+    for name in names:
+        logger = logging.getLogger(name)
+        if logger.level < logging.INFO:
+            logger.setLevel(logging.INFO)
+
+
+def redact(text: str) -> str:
+    """Remove URLs and credential-looking query values from an error message."""
+    return _SECRET_PARAM.sub(r"\1<redacted>", _URL_IN_MESSAGE.sub(r"\1<redacted>", text))
+
+
+def excerpt(response: requests.Response | None) -> str:
+    """A short, credential-free excerpt of a response body."""
+    if response is None:
+        return ""
+    try:
+        text = response.text
+    except Exception:  # noqa: BLE001 - a broken body is still an answer to report
+        return ""
+    return redact(text[:EXCERPT_CHARS])
+
+
+def _sent_before_failure(exc: requests.ConnectionError) -> bool:
+    """True when the connection broke after the request had been sent."""
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        if isinstance(cause, ProtocolError | ConnectionResetError | BrokenPipeError):
+            return True
+        if type(cause).__name__ == "RemoteDisconnected":
+            return True
+        nxt = cause.__cause__ or cause.__context__
+        if nxt is None and cause.args and isinstance(cause.args[0], BaseException):
+            nxt = cause.args[0]
+        if nxt is None:
+            reason = getattr(cause, "reason", None)
+            nxt = reason if isinstance(reason, BaseException) else None
+        cause = nxt
+    return False
+
+
+def transport_error(exc: requests.RequestException, *, platform: str) -> PublishError:
+    """Map a network failure: before sending → Unavailable, after sending → OutcomeUnknown."""
+    name = type(exc).__name__
+    if isinstance(exc, requests.ConnectTimeout):
+        return Unavailable(f"connect timeout ({name})", platform=platform)
+    if isinstance(exc, requests.ReadTimeout):
+        return OutcomeUnknown(f"no answer in time after sending ({name})", platform=platform)
+    if isinstance(exc, ChunkedEncodingError | ContentDecodingError):
+        return OutcomeUnknown(f"answer broke off ({name})", platform=platform)
+    if isinstance(exc, requests.ConnectionError):
+        if _sent_before_failure(exc):
+            return OutcomeUnknown(f"connection dropped after sending ({name})", platform=platform)
+        return Unavailable(f"could not connect: {redact(str(exc))[:200]}", platform=platform)
+    return OutcomeUnknown(f"request failed ({name}): {redact(str(exc))[:200]}",
+                          platform=platform)

@@ -1,0 +1,86 @@
+"""Fault rules: what the sandbox does wrong on purpose, for whom, how many times.
+
+A rule, as given to ``POST /_sandbox/faults``::
+
+    {"platform": "x", "account": "1001", "endpoint": "POST /2/tweets",
+     "kind": "status", "count": 1, "params": {"status": 503}}
+
+- ``platform`` (required) and ``account`` (optional) select the requests.
+- ``endpoint`` (optional) is a regular expression searched in ``"METHOD /path"``.
+- ``count``: how many matching requests it affects; absent or null = until cleared.
+- ``kind`` and its ``params``:
+  ``status``            answer with the platform's real error for ``params.status`` and/or
+                        ``params.code`` (Graph); ``params.html`` answers an HTML page instead
+  ``rate_limit``        the platform's rate-limit answer; ``params.reset_in`` seconds
+                        (X also ``params.scope`` = ``"user24h"``), Graph ``params.code``
+  ``latency``           wait ``params.seconds``, then answer normally
+  ``commit_then_hang``  do the work (store the post), answer after ``params.seconds``
+  ``commit_then_drop``  do the work, then close the connection without answering
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from orchestrator.errors import ConfigError
+
+KINDS = ("status", "rate_limit", "latency", "commit_then_hang", "commit_then_drop")
+ANSWERING_KINDS = ("status", "rate_limit")
+
+
+@dataclass
+class FaultRule:
+    """One injected fault."""
+
+    platform: str
+    kind: str
+    account: str | None = None
+    endpoint: str | None = None
+    count: int | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+    id: int = 0
+    hits: int = 0
+
+    def matches(self, platform: str, account: str | None, method: str, path: str) -> bool:
+        if self.platform != platform:
+            return False
+        if self.account is not None and self.account != account:
+            return False
+        return self.endpoint is None or re.search(self.endpoint, f"{method} {path}") is not None
+
+    @property
+    def spent(self) -> bool:
+        return self.count is not None and self.hits >= self.count
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def parse_rule(data: Any) -> FaultRule:
+    """Build a rule from its JSON form; ConfigError explains a bad one."""
+    if not isinstance(data, dict):
+        raise ConfigError("a fault rule is a JSON object")
+    kind, platform = data.get("kind"), data.get("platform")
+    if kind not in KINDS:
+        raise ConfigError(f"fault kind must be one of {', '.join(KINDS)}")
+    if not isinstance(platform, str) or not platform:
+        raise ConfigError("a fault rule needs a platform")
+    count = data.get("count")
+    if count is not None and (not isinstance(count, int) or count < 1):
+        raise ConfigError("count must be a positive integer or null")
+    endpoint = data.get("endpoint")
+    if endpoint is not None:
+        try:
+            re.compile(endpoint)
+        except (re.error, TypeError) as exc:
+            raise ConfigError(f"endpoint is not a valid pattern: {exc}") from None
+    params = data.get("params") or {}
+    if not isinstance(params, dict):
+        raise ConfigError("params must be an object")
+    account = data.get("account")
+    return FaultRule(
+        platform=platform, kind=kind, account=None if account is None else str(account),
+        endpoint=endpoint, count=count, params=params,
+    )

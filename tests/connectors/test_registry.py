@@ -1,0 +1,33 @@
+"""The connector registry."""
+
+from __future__ import annotations
+
+import pytest
+
+from connectors.facebook import FacebookConnector
+from connectors.registry import CONNECTORS, build_connector
+from connectors.x import XConnector
+from orchestrator.errors import ConfigError
+
+
+def test_registry_lists_platforms():
+    assert {"x": XConnector, "facebook": FacebookConnector} == CONNECTORS
+
+
+def test_unknown_platform_names_the_known_ones():
+    with pytest.raises(ConfigError, match="facebook, x"):
+        build_connector("myspace", {})
+
+
+def test_incomplete_credentials_are_refused_without_values():
+    with pytest.raises(ConfigError) as info:
+        build_connector("x", {"consumer_key": "SECRET-ck"})
+    assert "SECRET-ck" not in str(info.value)
+    assert "bearer_token" in str(info.value)
+
+
+def test_build_passes_api_base_and_timeout():
+    fb = build_connector("facebook", {"page_id": "1", "page_access_token": "t"},
+                         api_base="http://127.0.0.1:1", timeout=3)
+    assert fb.api_base == "http://127.0.0.1:1" and fb.timeout == 3
+    assert fb.graph.api.version == "v21.0"

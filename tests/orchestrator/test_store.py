@@ -1,0 +1,139 @@
+"""The store on SQLite and PostgreSQL: rows, compare-and-set, the claim guard, the outbox."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from orchestrator.domain.model import Attempt
+from orchestrator.domain.states import DeliveryStatus as D
+from orchestrator.domain.states import PostStatus as P
+from orchestrator.errors import ConfigError, InvalidTransition, NotFound
+from orchestrator.rollup import roll_up
+from orchestrator.secrets import CredentialBox
+from orchestrator.store import channels, deliveries, posts
+from orchestrator.store.db import Database
+from orchestrator.store.schema import channels as channels_table
+
+NOW = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
+BOX = CredentialBox(b"q2ZtVYhQ3Qb8u8b7cU2FvU9vH8mT3kqf3Zc7o2gXc2k=")
+
+
+@pytest.fixture
+def db(database_url):
+    database = Database(database_url)
+    yield database
+    database.dispose()
+
+
+def _channel(conn, name="x-main", platform="x"):
+    return channels.add(conn, name=name, platform=platform, api_base=None,
+                        sealed_credentials=BOX.seal({"bearer_token": "tok-secret-42"}), now=NOW)
+
+
+def _approved_post(conn, channel_ids, at=NOW):
+    post_id = posts.insert_post(conn, title="T", pillar="informatif", body="Halo",
+                                variants={}, scheduled_at=at, author="a",
+                                channel_ids=channel_ids, now=NOW)
+    posts.move(conn, post_id, P.DRAFT, P.IN_REVIEW, NOW)
+    posts.move(conn, post_id, P.IN_REVIEW, P.APPROVED, NOW, approver="b")
+    deliveries.create(conn, post_id, channel_ids, NOW)
+    return post_id
+
+
+def test_channel_round_trip_and_unique_name(db):
+    with db.write() as conn:
+        made = _channel(conn)
+    with db.read() as conn:
+        assert channels.by_name(conn, "x-main") == made
+        assert BOX.open(channels.sealed_credentials(conn, made.id)) == {
+            "bearer_token": "tok-secret-42"}
+        raw = conn.execute(select(channels_table.c.credentials)).scalar_one()
+    assert "tok-secret-42" not in raw
+    with pytest.raises(ConfigError, match="already exists"), db.write() as conn:
+        _channel(conn)
+    with pytest.raises(NotFound), db.read() as conn:
+        channels.by_name(conn, "nope")
+
+
+def test_times_come_back_as_aware_utc(db):
+    at = datetime(2026, 12, 1, 9, 30, tzinfo=UTC) + timedelta(hours=0)
+    with db.write() as conn:
+        c = _channel(conn)
+        post_id = _approved_post(conn, [c.id], at=at)
+    with db.read() as conn:
+        assert posts.get(conn, post_id).scheduled_at == at
+        assert posts.due(conn, at - timedelta(seconds=1), 10) == []
+        assert posts.due(conn, at, 10) == [post_id]
+
+
+def test_post_move_is_compare_and_set(db):
+    with db.write() as conn:
+        c = _channel(conn)
+        post_id = _approved_post(conn, [c.id])
+    with pytest.raises(InvalidTransition), db.write() as conn:
+        posts.move(conn, post_id, P.IN_REVIEW, P.APPROVED, NOW)  # already approved
+    with pytest.raises(InvalidTransition), db.write() as conn:
+        posts.move(conn, post_id, P.APPROVED, P.PUBLISHED, NOW)  # illegal move
+
+
+def test_claim_succeeds_once_and_only_for_a_publishing_post(db):
+    with db.write() as conn:
+        c = _channel(conn)
+        post_id = _approved_post(conn, [c.id])
+        (delivery,) = deliveries.for_post(conn, post_id)
+        deliveries.move(conn, delivery.id, [D.PENDING], D.QUEUED, NOW)
+    with db.write() as conn:
+        assert not deliveries.claim(conn, delivery.id, "w1", NOW)  # post not publishing
+        posts.move(conn, post_id, P.APPROVED, P.PUBLISHING, NOW)
+    with db.write() as conn:
+        assert deliveries.claim(conn, delivery.id, "w1", NOW)
+    with db.write() as conn:
+        assert not deliveries.claim(conn, delivery.id, "w2", NOW)
+    with db.read() as conn:
+        claimed = deliveries.get(conn, delivery.id)
+    assert claimed.status is D.SENDING and claimed.attempts == 1
+
+
+def test_retry_wait_is_not_claimed_before_its_time(db):
+    with db.write() as conn:
+        c = _channel(conn)
+        post_id = _approved_post(conn, [c.id])
+        posts.move(conn, post_id, P.APPROVED, P.PUBLISHING, NOW)
+        (delivery,) = deliveries.for_post(conn, post_id)
+        deliveries.move(conn, delivery.id, [D.PENDING], D.QUEUED, NOW)
+        deliveries.claim(conn, delivery.id, "w1", NOW)
+        deliveries.move(conn, delivery.id, [D.SENDING], D.RETRY_WAIT, NOW,
+                        next_attempt_at=NOW + timedelta(seconds=60))
+    with db.write() as conn:
+        assert not deliveries.claim(conn, delivery.id, "w1", NOW + timedelta(seconds=30))
+    with db.write() as conn:
+        assert deliveries.claim(conn, delivery.id, "w1", NOW + timedelta(seconds=60))
+
+
+def test_outbox_and_attempts_and_rollup(db):
+    with db.write() as conn:
+        x = _channel(conn)
+        fb = _channel(conn, "fb-main", "facebook")
+        post_id = _approved_post(conn, [x.id, fb.id])
+        posts.move(conn, post_id, P.APPROVED, P.PUBLISHING, NOW)
+        for d in deliveries.for_post(conn, post_id):
+            deliveries.move(conn, d.id, [D.PENDING], D.QUEUED, NOW)
+            deliveries.add_to_outbox(conn, d.id, f"publish.{d.platform}", NOW)
+    with db.read() as conn:
+        batch = deliveries.outbox_batch(conn, 10)
+    assert sorted(q for _, _, q in batch) == ["publish.facebook", "publish.x"]
+    with db.write() as conn:
+        deliveries.remove_from_outbox(conn, [batch[0][0]])
+        assert len(deliveries.outbox_batch(conn, 10)) == 1
+        first, second = deliveries.for_post(conn, post_id)
+        for d, status in ((first, D.PUBLISHED), (second, D.FAILED)):
+            deliveries.claim(conn, d.id, "w", NOW)
+            deliveries.record_attempt(conn, Attempt(d.id, NOW, NOW, "w", "x", 401,
+                                                    "auth_expired", "Unauthorized"), "m-1")
+            deliveries.move(conn, d.id, [D.SENDING], status, NOW)
+        assert roll_up(conn, post_id, NOW) is P.PARTIALLY_PUBLISHED
+        log = deliveries.attempts_of(conn, second.id)
+    assert log[0]["http_status"] == 401 and log[0]["message_id"] == "m-1"
