@@ -6,8 +6,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 
@@ -43,6 +41,9 @@ class Database:
 
     def migrate(self) -> None:
         """Bring the schema to the newest migration."""
+        from alembic import command  # imported here: it is slow and rarely needed
+        from alembic.config import Config
+
         with self.engine.begin() as conn:
             cfg = Config()
             cfg.set_main_option("script_location", str(MIGRATIONS))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -124,3 +125,16 @@ def test_a_post_that_is_not_approved_is_never_published(system, sandbox):
     assert system.json("post", "show", str(waiting))["status"] == "approved"
     assert system.json("post", "show", str(cancelled))["status"] == "cancelled"
     assert system.json("post", "show", str(draft))["status"] == "draft"
+
+
+def test_logs_are_json_lines_with_context_and_no_credentials(system, sandbox):
+    lines = (system.root / "worker.log").read_text().splitlines()
+    records = [json.loads(line) for line in lines if line.strip()]
+    assert any(r.get("logger", "").startswith("dramatiq") for r in records)
+    published = [r for r in records if r["event"] == "delivery published"]
+    assert published
+    for r in published:
+        assert {"post_id", "delivery_id", "channel", "platform", "message_id"} <= r.keys()
+    everything = "\n".join(lines)
+    for secret in ("SECRET-", "pt-555", "ats\"", "\"cs\""):
+        assert secret not in everything
