@@ -1,0 +1,29 @@
+# Siaran: `make demo` runs the demo, `make test` runs the test suite.
+# Both create the virtual environment and install what they need on first use.
+
+VENV   ?= .venv
+PYTHON ?= python3
+BIN     = $(VENV)/bin
+STAMP   = $(VENV)/.installed
+
+.PHONY: demo test lint bench clean
+
+demo: $(STAMP)
+	$(BIN)/siaran demo
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+bench: $(STAMP)
+	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b --quick || exit 1; done
+
+$(STAMP): pyproject.toml
+	@sh ops/bootstrap.sh "$(PYTHON)" "$(VENV)"
+	@touch $(STAMP)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,15 @@
+#!/bin/sh
+# Create the virtual environment and install Siaran with its test tools.
+# On Debian, installs python3-venv first when the interpreter cannot make a venv.
+set -eu
+python=${1:-python3}
+venv=${2:-.venv}
+if ! "$python" -m venv --help >/dev/null 2>&1 || ! "$python" -c "import ensurepip" 2>/dev/null; then
+    if command -v apt-get >/dev/null 2>&1; then
+        echo "installing python3-venv (Debian package)"
+        apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null
+    fi
+fi
+[ -x "$venv/bin/python" ] || "$python" -m venv "$venv"
+"$venv/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip
+"$venv/bin/python" -m pip install -q --disable-pip-version-check -e ".[test]"
