@@ -1,4 +1,4 @@
-"""Every Dramatiq actor of Siaran, and the function that enqueues a delivery.
+"""Every Dramatiq actor of Siaran.
 
 One actor per platform, each on its own queue ``publish.<platform>`` so that workers can be
 dedicated to platforms (``siaran worker --queues publish.x``). A message carries only a
@@ -10,19 +10,25 @@ from __future__ import annotations
 import threading
 
 import dramatiq
+from dramatiq.common import q_name
 from dramatiq.middleware import CurrentMessage
 
 from connectors.registry import CONNECTORS
 from orchestrator import config
-from orchestrator.broker import make_broker, sender
+from orchestrator.broker import make_broker
 from orchestrator.context import Context, open_context
 from orchestrator.delivery import deliver
+from orchestrator.guards import Guards
 from orchestrator.queues import actor_for, queue_for
 from orchestrator.redis_url import resolve_redis_url
+from orchestrator.store import deliveries as rows
+from orchestrator.transport import Transport
 
 settings = config.load()
 broker = make_broker(resolve_redis_url(settings), settings.redis_namespace)
 dramatiq.set_broker(broker)
+transport = Transport(broker)
+guards = Guards(broker.client, settings.redis_namespace)
 
 _context: Context | None = None
 _context_lock = threading.Lock()
@@ -38,11 +44,15 @@ def context() -> Context:
 
 
 def publish(delivery_id: int) -> None:
-    """Carry out one delivery; ask Dramatiq for a delayed retry when the policy says so."""
+    """Carry out one delivery; re-send it delayed when it must be tried again."""
     message = CurrentMessage.get_current_message()
-    outcome = deliver(context(), delivery_id, message_id=message.message_id if message else None)
+    ctx = context()
+    outcome = deliver(ctx, delivery_id, guards=guards,
+                      message_id=message.message_id if message else None)
     if outcome is not None and outcome.retry_in is not None:
-        raise dramatiq.Retry(f"delivery {delivery_id} retries", delay=int(outcome.retry_in * 1000))
+        sent = transport.send(delivery_id, q_name(message.queue_name), delay=outcome.retry_in)
+        with ctx.db.write() as conn:
+            rows.set_transport_ids(conn, [(delivery_id, sent.transport_id)])
 
 
 PUBLISHERS: dict[str, dramatiq.Actor] = {
@@ -50,6 +60,3 @@ PUBLISHERS: dict[str, dramatiq.Actor] = {
                                         queue_name=queue_for(platform))
     for platform in CONNECTORS
 }
-
-
-enqueue = sender(broker)

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
-from connectors.registry import CONNECTORS
+from connectors.registry import CONNECTORS, build_connector
 from orchestrator.context import Context
+from orchestrator.domain.limits import RateLimit
 from orchestrator.domain.model import Channel
-from orchestrator.errors import ConfigError
+from orchestrator.domain.states import ChannelState, DeliveryStatus
+from orchestrator.errors import ConfigError, InvalidTransition, PublishError
+from orchestrator.queues import queue_for
 from orchestrator.store import audit
 from orchestrator.store import channels as rows
+from orchestrator.store import deliveries as delivery_rows
 
 
 def add_channel(ctx: Context, *, name: str, platform: str, credentials: dict[str, str],
-                api_base: str | None = None) -> Channel:
+                api_base: str | None = None,
+                rate_limits: tuple[RateLimit, ...] | None = None) -> Channel:
     """Check and store a channel. Errors name missing keys, never values."""
     name = name.strip()
     if not name:
@@ -29,7 +34,8 @@ def add_channel(ctx: Context, *, name: str, platform: str, credentials: dict[str
     now = ctx.now()
     with ctx.db.write() as conn:
         channel = rows.add(conn, name=name, platform=platform, api_base=api_base,
-                           sealed_credentials=ctx.box.seal(credentials), now=now)
+                           sealed_credentials=ctx.box.seal(credentials), now=now,
+                           rate_limits=rate_limits)
         audit.record(conn, actor=ctx.user, action="channel_add", entity="channel",
                      entity_id=channel.id, now=now, name=name, platform=platform,
                      credential_keys=sorted(credentials))
@@ -39,3 +45,54 @@ def add_channel(ctx: Context, *, name: str, platform: str, credentials: dict[str
 def list_channels(ctx: Context) -> list[Channel]:
     with ctx.db.read() as conn:
         return rows.all_channels(conn)
+
+
+def pause(ctx: Context, name: str) -> Channel:
+    """Stop publishing to a channel; its waiting deliveries are held."""
+    return _set_state(ctx, name, ChannelState.PAUSED, "channel_pause")
+
+
+def resume(ctx: Context, name: str) -> tuple[Channel, int]:
+    """Publish to a channel again (after pausing or re-authorising): held deliveries resume."""
+    now = ctx.now()
+    with ctx.db.write() as conn:
+        channel = rows.by_name(conn, name)
+        if channel.state is not ChannelState.ACTIVE:
+            rows.move(conn, channel.id, channel.state, ChannelState.ACTIVE)
+        released = 0
+        for delivery in delivery_rows.held_of_channel(conn, channel.id):
+            if delivery_rows.move(conn, delivery.id, [DeliveryStatus.HELD],
+                                  DeliveryStatus.QUEUED, now, error=None, next_attempt_at=None):
+                delivery_rows.add_to_outbox(conn, delivery.id, queue_for(channel.platform), now)
+                released += 1
+        audit.record(conn, actor=ctx.user, action="channel_resume", entity="channel",
+                     entity_id=channel.id, now=now, released=released,
+                     previous=channel.state.value)
+        return rows.by_id(conn, channel.id), released
+
+
+def _set_state(ctx: Context, name: str, target: ChannelState, action: str) -> Channel:
+    now = ctx.now()
+    with ctx.db.write() as conn:
+        channel = rows.by_name(conn, name)
+        if not rows.move(conn, channel.id, channel.state, target):
+            raise InvalidTransition("channel", channel.state.value, target.value)
+        delivery_rows.hold_channel(conn, channel.id, f"channel {name} is {target.value}", now)
+        audit.record(conn, actor=ctx.user, action=action, entity="channel",
+                     entity_id=channel.id, now=now, previous=channel.state.value)
+        return rows.by_id(conn, channel.id)
+
+
+def check(ctx: Context, name: str) -> dict:
+    """Ask the platform whether the channel's credentials work, and whose account it is."""
+    with ctx.db.read() as conn:
+        channel = rows.by_name(conn, name)
+        sealed = rows.sealed_credentials(conn, channel.id)
+    connector = build_connector(channel.platform, ctx.box.open(sealed),
+                                api_base=channel.api_base, timeout=ctx.settings.http_timeout)
+    try:
+        health = connector.check()
+    except PublishError as error:
+        return {"channel": name, "ok": False, "account": "", "detail": str(error)}
+    return {"channel": name, "ok": health.ok, "account": health.account,
+            "detail": health.detail}

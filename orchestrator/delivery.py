@@ -1,8 +1,7 @@
-"""Carrying out one delivery: claim, publish through the connector, record, roll up.
+"""Carrying out one delivery: guards, claim, publish through the connector, record, roll up.
 
-Transport-agnostic: the Dramatiq actor calls :func:`deliver` and turns a returned retry
-delay into Dramatiq's own backoff. Every outcome is written to the database before the
-message is acknowledged.
+Transport-agnostic: the actor calls :func:`deliver` and re-sends the message with the
+returned delay. Every outcome is committed before the message is acknowledged.
 """
 
 from __future__ import annotations
@@ -13,19 +12,26 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import structlog
+from sqlalchemy import Connection
 
 from connectors.base import Published
 from connectors.registry import build_connector
 from orchestrator import retry_policy
 from orchestrator.context import Context
-from orchestrator.domain.model import Attempt, Delivery, Post
+from orchestrator.domain.model import Attempt, Channel, Delivery, Post
+from orchestrator.domain.states import ChannelState
 from orchestrator.domain.states import DeliveryStatus as D
 from orchestrator.errors import (
+    AuthExpired,
     ConfigError,
+    DuplicateContent,
     OutcomeUnknown,
     PermanentError,
     PublishError,
+    RateLimited,
+    Unavailable,
 )
+from orchestrator.guards import Admission, Guards
 from orchestrator.rendering import idempotency_key, render
 from orchestrator.rollup import roll_up
 from orchestrator.store import channels as channel_rows
@@ -34,6 +40,8 @@ from orchestrator.store import posts as post_rows
 
 log = structlog.get_logger("siaran.delivery")
 WORKER = f"{socket.gethostname()}:{os.getpid()}"
+#: Error kinds that spend a delivery's retry budget (rate-limit waits do not).
+BUDGET_KINDS = ("unavailable",)
 
 
 @dataclass(frozen=True)
@@ -44,74 +52,135 @@ class Outcome:
     retry_in: float | None = None
 
 
-def deliver(ctx: Context, delivery_id: int, *, message_id: str | None = None) -> Outcome | None:
+@dataclass(frozen=True)
+class Claimed:
+    delivery: Delivery
+    post: Post
+    channel: Channel
+    sealed: str
+
+
+def deliver(ctx: Context, delivery_id: int, *, guards: Guards | None = None,
+            message_id: str | None = None) -> Outcome | None:
     """Publish one delivery if this worker wins the claim; None when there was nothing to do."""
+    now = ctx.now()
     with ctx.db.write() as conn:
-        if not rows.claim(conn, delivery_id, WORKER, ctx.now()):
-            log.info("delivery not claimable, skipped", delivery_id=delivery_id)
-            return None
-        delivery = rows.get(conn, delivery_id)
-        post = post_rows.get(conn, delivery.post_id)
-        channel = channel_rows.by_id(conn, delivery.channel_id)
-        sealed = channel_rows.sealed_credentials(conn, channel.id)
+        claimed = _claim(conn, delivery_id, guards, now)
+    if not isinstance(claimed, Claimed):
+        return claimed
+    delivery, post, channel = claimed.delivery, claimed.post, claimed.channel
     bound = log.bind(post_id=post.id, delivery_id=delivery_id, channel=channel.name,
                      platform=channel.platform, attempt=delivery.attempts)
     started = ctx.now()
     try:
-        published = _publish(ctx, post, delivery, channel.api_base, sealed)
+        published = _publish(ctx, post, delivery, channel, claimed.sealed)
     except PublishError as error:
-        return _record_failure(ctx, delivery, error, started, message_id, bound)
+        return _failed(ctx, claimed, error, started, message_id, guards, bound)
     except Exception as error:  # noqa: BLE001 - a bug after sending is an unknown outcome
         unknown = OutcomeUnknown(f"unexpected {type(error).__name__}: {error}",
                                  platform=channel.platform)
-        return _record_failure(ctx, delivery, unknown, started, message_id, bound)
-    _record(ctx, delivery, D.PUBLISHED, _attempt(delivery, started, ctx.now(), "published"),
-            message_id, external_id=published.external_id, permalink=published.permalink,
-            error_kind=None, error=None, next_attempt_at=None)
+        return _failed(ctx, claimed, unknown, started, message_id, guards, bound)
+    if guards:
+        guards.success(channel.id)
+    with ctx.db.write() as conn:
+        _finish(conn, delivery, D.PUBLISHED, _attempt(delivery, started, ctx.now(), "published"),
+                message_id, external_id=published.external_id, permalink=published.permalink,
+                error_kind=None, error=None, next_attempt_at=None)
     bound.info("delivery published", external_id=published.external_id)
     return Outcome(D.PUBLISHED)
 
 
-def _publish(ctx: Context, post: Post, delivery: Delivery, api_base: str | None,
+def _claim(conn: Connection, delivery_id: int, guards: Guards | None, now: datetime
+           ) -> Claimed | Outcome | None:
+    delivery = rows.find(conn, delivery_id)
+    if delivery is None:
+        log.warning("message for an unknown delivery ignored", delivery_id=delivery_id)
+        return None
+    channel = channel_rows.by_id(conn, delivery.channel_id)
+    if channel.state is not ChannelState.ACTIVE:
+        reason = f"channel {channel.name} is {channel.state.value}"
+        rows.move(conn, delivery_id, [D.QUEUED, D.RETRY_WAIT], D.HELD, now, error=reason)
+        return None
+    admission = guards.admit(channel.id, channel.posting_limits) if guards else Admission()
+    if not admission.ok:
+        until = now + timedelta(seconds=admission.wait)
+        if rows.defer(conn, delivery_id, until, admission.reason, now):
+            log.info("delivery deferred", delivery_id=delivery_id, reason=admission.reason,
+                     retry_in=round(admission.wait, 3))
+            return Outcome(D.RETRY_WAIT, admission.wait)
+        return None
+    if not rows.claim(conn, delivery_id, WORKER, now):
+        if guards:
+            guards.release(admission)
+        log.info("delivery not claimable, skipped", delivery_id=delivery_id,
+                 status=delivery.status.value)
+        return None
+    return Claimed(rows.get(conn, delivery_id), post_rows.get(conn, delivery.post_id), channel,
+                   channel_rows.sealed_credentials(conn, channel.id))
+
+
+def _publish(ctx: Context, post: Post, delivery: Delivery, channel: Channel,
              sealed: str) -> Published:
     if post.content_hash != post.approved_hash:
         raise PermanentError("content changed after approval", platform=delivery.platform)
     try:
-        connector = build_connector(delivery.platform, ctx.box.open(sealed), api_base=api_base,
-                                    timeout=ctx.settings.http_timeout)
+        connector = build_connector(delivery.platform, ctx.box.open(sealed),
+                                    api_base=channel.api_base, timeout=ctx.settings.http_timeout)
     except ConfigError as error:
         raise PermanentError(str(error), platform=delivery.platform) from None
     rendered = render(post, delivery.platform, delivery.id)
     return connector.publish(rendered, key=idempotency_key(post, delivery.id))
 
 
-def _record_failure(ctx: Context, delivery: Delivery, error: PublishError, started: datetime,
-                    message_id: str | None, bound) -> Outcome:
+def _failed(ctx: Context, claimed: Claimed, error: PublishError, started: datetime,
+            message_id: str | None, guards: Guards | None, bound) -> Outcome:
+    delivery, channel = claimed.delivery, claimed.channel
     finished = ctx.now()
-    attempt = _attempt(delivery, started, finished, "error", error)
-    if isinstance(error, OutcomeUnknown):
-        status, delay = D.UNKNOWN, None
-    else:
-        with ctx.db.read() as conn:
-            first = rows.first_attempt_at(conn, delivery.id) or started
-        delay = retry_policy.next_delay(error, platform=delivery.platform,
-                                        attempt=delivery.attempts,
-                                        elapsed=(finished - first).total_seconds())
-        status = D.FAILED if delay is None else D.RETRY_WAIT
-    next_at = None if delay is None else finished + timedelta(seconds=delay)
-    _record(ctx, delivery, status, attempt, message_id, error_kind=error.kind,
-            error=str(error), next_attempt_at=next_at)
+    _tell_guards(guards, channel.id, error)
+    with ctx.db.write() as conn:
+        if isinstance(error, (OutcomeUnknown, DuplicateContent)):
+            status, delay = D.UNKNOWN, None
+        else:
+            spent = rows.count_attempts(conn, delivery.id, BUDGET_KINDS)
+            first = delivery.first_attempt_at or started
+            delay = retry_policy.next_delay(
+                error, platform=delivery.platform, attempt=spent + 1,
+                elapsed=(finished - first).total_seconds())
+            status = D.FAILED if delay is None else D.RETRY_WAIT
+        next_at = None if delay is None else finished + timedelta(seconds=delay)
+        _finish(conn, delivery, status, _attempt(delivery, started, finished, "error", error),
+                message_id, error_kind=error.kind, error=str(error), next_attempt_at=next_at)
+        if isinstance(error, AuthExpired):
+            _needs_reauth(conn, channel, str(error), finished)
     bound.warning("delivery attempt failed", error_kind=error.kind, error=str(error),
                   http_status=error.status, next_status=status.value, retry_in=delay)
     return Outcome(status, delay)
 
 
-def _record(ctx: Context, delivery: Delivery, status: D, attempt: Attempt,
+def _tell_guards(guards: Guards | None, channel_id: int, error: PublishError) -> None:
+    if guards is None:
+        return
+    if isinstance(error, RateLimited) and error.retry_after:
+        guards.cool_down(channel_id, error.retry_after)
+    elif isinstance(error, Unavailable) and guards.outage(channel_id):
+        log.warning("circuit opened", channel_id=channel_id)
+
+
+def _needs_reauth(conn: Connection, channel: Channel, reason: str, now: datetime) -> None:
+    """The channel's token is dead: mark it and hold its waiting deliveries."""
+    if channel_rows.move(conn, channel.id, ChannelState.ACTIVE, ChannelState.NEEDS_REAUTH):
+        held = rows.hold_channel(conn, channel.id, f"channel needs re-authorisation: {reason}",
+                                 now)
+        log.warning("channel needs re-authorisation", channel=channel.name, held=held)
+
+
+def _finish(conn: Connection, delivery: Delivery, status: D, attempt: Attempt,
             message_id: str | None, **fields: object) -> None:
-    with ctx.db.write() as conn:
-        rows.record_attempt(conn, attempt, message_id)
-        rows.move(conn, delivery.id, [D.SENDING], status, attempt.finished_at, **fields)
-        roll_up(conn, delivery.post_id, attempt.finished_at)
+    rows.record_attempt(conn, attempt, message_id)
+    # A definite answer also settles a delivery the sweeper meanwhile marked unknown.
+    sources = [D.SENDING, D.UNKNOWN] if status in (D.PUBLISHED, D.FAILED) else [D.SENDING]
+    rows.move(conn, delivery.id, sources, status, attempt.finished_at, **fields)
+    roll_up(conn, delivery.post_id, attempt.finished_at)
 
 
 def _attempt(delivery: Delivery, started: datetime, finished: datetime, outcome: str,
@@ -121,4 +190,3 @@ def _attempt(delivery: Delivery, started: datetime, finished: datetime, outcome:
                    http_status=error.status if error else None,
                    error_kind=error.kind if error else None,
                    excerpt=(error.excerpt or error.detail)[:500] if error else "")
-

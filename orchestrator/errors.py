@@ -13,7 +13,8 @@ real answers onto them, and the delivery pipeline decides what to do by class al
         │   ├── RateLimited       429 / quota; retry_after from the platform's reset headers
         │   └── Unavailable       5xx, connection refused before the request was sent
         ├── PermanentError
-        │   ├── ContentRejected   400-class validation, duplicate content
+        │   ├── ContentRejected   400-class validation
+        │   │   └── DuplicateContent  "already posted": reconcile, it may be ours
         │   ├── AuthExpired       token expired/revoked → channel needs_reauth
         │   └── PermissionDenied
         └── OutcomeUnknown        request may have been applied; reconcile, never blind-retry
@@ -98,6 +99,15 @@ class ContentRejected(PermanentError):
     """The platform refused the content (validation, duplicate)."""
 
     kind = "content_rejected"
+
+
+class DuplicateContent(ContentRejected):
+    """The platform refused the text as a duplicate: perhaps an earlier try of ours landed.
+
+    Siaran reconciles before deciding: found → published, not found → failed.
+    """
+
+    kind = "duplicate"
 
 
 class AuthExpired(PermanentError):

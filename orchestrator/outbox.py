@@ -1,25 +1,24 @@
 """The outbox relay: sends one Dramatiq message per outbox row, after the commit.
 
 Rows are written in the same transaction that queues a delivery; the relay reads them,
-sends, then deletes them. A crash between send and delete sends a message twice, which
-the claim guard turns into one publication; a lost message is re-sent by the sweeper.
+sends, then deletes them and records each message's transport id on its delivery. A crash
+between send and delete sends a message twice, which the claim guard turns into one
+publication; a lost message is re-sent by the sweeper.
 """
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 import structlog
 
 from orchestrator.context import Context
 from orchestrator.store import deliveries as rows
+from orchestrator.transport import Transport
 
 log = structlog.get_logger("siaran.outbox")
-Send = Callable[[int, str], str]
 BATCH = 500
 
 
-def relay(ctx: Context, send: Send, *, batch: int = BATCH) -> int:
+def relay(ctx: Context, transport: Transport, *, batch: int = BATCH) -> int:
     """Send every outbox row; returns how many were sent."""
     total = 0
     while True:
@@ -27,16 +26,17 @@ def relay(ctx: Context, send: Send, *, batch: int = BATCH) -> int:
             pending = rows.outbox_batch(conn, batch)
         if not pending:
             return total
-        sent: list[int] = []
+        sent: list[tuple[int, int, str]] = []
         try:
             for outbox_id, delivery_id, queue in pending:
-                message_id = send(delivery_id, queue)
-                sent.append(outbox_id)
+                message = transport.send(delivery_id, queue)
+                sent.append((outbox_id, delivery_id, message.transport_id))
                 log.info("delivery enqueued", delivery_id=delivery_id, queue=queue,
-                         message_id=message_id)
+                         message_id=message.message_id)
         finally:
             with ctx.db.write() as conn:
-                rows.remove_from_outbox(conn, sent)
+                rows.remove_from_outbox(conn, [s[0] for s in sent])
+                rows.set_transport_ids(conn, [(d, t) for _, d, t in sent])
         total += len(sent)
         if len(pending) < batch:
             return total
@@ -46,7 +46,7 @@ def relay_now(ctx: Context) -> int | None:
     """Relay from this process if a Redis is reachable; None leaves it to the scheduler."""
     import redis
 
-    from orchestrator.broker import make_broker, sender
+    from orchestrator.broker import make_broker
     from orchestrator.errors import ConfigError
     from orchestrator.redis_url import resolve_redis_url
 
@@ -54,12 +54,12 @@ def relay_now(ctx: Context) -> int | None:
         url = resolve_redis_url(ctx.settings)
     except ConfigError:
         return None
-    broker = make_broker(url, ctx.settings.redis_namespace)
+    transport = Transport(make_broker(url, ctx.settings.redis_namespace))
     try:
-        return relay(ctx, sender(broker))
+        return relay(ctx, transport)
     except redis.RedisError as error:
         log.warning("relay from this process failed; the scheduler will send",
                     error=str(error))
         return None
     finally:
-        broker.close()
+        transport.close()

@@ -75,3 +75,21 @@ def retry_delivery(ctx: Context, delivery_id: int, *, force: bool = False) -> No
             post_rows.move(conn, post.id, post.status, PostStatus.PUBLISHING, now)
         audit.record(conn, actor=ctx.user, action="retry", entity="delivery",
                      entity_id=delivery_id, now=now, previous=delivery.status.value)
+
+
+def resolve_delivery(ctx: Context, delivery_id: int, *, published: bool,
+                     permalink: str | None = None, external_id: str | None = None) -> None:
+    """An operator settles an ``unknown`` delivery after looking at the platform."""
+    now = ctx.now()
+    target = D.PUBLISHED if published else D.FAILED
+    fields: dict[str, object] = {"error": f"resolved by {ctx.user} as {target.value}"}
+    if published:
+        fields.update(external_id=external_id, permalink=permalink, error_kind=None)
+    with ctx.db.write() as conn:
+        delivery = rows.get(conn, delivery_id)
+        if not rows.move(conn, delivery_id, [D.UNKNOWN], target, now, **fields):
+            raise InvalidTransition("delivery", delivery.status.value,
+                                    f"{target.value} (only an unknown delivery is resolved)")
+        audit.record(conn, actor=ctx.user, action="resolve", entity="delivery",
+                     entity_id=delivery_id, now=now, result=target.value, permalink=permalink)
+        roll_up(conn, delivery.post_id, now)

@@ -8,6 +8,7 @@ from orchestrator import channel_admin, editorial, publishing, views
 from orchestrator.cli.output import emit_json, table
 from orchestrator.config import Settings
 from orchestrator.context import open_context
+from orchestrator.domain.limits import RateLimit, parse_rate_limit
 from orchestrator.domain.states import DeliveryStatus
 from orchestrator.errors import ConfigError, ValidationError
 from orchestrator.outbox import relay_now
@@ -31,11 +32,21 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--platform", required=True)
     p.add_argument("--api-base", help="base URL replacing the platform's host (staging, sandbox)")
     p.add_argument("--credential", action="append", default=[], metavar="KEY=VALUE")
+    p.add_argument("--rate-limit", action="append", metavar="COUNT/PERIOD",
+                   help="posting limit, e.g. 100/15m (repeatable; 'none' for no limit; "
+                        "default: the platform's known caps)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_channel_add)
     p = csub.add_parser("list", help="list channels")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_channel_list)
+    for name, helptext in (("pause", "stop publishing to a channel (deliveries are held)"),
+                           ("resume", "publish again (after pause or re-authorisation)"),
+                           ("check", "ask the platform whether the credentials work")):
+        p = csub.add_parser(name, help=helptext)
+        p.add_argument("name")
+        p.add_argument("--json", action="store_true")
+        p.set_defaults(handler=cmd_channel_state, action=name)
 
     post = sub.add_parser("post", help="posts: write, review, approve, publish")
     psub = post.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -75,6 +86,15 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="also retry an 'unknown' delivery (check the platform first)")
     r.add_argument("--json", action="store_true")
     r.set_defaults(handler=cmd_delivery_retry)
+    r = dsub.add_parser("resolve", help="settle an 'unknown' delivery after checking the platform")
+    r.add_argument("id", type=int)
+    outcome = r.add_mutually_exclusive_group(required=True)
+    outcome.add_argument("--published", action="store_true", help="the post is there")
+    outcome.add_argument("--failed", action="store_true", help="the post is not there")
+    r.add_argument("--permalink")
+    r.add_argument("--external-id")
+    r.add_argument("--json", action="store_true")
+    r.set_defaults(handler=cmd_delivery_resolve)
 
     p = sub.add_parser("calendar", help="posts in a date range with their delivery states")
     p.add_argument("--from", dest="start", metavar="DATE")
@@ -102,11 +122,20 @@ def _pairs(items: list[str], what: str) -> dict[str, str]:
     return found
 
 
+def _rate_limits(given: list[str] | None) -> tuple[RateLimit, ...] | None:
+    if given is None:
+        return None
+    if given == ["none"]:
+        return ()
+    return tuple(parse_rate_limit(text) for text in given)
+
+
 def cmd_channel_add(settings: Settings, args: argparse.Namespace) -> None:
+    limits = _rate_limits(args.rate_limit)
     ctx = open_context(settings)
     channel = channel_admin.add_channel(
         ctx, name=args.name, platform=args.platform, api_base=args.api_base,
-        credentials=_pairs(args.credential, "--credential"))
+        credentials=_pairs(args.credential, "--credential"), rate_limits=limits)
     if args.json:
         emit_json(views.channel_view(channel))
     else:
@@ -119,6 +148,29 @@ def cmd_channel_list(settings: Settings, args: argparse.Namespace) -> None:
         emit_json(shown)
     else:
         table(shown, ["name", "platform", "state", "api_base"])
+
+
+def cmd_channel_state(settings: Settings, args: argparse.Namespace) -> int:
+    ctx = open_context(settings)
+    if args.action == "check":
+        result = channel_admin.check(ctx, args.name)
+        if args.json:
+            emit_json(result)
+        else:
+            state = "ok" if result["ok"] else "NOT OK"
+            print(f"{args.name}: {state} {result['account']} {result['detail']}".rstrip())
+        return 0 if result["ok"] else 1
+    if args.action == "pause":
+        channel, released = channel_admin.pause(ctx, args.name), 0
+    else:
+        channel, released = channel_admin.resume(ctx, args.name)
+        relay_now(ctx)
+    if args.json:
+        emit_json({**views.channel_view(channel), "released": released})
+    else:
+        print(f"channel {channel.name}: {channel.state.value}"
+              + (f", {released} deliveries released" if released else ""))
+    return 0
 
 
 def cmd_post_create(settings: Settings, args: argparse.Namespace) -> None:
@@ -178,6 +230,17 @@ def cmd_delivery_retry(settings: Settings, args: argparse.Namespace) -> None:
         emit_json({"id": args.id, "status": "queued"})
     else:
         print(f"delivery {args.id}: queued")
+
+
+def cmd_delivery_resolve(settings: Settings, args: argparse.Namespace) -> None:
+    ctx = open_context(settings)
+    publishing.resolve_delivery(ctx, args.id, published=args.published,
+                                permalink=args.permalink, external_id=args.external_id)
+    status = "published" if args.published else "failed"
+    if args.json:
+        emit_json({"id": args.id, "status": status})
+    else:
+        print(f"delivery {args.id}: {status}")
 
 
 def cmd_calendar(settings: Settings, args: argparse.Namespace) -> None:

@@ -78,7 +78,7 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
         worker = subprocess.Popen(worker_command(ready, 1, 8, None), env=env, stdout=log,
                                   stderr=subprocess.STDOUT)
         stop = threading.Event()
-        scheduler = threading.Thread(target=run_scheduler, args=(stop,), daemon=True)
+        scheduler = threading.Thread(target=run_scheduler, args=(ready, stop), daemon=True)
         scheduler.start()
         try:
             done = _watch(ctx, post_ids, args.timeout)

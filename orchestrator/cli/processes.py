@@ -9,7 +9,8 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
+from dataclasses import replace
 
 from connectors.registry import CONNECTORS
 from orchestrator import config, embedded_redis
@@ -56,8 +57,6 @@ def redis_for(settings: Settings) -> Iterator[Settings]:
 
 
 def _with_redis(settings: Settings, url: str) -> Settings:
-    from dataclasses import replace
-
     return replace(settings, redis_url=url)
 
 
@@ -113,20 +112,27 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_scheduler(settings: Settings, args: argparse.Namespace) -> int:
     configure(settings.log_format)
     with redis_for(settings) as ready:
-        os.environ.update(config.child_environment(ready))
-        return run_scheduler()
+        return run_scheduler(ready)
 
 
-def run_scheduler(stop: threading.Event | None = None) -> int:
-    """The scheduler loop in this process (the environment names Redis)."""
-    from orchestrator import actors, scheduler
+def run_scheduler(settings: Settings, stop: threading.Event | None = None) -> int:
+    """The scheduler loop in this process; ``settings.redis_url`` must be set."""
+    from orchestrator import scheduler
+    from orchestrator.broker import make_broker
+    from orchestrator.context import open_context
+    from orchestrator.transport import Transport
 
     stop = stop or threading.Event()
-    handler = lambda *_: stop.set()  # noqa: E731
     if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, handler)
-        signal.signal(signal.SIGINT, handler)
-    scheduler.run(actors.context(), actors.enqueue, stop)
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: stop.set())
+    transport = Transport(make_broker(settings.redis_url, settings.redis_namespace))
+    ctx = open_context(settings)
+    try:
+        scheduler.run(ctx, transport, stop)
+    finally:
+        transport.close()
+        ctx.db.dispose()
     return 0
 
 
@@ -142,6 +148,5 @@ def cmd_sandbox(settings: Settings, args: argparse.Namespace) -> int:
 
     if args.accounts and not os.path.exists(args.accounts):
         raise ConfigError(f"accounts file {args.accounts!r} does not exist")
-    with nullcontext():
-        serve(args.port, args.accounts)
+    serve(args.port, args.accounts)
     return 0

@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from orchestrator.domain.limits import RateLimit, limits_for
 from orchestrator.domain.states import ChannelState, DeliveryStatus, PostStatus
 
 PLATFORMS = ("x", "facebook", "instagram", "telegram", "wordpress")
@@ -21,6 +22,12 @@ class Channel:
     platform: str
     api_base: str | None
     state: ChannelState
+    #: The channel's own posting limits; None means its platform's caps.
+    rate_limits: tuple[RateLimit, ...] | None = None
+
+    @property
+    def posting_limits(self) -> tuple[RateLimit, ...]:
+        return limits_for(self.platform, self.rate_limits)
 
 
 @dataclass(frozen=True)
@@ -62,6 +69,12 @@ class Delivery:
     error_kind: str | None = None
     error: str | None = None
     updated_at: datetime | None = None
+    first_attempt_at: datetime | None = None
+    claimed_at: datetime | None = None
+    claimed_by: str | None = None
+    next_attempt_at: datetime | None = None
+    transport_id: str | None = None
+    reconciled_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -57,11 +57,13 @@ POST_MOVES: dict[PostStatus, frozenset[PostStatus]] = {
 
 DELIVERY_MOVES: dict[DeliveryStatus, frozenset[DeliveryStatus]] = {
     D.PENDING: frozenset({D.QUEUED, D.HELD, D.CANCELLED}),
-    D.QUEUED: frozenset({D.SENDING, D.HELD, D.CANCELLED}),
+    D.QUEUED: frozenset({D.SENDING, D.RETRY_WAIT, D.HELD, D.CANCELLED}),
     D.SENDING: frozenset({D.PUBLISHED, D.RETRY_WAIT, D.FAILED, D.UNKNOWN}),
-    D.RETRY_WAIT: frozenset({D.SENDING, D.QUEUED, D.FAILED, D.HELD, D.CANCELLED}),
+    # retry_wait → retry_wait: deferred again (rate limit, open circuit) before any request.
+    D.RETRY_WAIT: frozenset({D.SENDING, D.QUEUED, D.RETRY_WAIT, D.FAILED, D.HELD,
+                             D.CANCELLED}),
     D.FAILED: frozenset({D.QUEUED}),
-    D.UNKNOWN: frozenset({D.PUBLISHED, D.QUEUED, D.FAILED}),
+    D.UNKNOWN: frozenset({D.PUBLISHED, D.QUEUED, D.FAILED, D.UNKNOWN}),
     D.HELD: frozenset({D.QUEUED, D.CANCELLED}),
     D.PUBLISHED: frozenset(),
     D.CANCELLED: frozenset(),

@@ -2,36 +2,45 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from orchestrator.domain.limits import RateLimit
 from orchestrator.domain.model import Channel
-from orchestrator.domain.states import ChannelState
+from orchestrator.domain.states import ChannelState, move_channel
 from orchestrator.errors import ConfigError, NotFound
 from orchestrator.store.schema import channels
 
 _PUBLIC = (channels.c.id, channels.c.name, channels.c.platform, channels.c.api_base,
-           channels.c.state)
+           channels.c.state, channels.c.rate_limits)
 
 
 def _channel(row) -> Channel:
+    limits = None
+    if row.rate_limits is not None:
+        limits = tuple(RateLimit(c, s) for c, s in json.loads(row.rate_limits))
     return Channel(id=row.id, name=row.name, platform=row.platform, api_base=row.api_base,
-                   state=ChannelState(row.state))
+                   state=ChannelState(row.state), rate_limits=limits)
 
 
 def add(conn: Connection, *, name: str, platform: str, api_base: str | None,
-        sealed_credentials: str, now: datetime) -> Channel:
+        sealed_credentials: str, now: datetime,
+        rate_limits: tuple[RateLimit, ...] | None = None) -> Channel:
     """Insert a channel; a taken name is a ConfigError."""
+    limits = None if rate_limits is None else json.dumps([[r.count, r.seconds]
+                                                          for r in rate_limits])
     try:
         with conn.begin_nested():
             new_id = conn.execute(insert(channels).values(
                 name=name, platform=platform, api_base=api_base, state="active",
-                credentials=sealed_credentials, created_at=now)).inserted_primary_key[0]
+                credentials=sealed_credentials, rate_limits=limits,
+                created_at=now)).inserted_primary_key[0]
     except IntegrityError:
         raise ConfigError(f"a channel named {name!r} already exists") from None
-    return Channel(new_id, name, platform, api_base, ChannelState.ACTIVE)
+    return Channel(new_id, name, platform, api_base, ChannelState.ACTIVE, rate_limits)
 
 
 def by_name(conn: Connection, name: str) -> Channel:
@@ -57,5 +66,10 @@ def sealed_credentials(conn: Connection, channel_id: int) -> str:
         select(channels.c.credentials).where(channels.c.id == channel_id)).scalar_one()
 
 
-def set_state(conn: Connection, channel_id: int, state: ChannelState) -> None:
-    conn.execute(update(channels).where(channels.c.id == channel_id).values(state=state.value))
+def move(conn: Connection, channel_id: int, current: ChannelState, target: ChannelState
+         ) -> bool:
+    """Compare-and-set the channel state; True if this call moved it."""
+    move_channel(current, target)
+    return conn.execute(update(channels).where(
+        channels.c.id == channel_id, channels.c.state == current.value,
+    ).values(state=target.value)).rowcount == 1

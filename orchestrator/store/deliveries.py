@@ -5,7 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, and_, delete, exists, func, insert, or_, select, update
+from sqlalchemy import (
+    Connection,
+    and_,
+    bindparam,
+    delete,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 
 from orchestrator.domain.model import Attempt, Delivery
 from orchestrator.domain.states import CLAIMABLE, DeliveryStatus, PostStatus, move_delivery
@@ -23,7 +34,10 @@ def _delivery(row) -> Delivery:
                     channel=row.channel, platform=row.platform,
                     status=DeliveryStatus(row.status), external_id=row.external_id,
                     permalink=row.permalink, attempts=row.attempts, error_kind=row.error_kind,
-                    error=row.error, updated_at=row.updated_at)
+                    error=row.error, updated_at=row.updated_at,
+                    first_attempt_at=row.first_attempt_at, claimed_at=row.claimed_at,
+                    claimed_by=row.claimed_by, next_attempt_at=row.next_attempt_at,
+                    transport_id=row.transport_id, reconciled_at=row.reconciled_at)
 
 
 def create(conn: Connection, post_id: int, channel_ids: Iterable[int], now: datetime) -> None:
@@ -33,12 +47,17 @@ def create(conn: Connection, post_id: int, channel_ids: Iterable[int], now: date
          "attempts": 0, "updated_at": now} for c in channel_ids])
 
 
-def get(conn: Connection, delivery_id: int) -> Delivery:
+def find(conn: Connection, delivery_id: int) -> Delivery | None:
     row = conn.execute(select(*_COLUMNS).select_from(_JOINED)
                        .where(deliveries.c.id == delivery_id)).first()
-    if row is None:
+    return None if row is None else _delivery(row)
+
+
+def get(conn: Connection, delivery_id: int) -> Delivery:
+    found = find(conn, delivery_id)
+    if found is None:
         raise NotFound(f"no delivery with id {delivery_id}")
-    return _delivery(row)
+    return found
 
 
 def for_post(conn: Connection, post_id: int) -> list[Delivery]:
@@ -83,20 +102,53 @@ def move(conn: Connection, delivery_id: int, sources: Iterable[DeliveryStatus],
     ).values(status=target.value, updated_at=now, **fields)).rowcount == 1
 
 
-def claim(conn: Connection, delivery_id: int, worker: str, now: datetime) -> bool:
-    """Take a claimable delivery of a publishing post for this worker; at most one wins."""
+def _claimable(delivery_id: int, now: datetime) -> list:
+    """A claimable delivery of a publishing post whose retry time has come."""
     post_publishing = exists().where(and_(posts.c.id == deliveries.c.post_id,
                                           posts.c.status == PostStatus.PUBLISHING.value))
+    return [deliveries.c.id == delivery_id,
+            deliveries.c.status.in_([s.value for s in CLAIMABLE]),
+            post_publishing,
+            or_(deliveries.c.next_attempt_at.is_(None),
+                deliveries.c.next_attempt_at <= now + CLOCK_TOLERANCE)]
+
+
+def claim(conn: Connection, delivery_id: int, worker: str, now: datetime) -> bool:
+    """Take a claimable delivery for this worker; at most one caller wins."""
+    return conn.execute(update(deliveries).where(*_claimable(delivery_id, now)).values(
+        status=DeliveryStatus.SENDING.value, claimed_by=worker, claimed_at=now,
+        attempts=deliveries.c.attempts + 1,
+        first_attempt_at=func.coalesce(deliveries.c.first_attempt_at, now),
+        updated_at=now)).rowcount == 1
+
+
+def defer(conn: Connection, delivery_id: int, until: datetime, reason: str,
+          now: datetime) -> bool:
+    """Push a claimable delivery to ``until`` without trying it (a guard said wait)."""
+    return conn.execute(update(deliveries).where(*_claimable(delivery_id, now)).values(
+        status=DeliveryStatus.RETRY_WAIT.value, next_attempt_at=until, error=reason,
+        updated_at=now)).rowcount == 1
+
+
+def hold_channel(conn: Connection, channel_id: int, reason: str, now: datetime) -> int:
+    """Hold every waiting delivery of a channel; returns how many."""
+    waiting = [DeliveryStatus.QUEUED.value, DeliveryStatus.RETRY_WAIT.value]
     return conn.execute(update(deliveries).where(
-        deliveries.c.id == delivery_id,
-        deliveries.c.status.in_([s.value for s in CLAIMABLE]),
-        post_publishing,
-        or_(deliveries.c.next_attempt_at.is_(None),
-            deliveries.c.next_attempt_at <= now + CLOCK_TOLERANCE),
-    ).values(status=DeliveryStatus.SENDING.value, claimed_by=worker, claimed_at=now,
-             attempts=deliveries.c.attempts + 1,
-             first_attempt_at=func.coalesce(deliveries.c.first_attempt_at, now),
-             updated_at=now)).rowcount == 1
+        deliveries.c.channel_id == channel_id, deliveries.c.status.in_(waiting),
+    ).values(status=DeliveryStatus.HELD.value, error=reason, updated_at=now)).rowcount
+
+
+def held_of_channel(conn: Connection, channel_id: int) -> list[Delivery]:
+    rows = conn.execute(select(*_COLUMNS).select_from(_JOINED).where(
+        deliveries.c.channel_id == channel_id,
+        deliveries.c.status == DeliveryStatus.HELD.value))
+    return [_delivery(r) for r in rows]
+
+
+def count_attempts(conn: Connection, delivery_id: int, kinds: Iterable[str]) -> int:
+    return conn.execute(select(func.count()).select_from(attempts).where(
+        attempts.c.delivery_id == delivery_id,
+        attempts.c.error_kind.in_(list(kinds)))).scalar_one()
 
 
 def first_attempt_at(conn: Connection, delivery_id: int) -> datetime | None:
@@ -136,3 +188,11 @@ def outbox_batch(conn: Connection, limit: int) -> list[tuple[int, int, str]]:
 def remove_from_outbox(conn: Connection, outbox_ids: list[int]) -> None:
     if outbox_ids:
         conn.execute(delete(outbox).where(outbox.c.id.in_(outbox_ids)))
+
+
+def set_transport_ids(conn: Connection, pairs: list[tuple[int, str]]) -> None:
+    """Record the Redis id of each delivery's live message."""
+    if pairs:
+        conn.execute(update(deliveries).where(deliveries.c.id == bindparam("d_id"))
+                     .values(transport_id=bindparam("t_id")),
+                     [{"d_id": d, "t_id": t} for d, t in pairs])

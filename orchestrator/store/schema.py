@@ -46,6 +46,7 @@ channels = Table(
     Column("api_base", String(500)),
     Column("state", String(20), nullable=False, default="active"),
     Column("credentials", Text, nullable=False),
+    Column("rate_limits", Text),
     Column("created_at", UTCDateTime, nullable=False),
 )
 
@@ -87,6 +88,8 @@ deliveries = Table(
     Column("claimed_at", UTCDateTime),
     Column("first_attempt_at", UTCDateTime),
     Column("next_attempt_at", UTCDateTime),
+    Column("transport_id", String(64)),
+    Column("reconciled_at", UTCDateTime),
     Column("updated_at", UTCDateTime, nullable=False),
     UniqueConstraint("post_id", "channel_id", name="uq_delivery_post_channel"),
     Index("ix_deliveries_status", "status", "updated_at"),

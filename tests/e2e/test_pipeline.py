@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from orchestrator.broker import make_broker, sender
+from orchestrator.broker import make_broker
+from orchestrator.transport import Transport
 
 X_ACCOUNT, FB_PAGE = "1001", "555"
 
@@ -63,11 +64,10 @@ def test_the_same_message_twice_publishes_once(system, sandbox):
     system.cli("post", "publish-now", str(post_id))
     shown = system.wait_finished(post_id)
     delivery_id = shown["deliveries"][0]["id"]
-    broker = make_broker(system.redis_url, system.env["SIARAN_REDIS_NAMESPACE"])
-    send = sender(broker)
-    send(delivery_id, "publish.x")
-    send(delivery_id, "publish.x")
-    broker.close()
+    transport = Transport(make_broker(system.redis_url, system.env["SIARAN_REDIS_NAMESPACE"]))
+    transport.send(delivery_id, "publish.x")
+    transport.send(delivery_id, "publish.x")
+    transport.close()
     time.sleep(2)
     assert len(_held(sandbox, "x", X_ACCOUNT, text)) == 1
     again = system.json("post", "show", str(post_id))
@@ -107,8 +107,7 @@ def test_x_401_fails_with_its_reason(system, sandbox):
 
 
 def test_a_post_that_is_not_approved_is_never_published(system, sandbox):
-    broker = make_broker(system.redis_url, system.env["SIARAN_REDIS_NAMESPACE"])
-    send = sender(broker)
+    transport = Transport(make_broker(system.redis_url, system.env["SIARAN_REDIS_NAMESPACE"]))
     future = (datetime.now(UTC) + timedelta(hours=2)).isoformat()
     waiting = system.approved_post("x-setneg", at=future, text="Belum waktunya terbit.")
     cancelled = system.approved_post("x-setneg", at=future, text="Dibatalkan.")
@@ -118,8 +117,8 @@ def test_a_post_that_is_not_approved_is_never_published(system, sandbox):
     ids = [d["id"] for p in (waiting, cancelled)
            for d in system.json("post", "show", str(p))["deliveries"]]
     for delivery_id in [*ids, 999_999]:
-        send(delivery_id, "publish.x")
-    broker.close()
+        transport.send(delivery_id, "publish.x")
+    transport.close()
     time.sleep(2)
     assert sandbox.posts("x") == []
     assert system.json("post", "show", str(waiting))["status"] == "approved"
