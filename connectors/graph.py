@@ -18,6 +18,10 @@ Graph facts relied on:
 - Usage headers ``X-App-Usage`` / ``X-Business-Use-Case-Usage`` (percentages and
   ``estimated_time_to_regain_access`` in minutes) —
   https://developers.facebook.com/docs/graph-api/overview/rate-limiting
+- Instagram content publishing: code 9007/subcode 2207027 "Media ID is not available"
+  (container not ready; nothing published, retry later); code 9/2207042 publishing limit
+  reached; codes -1/-2 Instagram server or download trouble —
+  https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/error-codes
 - Versions live two years; v21.0 was released 2024-10-02 and is available until
   2027-01-21 — https://developers.facebook.com/docs/graph-api/changelog
 """
@@ -36,6 +40,7 @@ from connectors.http import RebasingSession, excerpt, redact, transport_error
 from orchestrator.errors import (
     AuthExpired,
     ContentRejected,
+    DuplicateContent,
     OutcomeUnknown,
     PermissionDenied,
     PublishError,
@@ -45,9 +50,11 @@ from orchestrator.errors import (
 
 GRAPH_VERSION = "v21.0"
 AUTH_CODES = frozenset({102, 190})
-RATE_CODES = frozenset({4, 17, 32, 341, 613})
-TRANSIENT_CODES = frozenset({1, 2})
-CONTENT_CODES = frozenset({100, 368, 506, 1609005})
+RATE_CODES = frozenset({4, 9, 17, 32, 341, 613})
+TRANSIENT_CODES = frozenset({1, 2, -1, -2, 9007})
+#: 506: "Duplicate status message" — perhaps our own earlier try; reconciled.
+DUPLICATE_CODE = 506
+CONTENT_CODES = frozenset({100, 368, 1609005})
 USAGE_HEADERS = ("x-business-use-case-usage", "x-page-usage", "x-app-usage")
 MAINTYPE = "Maintype was not text, image, or querystring"
 
@@ -120,6 +127,8 @@ def map_graph_error(
         return Unavailable(detail, **kw)
     if _is_permission(code):
         return PermissionDenied(detail, **kw)
+    if code == DUPLICATE_CODE:
+        return DuplicateContent(detail, **kw)
     if code in CONTENT_CODES:
         return ContentRejected(detail, **kw)
     if status is not None and status >= 500:
@@ -189,3 +198,8 @@ class Graph:
     def post(self, object_id: str, edge: str, **data: Any) -> dict:
         """POST /{version}/{object_id}/{edge} with form data."""
         return self._call(self.api.put_object, object_id, edge, **data)
+
+    def upload(self, object_id: str, edge: str, files: dict, **data: Any) -> dict:
+        """POST /{version}/{object_id}/{edge} as multipart, with ``files``."""
+        path = f"{self.api.version}/{object_id}/{edge}"
+        return self._call(self.api.request, path, post_args=data, files=files, method="POST")

@@ -14,6 +14,14 @@ Wire facts relied on (see also docs/PLATFORMS):
   https://github.com/akrherz/iembot/issues/163
 - Bad credentials → 401 ``{"title":"Unauthorized","type":"about:blank","status":401,
   "detail":"Unauthorized"}`` — https://github.com/xdevplatform/samples/issues/69
+- Media: with OAuth 1.0a through tweepy's v1.1 ``API.media_upload`` on
+  ``upload.twitter.com/1.1/media/upload.json`` (simple for images, chunked
+  INIT/APPEND/FINALIZE/STATUS for videos; alt text via ``media/metadata/create``); with an
+  OAuth 2.0 user token through v2 ``POST /2/media/upload`` (multipart ``media``,
+  ``media_category``), which tweepy's ``Client`` lacks —
+  https://docs.x.com/x-api/media/quickstart/media-upload-chunked. The ids go in
+  ``media.media_ids`` of ``POST /2/tweets``. A failed upload has published nothing.
+- Length: :mod:`connectors.x_text` (twitter-text v3 weights).
 """
 
 from __future__ import annotations
@@ -26,11 +34,21 @@ from typing import ClassVar
 import requests
 import tweepy
 
-from connectors.base import ChannelHealth, Connector, PlatformLimits, Published, RenderedPost
+from connectors.base import (
+    ChannelHealth,
+    Connector,
+    MediaItem,
+    PlatformLimits,
+    Problem,
+    Published,
+    RenderedPost,
+)
 from connectors.http import RebasingSession, excerpt, quiet_loggers, redact, transport_error
+from connectors.x_text import MAX_WEIGHTED, weighted_length
 from orchestrator.errors import (
     AuthExpired,
     ContentRejected,
+    DuplicateContent,
     OutcomeUnknown,
     PermanentError,
     PermissionDenied,
@@ -43,6 +61,8 @@ PLATFORM = "x"
 OAUTH1_KEYS = frozenset({"consumer_key", "consumer_secret", "access_token", "access_token_secret"})
 FIND_PAGES = 5
 _RATE_HEADER_PREFIXES = ("x-rate-limit", "x-user-limit-24hour", "x-app-limit-24hour")
+_HTTP_ERRORS = {400: tweepy.BadRequest, 401: tweepy.Unauthorized, 403: tweepy.Forbidden,
+                404: tweepy.NotFound, 429: tweepy.TooManyRequests}
 
 # tweepy and requests-oauthlib log request headers (tokens) at DEBUG.
 quiet_loggers("tweepy.client", "requests_oauthlib", "oauthlib")
@@ -96,7 +116,9 @@ def map_error(exc: Exception) -> PublishError:
         if isinstance(exc, tweepy.Unauthorized):
             return AuthExpired(detail, **kw)
         if isinstance(exc, tweepy.Forbidden):
-            if is_duplicate(exc) or _is_content_refusal(exc):
+            if is_duplicate(exc):
+                return DuplicateContent(detail, **kw)
+            if _is_content_refusal(exc):
                 return ContentRejected(detail, **kw)
             return PermissionDenied(detail, **kw)
         if isinstance(exc, tweepy.BadRequest):
@@ -109,7 +131,19 @@ def map_error(exc: Exception) -> PublishError:
         return PermanentError(detail, **kw)
     if isinstance(exc, requests.RequestException):
         return transport_error(exc, platform=PLATFORM)
+    cause = exc.__cause__ or exc.__context__  # tweepy's API wraps network errors
+    if isinstance(exc, tweepy.TweepyException) and isinstance(cause, requests.RequestException):
+        return transport_error(cause, platform=PLATFORM)
     return OutcomeUnknown(f"unexpected {type(exc).__name__}", platform=PLATFORM)
+
+
+def upload_error(exc: Exception) -> PublishError:
+    """An upload failure: like :func:`map_error`, but never unknown (nothing was posted)."""
+    error = map_error(exc)
+    if isinstance(error, OutcomeUnknown):
+        return Unavailable(f"media upload failed: {error.detail}", platform=PLATFORM,
+                           status=error.status, excerpt=error.excerpt)
+    return error
 
 
 class XConnector(Connector):
@@ -138,7 +172,53 @@ class XConnector(Connector):
         else:
             self.client = tweepy.Client(bearer_token=creds["bearer_token"])
         self.client.session = self.session
+        self.api: tweepy.API | None = None
+        if self._user_auth:
+            auth = tweepy.OAuth1UserHandler(
+                creds["consumer_key"], creds["consumer_secret"], creds["access_token"],
+                creds["access_token_secret"])
+            self.api = tweepy.API(auth, timeout=self.timeout)
+            self.api.session = self.session
         self._me: tuple[str, str] | None = None
+
+    def validate(self, post: RenderedPost) -> list[Problem]:
+        """Weighted length (URLs 23, CJK and emoji 2) and at most four media."""
+        problems = []
+        length = weighted_length(post.text)
+        if length > MAX_WEIGHTED:
+            problems.append(Problem(PLATFORM, f"text weighs {length} characters, "
+                                              f"limit {MAX_WEIGHTED}"))
+        if len(post.media) > self.limits.max_media:
+            problems.append(Problem(PLATFORM, f"{len(post.media)} media items, limit "
+                                              f"{self.limits.max_media}"))
+        if any(not m.path for m in post.media):
+            problems.append(Problem(PLATFORM, "X uploads media from local files only"))
+        return problems
+
+    def upload(self, item: MediaItem) -> str:
+        """Upload one file; its media id (v1.1 with OAuth 1.0a, else v2)."""
+        try:
+            if self.api is not None:
+                with open(item.path or "", "rb") as handle:
+                    media = self.api.media_upload(item.filename, file=handle,
+                                                  chunked=item.mime.startswith("video/"))
+                if item.alt_text:
+                    self.api.create_media_metadata(media.media_id, item.alt_text[:1000])
+                return str(media.media_id)
+            category = "tweet_video" if item.mime.startswith("video/") else "tweet_image"
+            response = self.session.post(
+                "https://api.twitter.com/2/media/upload",
+                headers={"Authorization": f"Bearer {self.credentials['bearer_token']}"},
+                files={"media": (item.filename, item.read(), item.mime)},
+                data={"media_category": category})
+        except Exception as exc:  # noqa: BLE001 - every failure is mapped, none escapes raw
+            raise upload_error(exc) from None
+        if not response.ok:
+            status = response.status_code
+            cls = tweepy.TwitterServerError if status >= 500 else _HTTP_ERRORS.get(
+                status, tweepy.HTTPException)
+            raise upload_error(cls(response))
+        return str(response.json()["data"]["id"])
 
     def _call(self, fn, *args, **kwargs):
         try:
@@ -161,8 +241,9 @@ class XConnector(Connector):
             return f"https://x.com/i/status/{tweet_id}"
 
     def publish(self, post: RenderedPost, *, key: str) -> Published:
-        """POST /2/tweets."""
-        response = self._call(self.client.create_tweet, text=post.text)
+        """Upload any media, then POST /2/tweets."""
+        media_ids = [self.upload(item) for item in post.media] or None
+        response = self._call(self.client.create_tweet, text=post.text, media_ids=media_ids)
         try:
             tweet_id = str(response.data["id"])
         except (KeyError, TypeError):

@@ -25,7 +25,8 @@ from orchestrator.store import deliveries as rows
 from orchestrator.transport import Transport
 
 settings = config.load()
-broker = make_broker(resolve_redis_url(settings), settings.redis_namespace)
+broker = make_broker(resolve_redis_url(settings), settings.redis_namespace,
+                     settings.heartbeat_seconds)
 dramatiq.set_broker(broker)
 transport = Transport(broker)
 guards = Guards(broker.client, settings.redis_namespace)

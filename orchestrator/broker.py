@@ -30,7 +30,8 @@ def never_retry(retries: int, exception: BaseException) -> bool:
     return False
 
 
-def make_broker(redis_url: str, namespace: str) -> RedisBroker:
+def make_broker(redis_url: str, namespace: str, heartbeat_seconds: float = 60.0
+                ) -> RedisBroker:
     """A Redis broker on ``redis_url`` whose keys start with ``namespace``."""
     middleware = [
         AgeLimit(), TimeLimit(), ShutdownNotifications(), Callbacks(), Pipelines(),
@@ -38,4 +39,4 @@ def make_broker(redis_url: str, namespace: str) -> RedisBroker:
     ]
     client = redis.Redis.from_url(redis_url, max_connections=MAX_CONNECTIONS)
     return RedisBroker(client=client, namespace=namespace, middleware=middleware,
-                       heartbeat_timeout=60_000)
+                       heartbeat_timeout=int(heartbeat_seconds * 1000))

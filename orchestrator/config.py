@@ -13,6 +13,9 @@ SIARAN_SECRET_KEY          key that encrypts credentials at rest        key file
 SIARAN_LOG_FORMAT          ``json`` or ``console``                      console on a terminal
 SIARAN_HTTP_TIMEOUT        seconds for every platform request           15
 SIARAN_TICK_SECONDS        scheduler loop period                        1
+SIARAN_CLAIM_TIMEOUT       seconds before a silent claim is abandoned   max(120, 6 × timeout)
+SIARAN_HEARTBEAT_SECONDS   a dead worker's messages return after this   60
+SIARAN_RETRY_GIVE_UP       per-platform retry horizon, ``x=1800,…``     1800 s each
 =========================  ===========================================  ====================
 """
 
@@ -59,6 +62,9 @@ class Settings:
     log_format: str | None
     http_timeout: float
     tick_seconds: float
+    claim_timeout: float
+    heartbeat_seconds: float
+    retry_give_up: dict[str, float]
 
     @property
     def embedded_redis(self) -> bool:
@@ -79,6 +85,7 @@ def load() -> Settings:
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"SIARAN_TIMEZONE: unknown time zone {tz_name!r}") from None
     db_url = os.environ.get("SIARAN_DATABASE_URL") or f"sqlite:///{data_dir / 'siaran.db'}"
+    http_timeout = _float("SIARAN_HTTP_TIMEOUT", 15.0)
     log_format = os.environ.get("SIARAN_LOG_FORMAT") or None
     if log_format not in (None, "json", "console"):
         raise ConfigError(f"SIARAN_LOG_FORMAT must be json or console, got {log_format!r}")
@@ -91,9 +98,25 @@ def load() -> Settings:
         user=os.environ.get("SIARAN_USER") or _login_name(),
         secret_key=os.environ.get("SIARAN_SECRET_KEY") or None,
         log_format=log_format,
-        http_timeout=_float("SIARAN_HTTP_TIMEOUT", 15.0),
+        http_timeout=http_timeout,
         tick_seconds=_float("SIARAN_TICK_SECONDS", 1.0),
+        claim_timeout=_float("SIARAN_CLAIM_TIMEOUT", max(120.0, 6 * http_timeout)),
+        heartbeat_seconds=_float("SIARAN_HEARTBEAT_SECONDS", 60.0),
+        retry_give_up=_per_platform("SIARAN_RETRY_GIVE_UP"),
     )
+
+
+def _per_platform(name: str) -> dict[str, float]:
+    """``x=1800,facebook=3600`` → {"x": 1800.0, "facebook": 3600.0}."""
+    found: dict[str, float] = {}
+    for item in filter(None, (os.environ.get(name) or "").split(",")):
+        key, _, value = item.partition("=")
+        try:
+            found[key.strip()] = float(value)
+        except ValueError:
+            raise ConfigError(f"{name} must look like x=1800,facebook=3600; got {item!r}"
+                              ) from None
+    return found
 
 
 def _login_name() -> str:

@@ -145,7 +145,8 @@ def _failed(ctx: Context, claimed: Claimed, error: PublishError, started: dateti
             first = delivery.first_attempt_at or started
             delay = retry_policy.next_delay(
                 error, platform=delivery.platform, attempt=spent + 1,
-                elapsed=(finished - first).total_seconds())
+                elapsed=(finished - first).total_seconds(),
+                give_up=ctx.settings.retry_give_up)
             status = D.FAILED if delay is None else D.RETRY_WAIT
         next_at = None if delay is None else finished + timedelta(seconds=delay)
         _finish(conn, delivery, status, _attempt(delivery, started, finished, "error", error),

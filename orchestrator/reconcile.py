@@ -51,7 +51,7 @@ class Verdict:
 
 
 @retry(retry=retry_if_exception_type(RetryableError), stop=stop_after_attempt(3),
-       wait=wait_exponential_jitter(initial=0.5, max=4), reraise=True)
+       wait=wait_exponential_jitter(multiplier=0.5, max=4), reraise=True)
 def _find(connector: Connector, post: RenderedPost, key: str, since) -> Published | None:
     return connector.find(post, key=key, since=since)
 

@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from orchestrator.errors import PublishError, RateLimited, RetryableError
 
@@ -27,20 +27,25 @@ class RetryPolicy:
 
 
 DEFAULT = RetryPolicy()
-#: Per-platform overrides (seconds). Telegram recovers fast; X's caps reset on windows.
-PER_PLATFORM: dict[str, RetryPolicy] = {}
 
 
-def policy_for(platform: str) -> RetryPolicy:
-    return PER_PLATFORM.get(platform, DEFAULT)
+def policy_for(platform: str, give_up: dict[str, float] | None = None) -> RetryPolicy:
+    """The policy of a platform; ``give_up`` (from SIARAN_RETRY_GIVE_UP) sets its horizon."""
+    if give_up and platform in give_up:
+        return replace(DEFAULT, give_up_after=give_up[platform])
+    return DEFAULT
 
 
 def next_delay(error: PublishError, *, platform: str, attempt: int, elapsed: float,
+               give_up: dict[str, float] | None = None,
                rng: random.Random | None = None) -> float | None:
-    """Seconds to wait before the next try, or None to give up now."""
+    """Seconds to wait before the next try, or None to give up now.
+
+    ``attempt`` counts the tries that spent the budget (rate-limit waits do not).
+    """
     if not isinstance(error, RetryableError):
         return None
-    policy = policy_for(platform)
+    policy = policy_for(platform, give_up)
     rng = rng or random
     if isinstance(error, RateLimited):
         wait = max(error.retry_after or policy.base, 1.0) + rng.uniform(0, 2)

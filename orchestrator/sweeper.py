@@ -37,7 +37,7 @@ RECHECK = timedelta(minutes=5)
 
 def stale_after(ctx: Context) -> timedelta:
     """Longer than any publish call can last (several requests, each with a timeout)."""
-    return timedelta(seconds=max(120.0, 6 * ctx.settings.http_timeout))
+    return timedelta(seconds=ctx.settings.claim_timeout)
 
 
 @dataclass

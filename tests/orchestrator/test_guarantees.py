@@ -1,0 +1,231 @@
+"""Delivery guarantees under every sandbox fault, for each connector.
+
+Each case drives the real delivery code (claim, connector, attempt log, rollup, guards in
+Redis) against the sandbox, then reconciliation where the outcome is unknown, and counts what
+the sandbox account holds: exactly one post, or none and a failed delivery with its reason.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+import redis
+import requests
+
+from orchestrator import channel_admin, editorial, publishing
+from orchestrator.delivery import deliver
+from orchestrator.domain.states import DeliveryStatus as D
+from orchestrator.guards import Guards
+from orchestrator.reconcile import reconcile
+from orchestrator.store import channels as channel_rows
+from orchestrator.store import deliveries as rows
+from tests.fixtures.sandbox import credentials
+
+ACCOUNTS = {"x": "1001", "facebook": "555"}
+#: The platform's "server error" fault, which is safe to retry.
+OUTAGE = {"x": {"kind": "status", "status": 503},
+          "facebook": {"kind": "status", "code": 2}}
+
+
+class World:
+    """Channels on the sandbox, a movable clock, guards on the test's Redis namespace."""
+
+    def __init__(self, ctx, sandbox, redis_url, namespace):
+        self.ctx, self.sandbox = ctx, sandbox
+        self.now = ctx.now()
+        ctx.clock = lambda: self.now
+        self.guards = Guards(redis.Redis.from_url(redis_url), namespace)
+        for platform, account in ACCOUNTS.items():
+            channel_admin.add_channel(ctx, name=platform, platform=platform,
+                                      api_base=sandbox.url, rate_limits=(),
+                                      credentials=credentials(platform, account))
+
+    def post(self, platform: str, text: str | None = None) -> tuple[int, str]:
+        text = text or f"Pengumuman {uuid.uuid4().hex[:10]}"
+        post_id = editorial.create_post(self.ctx, title="T", text=text, pillar="informatif",
+                                        channels=[platform])
+        editorial.submit(self.ctx, post_id)
+        editorial.approve(self.ctx, post_id)
+        publishing.publish_now(self.ctx, post_id)
+        with self.ctx.db.write() as conn:  # as if the relay had sent it
+            (delivery,) = rows.for_post(conn, post_id)
+            rows.remove_from_outbox(conn, [o for o, _, _ in rows.outbox_batch(conn, 100)])
+        return delivery.id, text
+
+    def deliver(self, delivery_id: int):
+        return deliver(self.ctx, delivery_id, guards=self.guards)
+
+    def later(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+    def delivery(self, delivery_id: int):
+        with self.ctx.db.read() as conn:
+            return rows.get(conn, delivery_id), rows.attempts_of(conn, delivery_id)
+
+    def held(self, platform: str, text: str) -> list:
+        return [p for p in self.sandbox.posts(platform, ACCOUNTS[platform]) if p.text == text]
+
+    def fault(self, platform: str, kind: str, count: int | None = 1, **params) -> None:
+        self.sandbox.add_fault(platform, kind, account=ACCOUNTS[platform], count=count,
+                               **params)
+
+
+@pytest.fixture
+def world(ctx, sandbox, redis_url, siaran_env):
+    return World(ctx, sandbox, redis_url, siaran_env["SIARAN_REDIS_NAMESPACE"])
+
+
+PLATFORMS = list(ACCOUNTS)
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_outage_is_retried_with_backoff_then_published_once(world, platform):
+    delivery_id, text = world.post(platform)
+    world.fault(platform, count=2, **OUTAGE[platform])
+    delays = []
+    for _ in range(2):
+        outcome = world.deliver(delivery_id)
+        assert outcome.status is D.RETRY_WAIT and outcome.retry_in > 0
+        delays.append(outcome.retry_in)
+        assert world.deliver(delivery_id) is None  # an early copy of the message is refused
+        world.later(outcome.retry_in)
+    assert world.deliver(delivery_id).status is D.PUBLISHED
+    delivery, log = world.delivery(delivery_id)
+    assert [a["error_kind"] for a in log] == ["unavailable", "unavailable", None]
+    assert log[0]["http_status"] in (500, 503) and log[0]["excerpt"]
+    assert delivery.status is D.PUBLISHED and delivery.attempts == 3
+    assert len(world.held(platform, text)) == 1
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_rate_limit_waits_until_reset_and_holds_back_the_channel(world, platform):
+    first, text = world.post(platform)
+    second, other = world.post(platform)
+    world.fault(platform, "rate_limit", reset_in=40)
+    outcome = world.deliver(first)
+    assert outcome.status is D.RETRY_WAIT and 35 <= outcome.retry_in <= 45 * 60
+    delivery, log = world.delivery(first)
+    assert delivery.error_kind == "rate_limited" and log[0]["http_status"] in (400, 403, 429)
+    asked = len(world.sandbox.requests(platform))
+    deferred = world.deliver(second)
+    assert deferred.status is D.RETRY_WAIT and deferred.retry_in > 30
+    assert len(world.sandbox.requests(platform)) == asked  # no request while cooling down
+    assert world.delivery(second)[1] == []  # and no attempt spent
+    world.guards.client.delete(*world.guards.client.keys(f"{world.guards.ns}:cooldown:*"))
+    world.later(outcome.retry_in)
+    assert world.deliver(first).status is D.PUBLISHED
+    assert world.deliver(second).status is D.PUBLISHED
+    assert len(world.held(platform, text)) == 1 and len(world.held(platform, other)) == 1
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_expired_token_fails_marks_channel_and_holds_the_rest(world, platform):
+    first, _ = world.post(platform)
+    second, text = world.post(platform)
+    world.fault(platform, "expired_token")
+    assert world.deliver(first).status is D.FAILED
+    delivery, log = world.delivery(first)
+    assert delivery.error_kind == "auth_expired" and log[0]["http_status"] in (400, 401)
+    with world.ctx.db.read() as conn:
+        assert channel_rows.by_name(conn, platform).state.value == "needs_reauth"
+        assert rows.get(conn, second).status is D.HELD
+    _, released = channel_admin.resume(world.ctx, platform)
+    assert released == 1
+    assert world.deliver(second).status is D.PUBLISHED
+    assert len(world.held(platform, text)) == 1
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+@pytest.mark.parametrize("fault", ["commit_then_drop", "commit_then_hang"])
+def test_stored_but_unanswered_is_reconciled_never_resent(world, platform, fault):
+    world.ctx.settings = replace(world.ctx.settings, http_timeout=1.0)
+    delivery_id, text = world.post(platform)
+    world.fault(platform, fault, seconds=3)
+    assert world.deliver(delivery_id).status is D.UNKNOWN
+    assert len(world.held(platform, text)) == 1  # the platform has it
+    assert world.deliver(delivery_id) is None  # a redelivered message sends nothing
+    verdict = reconcile(world.ctx, delivery_id)
+    assert verdict.outcome == "published"
+    delivery, log = world.delivery(delivery_id)
+    assert delivery.status is D.PUBLISHED
+    assert delivery.external_id == world.held(platform, text)[0].id
+    assert [a["outcome"] for a in log] == ["error", "found"]
+    assert log[0]["error_kind"] == "outcome_unknown"
+    assert len(world.held(platform, text)) == 1
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_unanswered_and_not_stored_is_sent_again_once(world, platform):
+    world.ctx.settings = replace(world.ctx.settings, http_timeout=1.0)
+    delivery_id, text = world.post(platform)
+    world.fault(platform, "latency", seconds=5)
+    assert world.deliver(delivery_id).status is D.UNKNOWN
+    world.sandbox.reset()  # the slow request is dropped before it stores anything
+    assert reconcile(world.ctx, delivery_id).outcome == "resent"
+    with world.ctx.db.read() as conn:
+        assert rows.get(conn, delivery_id).status is D.QUEUED
+        assert [d for _, d, _ in rows.outbox_batch(conn, 10)].count(delivery_id) == 1
+    assert world.deliver(delivery_id).status is D.PUBLISHED
+    assert len(world.held(platform, text)) == 1
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_duplicate_refusal_of_someone_elses_post_fails_after_reconciling(world, platform):
+    delivery_id, text = world.post(platform)
+    world.fault(platform, "duplicate")
+    assert world.deliver(delivery_id).status is D.UNKNOWN
+    delivery, _ = world.delivery(delivery_id)
+    assert delivery.error_kind == "duplicate"
+    assert reconcile(world.ctx, delivery_id).outcome == "failed"
+    delivery, log = world.delivery(delivery_id)
+    assert delivery.status is D.FAILED and "duplicate" in delivery.error
+    assert world.held(platform, text) == []
+
+
+def test_duplicate_after_a_lost_answer_is_our_own_post(world):
+    """X refuses the resend as a duplicate: reconciliation finds the first copy."""
+    delivery_id, text = world.post("x")
+    world.fault("x", "commit_then_drop")
+    assert world.deliver(delivery_id).status is D.UNKNOWN
+    publishing.retry_delivery(world.ctx, delivery_id, force=True)  # an operator insists
+    assert world.deliver(delivery_id).status is D.UNKNOWN  # X: duplicate content
+    assert world.delivery(delivery_id)[0].error_kind == "duplicate"
+    assert reconcile(world.ctx, delivery_id).outcome == "published"
+    assert len(world.held("x", text)) == 1
+
+
+def test_outages_open_the_circuit_for_the_channel(world):
+    ids = [world.post("x")[0] for _ in range(7)]
+    world.fault("x", count=None, **OUTAGE["x"])
+    for delivery_id in ids[:5]:
+        assert world.deliver(delivery_id).status is D.RETRY_WAIT
+    asked = len(world.sandbox.requests("x"))
+    outcome = world.deliver(ids[5])
+    assert outcome.status is D.RETRY_WAIT and 0 < outcome.retry_in <= 30
+    assert len(world.sandbox.requests("x")) == asked
+    assert world.delivery(ids[5])[1] == []
+
+
+def test_posting_limit_is_shared_and_defers_without_a_request(world):
+    with world.ctx.db.write() as conn:
+        from orchestrator.store.schema import channels
+
+        conn.execute(channels.update().where(channels.c.name == "facebook")
+                     .values(rate_limits="[[2, 3600]]"))
+    ids = [world.post("facebook")[0] for _ in range(3)]
+    assert world.deliver(ids[0]).status is D.PUBLISHED
+    assert world.deliver(ids[1]).status is D.PUBLISHED
+    outcome = world.deliver(ids[2])
+    assert outcome.status is D.RETRY_WAIT and 3500 < outcome.retry_in <= 3600
+    assert world.delivery(ids[2])[0].error == "posting limit of the channel reached"
+    assert len(world.sandbox.posts("facebook", "555")) == 2
+
+
+def test_sandbox_clock_moves(world):
+    """The sandbox's controllable clock is reachable (used by quota-window tests)."""
+    answer = requests.post(f"{world.sandbox.url}/_sandbox/clock", json={"advance": 60},
+                           timeout=5)
+    assert answer.status_code == 200
