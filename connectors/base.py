@@ -27,6 +27,33 @@ class PlatformLimits:
 
 
 @dataclass(frozen=True)
+class MediaItem:
+    """One image or video attached to a post: a local file, a public URL, or both."""
+
+    path: str | None = None
+    url: str | None = None
+    alt_text: str = ""
+    mime: str = "image/jpeg"
+
+    def __post_init__(self) -> None:
+        if not self.path and not self.url:
+            raise ValueError("a media item needs a path or a url")
+
+    @property
+    def filename(self) -> str:
+        """The file name to announce when uploading."""
+        source = self.path or (self.url or "").split("?")[0]
+        return source.rstrip("/").rsplit("/", 1)[-1] or "media"
+
+    def read(self) -> bytes:
+        """The file's bytes (only for items with a path)."""
+        if not self.path:
+            raise ValueError("this media item has no local file")
+        with open(self.path, "rb") as handle:
+            return handle.read()
+
+
+@dataclass(frozen=True)
 class RenderedPost:
     """The exact content one channel receives."""
 
@@ -34,6 +61,7 @@ class RenderedPost:
     delivery_id: int
     title: str
     text: str
+    media: tuple[MediaItem, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -1,18 +1,30 @@
 """Facebook Pages through the Graph API (facebook-sdk, via :mod:`connectors.graph`).
 
 Publishing: ``POST /{page-id}/feed`` with ``message`` and the Page access token →
-``{"id": "{page-id}_{post-id}"}``. Read-back for reconciliation:
+``{"id": "{page-id}_{post-id}"}``; one image: ``POST /{page-id}/photos`` (``url`` or a
+multipart ``source``, ``message``) → ``{"id","post_id"}``; several: each uploaded with
+``published=false``, then ``/feed`` with ``attached_media=[{"media_fbid":…}]`` —
+https://developers.facebook.com/docs/graph-api/reference/page/photos. Read-back for
+reconciliation:
 ``GET /{page-id}/feed?fields=id,message,created_time,permalink_url&since=…`` —
 https://developers.facebook.com/docs/graph-api/reference/page/feed
 """
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
 
-from connectors.base import ChannelHealth, Connector, PlatformLimits, Published, RenderedPost
+from connectors.base import (
+    ChannelHealth,
+    Connector,
+    MediaItem,
+    PlatformLimits,
+    Published,
+    RenderedPost,
+)
 from connectors.graph import Graph
 from orchestrator.errors import AuthExpired, OutcomeUnknown, PermissionDenied
 
@@ -45,13 +57,27 @@ class FacebookConnector(Connector):
             timeout=self.timeout,
         )
 
+    def _photo(self, item: MediaItem, **data: Any) -> dict:
+        if item.url:
+            return self.graph.post(self.page_id, "photos", url=item.url, **data)
+        return self.graph.upload(self.page_id, "photos",
+                                 {"source": (item.filename, item.read(), item.mime)}, **data)
+
     def publish(self, post: RenderedPost, *, key: str) -> Published:
-        """POST /{page-id}/feed."""
-        result = self.graph.post(self.page_id, "feed", message=post.text)
-        try:
-            post_id = str(result["id"])
-        except (KeyError, TypeError):
-            raise OutcomeUnknown("accepted without a post id", platform=PLATFORM) from None
+        """POST /{page-id}/feed, or /photos for one image, or photos + feed for several."""
+        if len(post.media) == 1:
+            result = self._photo(post.media[0], message=post.text)
+            result = {"id": result.get("post_id")} if isinstance(result, dict) else result
+        elif post.media:
+            ids = [self._photo(m, published="false")["id"] for m in post.media]
+            attached = json.dumps([{"media_fbid": i} for i in ids])
+            result = self.graph.post(self.page_id, "feed", message=post.text,
+                                     attached_media=attached)
+        else:
+            result = self.graph.post(self.page_id, "feed", message=post.text)
+        post_id = str(result.get("id") or "") if isinstance(result, dict) else ""
+        if not post_id:
+            raise OutcomeUnknown("accepted without a post id", platform=PLATFORM)
         return Published(external_id=post_id, permalink=permalink_for(post_id))
 
     def find(self, post: RenderedPost, *, key: str, since: datetime) -> Published | None:

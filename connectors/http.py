@@ -21,7 +21,16 @@ from requests.exceptions import ChunkedEncodingError, ContentDecodingError
 from urllib3.exceptions import ProtocolError
 
 from connectors.base import DEFAULT_TIMEOUT
-from orchestrator.errors import OutcomeUnknown, PublishError, Unavailable
+from orchestrator.errors import (
+    AuthExpired,
+    ContentRejected,
+    OutcomeUnknown,
+    PermanentError,
+    PermissionDenied,
+    PublishError,
+    RateLimited,
+    Unavailable,
+)
 
 EXCERPT_CHARS = 300
 #: Kept-alive connections per host; one connector may serve many worker threads.
@@ -30,6 +39,7 @@ _SECRET_PARAM = re.compile(
     r"((?:access_token|token|oauth_[a-z_]+|client_secret|password)=)[^&\s'\")]+", re.I
 )
 _URL_IN_MESSAGE = re.compile(r"(with url: )\S+")
+_BOT_TOKEN = re.compile(r"(/bot)[0-9]+:[A-Za-z0-9_-]+")
 
 
 class RebasingSession(requests.Session):
@@ -78,7 +88,8 @@ def quiet_loggers(*names: str) -> None:
 
 def redact(text: str) -> str:
     """Remove URLs and credential-looking query values from an error message."""
-    return _SECRET_PARAM.sub(r"\1<redacted>", _URL_IN_MESSAGE.sub(r"\1<redacted>", text))
+    text = _BOT_TOKEN.sub(r"\1<redacted>", _URL_IN_MESSAGE.sub(r"\1<redacted>", text))
+    return _SECRET_PARAM.sub(r"\1<redacted>", text)
 
 
 def excerpt(response: requests.Response | None) -> str:
@@ -127,3 +138,58 @@ def transport_error(exc: requests.RequestException, *, platform: str) -> Publish
         return Unavailable(f"could not connect: {redact(str(exc))[:200]}", platform=platform)
     return OutcomeUnknown(f"request failed ({name}): {redact(str(exc))[:200]}",
                           platform=platform)
+
+
+def status_error(
+    response: requests.Response, detail: str, *, platform: str,
+    retry_after: float | None = None,
+) -> PublishError:
+    """The taxonomy class for an HTTP error status, for platforms spoken in plain HTTP."""
+    status = response.status_code
+    kw = {"platform": platform, "status": status, "excerpt": excerpt(response)}
+    detail = redact(detail)[:300]
+    if status == 401:
+        return AuthExpired(detail, **kw)
+    if status == 403:
+        return PermissionDenied(detail, **kw)
+    if status == 429:
+        return RateLimited(detail, retry_after=retry_after, **kw)
+    if status >= 500:
+        return Unavailable(detail, retry_after=retry_after, **kw)
+    if status in (400, 413, 422):
+        return ContentRejected(detail, **kw)
+    return PermanentError(detail, **kw)
+
+
+def retry_after_header(response: requests.Response) -> float | None:
+    """Seconds from a ``Retry-After`` header given in seconds (None otherwise)."""
+    try:
+        return max(0.0, float(response.headers.get("retry-after", "")))
+    except ValueError:
+        return None
+
+
+class PlainHttp:
+    """Requests for platforms without a client library: rebased, timed, errors mapped."""
+
+    def __init__(self, *, platform: str, api_base: str | None, timeout: float) -> None:
+        self.platform = platform
+        self.session = RebasingSession(api_base, timeout)
+
+    def __repr__(self) -> str:
+        return f"PlainHttp(platform={self.platform!r})"
+
+    def send(self, method: str, url: str, *, sent_is_unknown: bool = True,
+             **kwargs) -> requests.Response:
+        """One request; network failures become Unavailable or OutcomeUnknown.
+
+        With ``sent_is_unknown=False`` (uploads and reads, which publish nothing) a failure
+        after sending is Unavailable too.
+        """
+        try:
+            return self.session.request(method, url, **kwargs)
+        except requests.RequestException as exc:
+            error = transport_error(exc, platform=self.platform)
+            if isinstance(error, OutcomeUnknown) and not sent_is_unknown:
+                error = Unavailable(error.detail, platform=self.platform)
+            raise error from None

@@ -6,12 +6,18 @@ from collections.abc import Mapping
 
 from connectors.base import DEFAULT_TIMEOUT, Connector
 from connectors.facebook import FacebookConnector
+from connectors.instagram import InstagramConnector
+from connectors.telegram import TelegramConnector
+from connectors.wordpress import WordPressConnector
 from connectors.x import XConnector
 from orchestrator.errors import ConfigError
 
 CONNECTORS: dict[str, type[Connector]] = {
     "x": XConnector,
     "facebook": FacebookConnector,
+    "instagram": InstagramConnector,
+    "telegram": TelegramConnector,
+    "wordpress": WordPressConnector,
 }
 
 

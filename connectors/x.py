@@ -27,6 +27,7 @@ Wire facts relied on (see also docs/PLATFORMS):
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import ClassVar
@@ -199,7 +200,8 @@ class XConnector(Connector):
         """Upload one file; its media id (v1.1 with OAuth 1.0a, else v2)."""
         try:
             if self.api is not None:
-                with open(item.path or "", "rb") as handle:
+                with open(item.path or "", "rb") as handle, warnings.catch_warnings():
+                    warnings.simplefilter("ignore", DeprecationWarning)  # tweepy's imghdr
                     media = self.api.media_upload(item.filename, file=handle,
                                                   chunked=item.mime.startswith("video/"))
                 if item.alt_text:

@@ -1,7 +1,9 @@
 """The sandbox's own control and inspection API, under ``/_sandbox/`` (no platform uses it).
 
-Routes (JSON in, JSON out):
+Routes (JSON in, JSON out, except the page):
 
+- ``GET    /_sandbox/``                           → an HTML page: per account, its posts and
+  the requests it made (English / Bahasa Indonesia)
 - ``GET    /_sandbox/health``                     → ``{"ok": true}``
 - ``GET    /_sandbox/posts?platform=&account=``   → ``{"posts": [{platform, account, id,
   text, time, extra}]}``, oldest first
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import re
 
+from connectors.sandbox import page
 from connectors.sandbox.faults import parse_rule
 from connectors.sandbox.state import SandboxState
 from connectors.sandbox.wire import Request, Response
@@ -31,7 +34,7 @@ _FAULT_ID = re.compile(r"^/_sandbox/faults/(\d+)$")
 
 
 def handles(path: str) -> bool:
-    return path.startswith(PREFIX)
+    return path == PREFIX[:-1] or path.startswith(PREFIX)
 
 
 def handle(state: SandboxState, req: Request) -> Response:
@@ -44,6 +47,8 @@ def handle(state: SandboxState, req: Request) -> Response:
 
 def _route(state: SandboxState, req: Request) -> Response:
     path, method, q = req.path.rstrip("/"), req.method, req.query
+    if path == "/_sandbox" and method == "GET":
+        return Response.text(200, page.render(state), "text/html")
     if path == "/_sandbox/health":
         return Response.json(200, {"ok": True})
     if path == "/_sandbox/posts" and method == "GET":

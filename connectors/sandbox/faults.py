@@ -13,9 +13,21 @@ A rule, as given to ``POST /_sandbox/faults``::
                         ``params.code`` (Graph); ``params.html`` answers an HTML page instead
   ``rate_limit``        the platform's rate-limit answer; ``params.reset_in`` seconds
                         (X also ``params.scope`` = ``"user24h"``), Graph ``params.code``
+  ``expired_token``     the platform's expired/revoked-token answer (Graph 190/463, or
+                        ``params.subcode``; X and Telegram 401; WordPress incorrect_password)
+  ``duplicate``         the platform's duplicate-content refusal (X 403, Graph 506,
+                        WordPress ``rest_post_exists``); Instagram and Telegram have none
+  ``quota_exhausted``   the platform's daily-quota answer (X 24-hour cap, Graph code 4 with
+                        usage headers, Instagram 9/2207042, Telegram 429 with a long
+                        retry_after, WordPress 429); ``params.reset_in`` seconds
   ``latency``           wait ``params.seconds``, then answer normally
   ``commit_then_hang``  do the work (store the post), answer after ``params.seconds``
   ``commit_then_drop``  do the work, then close the connection without answering
+  ``container_stuck``   Instagram: the next container created stays ``IN_PROGRESS``
+  ``container_error``   Instagram: the next container created ends ``ERROR`` (or
+                        ``params.status_code`` = ``"EXPIRED"``)
+
+Container faults only match the request that creates a container (``POST …/media``).
 """
 
 from __future__ import annotations
@@ -26,8 +38,14 @@ from typing import Any
 
 from orchestrator.errors import ConfigError
 
-KINDS = ("status", "rate_limit", "latency", "commit_then_hang", "commit_then_drop")
-ANSWERING_KINDS = ("status", "rate_limit")
+ANSWERING_KINDS = ("status", "rate_limit", "expired_token", "duplicate", "quota_exhausted")
+CONTAINER_KINDS = ("container_stuck", "container_error")
+KINDS = (*ANSWERING_KINDS, "latency", "commit_then_hang", "commit_then_drop", *CONTAINER_KINDS)
+#: Kinds a platform cannot produce because the real platform never answers that way.
+UNSUPPORTED = {
+    ("instagram", "duplicate"): "Instagram does not refuse duplicate captions",
+    ("telegram", "duplicate"): "Telegram does not refuse duplicate messages",
+}
 
 
 @dataclass
@@ -48,6 +66,8 @@ class FaultRule:
             return False
         if self.account is not None and self.account != account:
             return False
+        if self.kind in CONTAINER_KINDS and not (method == "POST" and path.endswith("/media")):
+            return False
         return self.endpoint is None or re.search(self.endpoint, f"{method} {path}") is not None
 
     @property
@@ -67,6 +87,10 @@ def parse_rule(data: Any) -> FaultRule:
         raise ConfigError(f"fault kind must be one of {', '.join(KINDS)}")
     if not isinstance(platform, str) or not platform:
         raise ConfigError("a fault rule needs a platform")
+    if (platform, kind) in UNSUPPORTED:
+        raise ConfigError(f"no {kind} fault for {platform}: {UNSUPPORTED[platform, kind]}")
+    if kind in CONTAINER_KINDS and platform != "instagram":
+        raise ConfigError(f"{kind} applies to Instagram containers only")
     count = data.get("count")
     if count is not None and (not isinstance(count, int) or count < 1):
         raise ConfigError("count must be a positive integer or null")

@@ -18,8 +18,8 @@ class PlatformAPI:
     def __init__(self, state: SandboxState) -> None:
         self.state = state
 
-    def handles(self, path: str) -> bool:
-        """Is this path one of this platform's?"""
+    def handles(self, req: Request) -> bool:
+        """Is this request one of this platform's (by path, and for Graph by token)?"""
         raise NotImplementedError
 
     def identify(self, req: Request) -> Identity | Response:
@@ -27,7 +27,7 @@ class PlatformAPI:
         raise NotImplementedError
 
     def fault_answer(self, rule: FaultRule, req: Request, who: Identity) -> Response:
-        """The platform's real answer for a ``status`` or ``rate_limit`` fault."""
+        """The platform's real answer for an answering fault (see ``faults.ANSWERING_KINDS``)."""
         raise NotImplementedError
 
     def dispatch(self, req: Request, who: Identity) -> Response:

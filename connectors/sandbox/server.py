@@ -7,6 +7,7 @@ TCP_NODELAY so many concurrent clients are served without per-request stalls.
 from __future__ import annotations
 
 import contextlib
+import re
 import socket
 import sys
 import threading
@@ -15,16 +16,22 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
 from connectors.sandbox import control
-from connectors.sandbox.faults import ANSWERING_KINDS
+from connectors.sandbox.faults import ANSWERING_KINDS, CONTAINER_KINDS
 from connectors.sandbox.graph_api import GraphAPI
+from connectors.sandbox.instagram_api import InstagramAPI
 from connectors.sandbox.platform import PlatformAPI
 from connectors.sandbox.state import LoggedRequest, SandboxState
+from connectors.sandbox.telegram_api import TelegramAPI
 from connectors.sandbox.wire import Request, Response
+from connectors.sandbox.wordpress_api import WordPressAPI
 from connectors.sandbox.x_api import XAPI
 
 DEFAULT_HANG = 30.0
-#: The emulated platforms, tried in order; adding one is one line here.
-PLATFORM_APIS: tuple[type[PlatformAPI], ...] = (XAPI, GraphAPI)
+_BOT_TOKEN = re.compile(r"^/bot[^/]+/")
+#: The emulated platforms, tried in order (Instagram before Facebook: both speak Graph and
+#: Instagram claims only its own tokens); adding one is one line here.
+PLATFORM_APIS: tuple[type[PlatformAPI], ...] = (
+    XAPI, InstagramAPI, GraphAPI, TelegramAPI, WordPressAPI)
 
 
 class Router:
@@ -37,7 +44,7 @@ class Router:
     def __call__(self, req: Request) -> Response:
         if control.handles(req.path):
             return control.handle(self.state, req)
-        api = next((a for a in self.apis if a.handles(req.path)), None)
+        api = next((a for a in self.apis if a.handles(req)), None)
         if api is None:
             return Response.json(404, {"error": f"no sandbox platform serves {req.path}"})
         who = api.identify(req)
@@ -53,18 +60,21 @@ class Router:
         if rule is not None and rule.kind in ANSWERING_KINDS:
             response = api.fault_answer(rule, req, who)
         else:
+            if rule is not None and rule.kind in CONTAINER_KINDS:
+                req.fault = rule
             response = api.dispatch(req, who)
         if rule is not None and rule.kind == "commit_then_hang":
             response.hang = float(rule.params.get("seconds", DEFAULT_HANG))
         if rule is not None and rule.kind == "commit_then_drop":
             response.drop = True
-        response.account = who[1]
-        self._log(req, who[0], who[1], response)
+        response.account = who[1] or None
+        self._log(req, who[0], who[1] or None, response)
         return response
 
     def _log(self, req: Request, platform: str, account: str | None, resp: Response) -> None:
         outcome = "dropped" if resp.drop else "hung" if resp.hang else "answered"
-        self.state.log(LoggedRequest(req.method, req.path, platform, account, resp.status,
+        path = _BOT_TOKEN.sub("/bot<token>/", req.path)  # Telegram puts the token in the path
+        self.state.log(LoggedRequest(req.method, path, platform, account, resp.status,
                                      self.state.now(), outcome))
 
 

@@ -17,6 +17,8 @@ from connectors.sandbox.accounts import account_id, validate_accounts
 from connectors.sandbox.faults import FaultRule
 
 LOG_LIMIT = 200_000
+#: How long a used OAuth nonce is remembered (X refuses timestamps older than this anyway).
+NONCE_MEMORY = 15 * 60
 
 
 @dataclass
@@ -65,6 +67,10 @@ class SandboxState:
         self._seq = itertools.count(1)
         self._offset = 0.0
         self._windows: dict[tuple, tuple[float, int]] = {}
+        self._rolling: dict[tuple, deque[float]] = {}
+        self._nonces: dict[tuple, float] = {}
+        self._objects: dict[tuple[str, str], dict[str, Any]] = {}
+        self._object_seq = itertools.count(1)
         self.wake = threading.Event()
         self.generation = 0
         self.add_accounts(accounts or {})
@@ -88,6 +94,51 @@ class SandboxState:
                 start, count = now, 0
             self._windows[key] = (start, count + 1)
             return count + 1, start + window
+
+    def rolling(self, key: tuple, window: float, limit: int, *, take: bool = True
+                ) -> tuple[int, float]:
+        """A rolling-window quota: (used in the window, when the oldest use leaves it).
+
+        With ``take``, one use is counted unless the window is already full.
+        """
+        with self._lock:
+            now = self.now()
+            uses = self._rolling.setdefault(key, deque())
+            while uses and uses[0] <= now - window:
+                uses.popleft()
+            if take and len(uses) < limit:
+                uses.append(now)
+            return len(uses), (uses[0] + window if uses else now + window)
+
+    def use_nonce(self, key: tuple) -> bool:
+        """Record an OAuth nonce; False when it was already used."""
+        with self._lock:
+            now = time.time()
+            if len(self._nonces) > 100_000:
+                self._nonces = {k: t for k, t in self._nonces.items()
+                                if t > now - NONCE_MEMORY}
+            if key in self._nonces:
+                return False
+            self._nonces[key] = now
+            return True
+
+    # objects (media, containers, uploads) ------------------------------------------
+    def new_object(self, platform: str, make_id: Callable[[int], str], **fields: Any
+                   ) -> dict[str, Any]:
+        """Store a platform object (a media upload, a container) under a fresh id."""
+        with self._lock:
+            obj = {"id": make_id(next(self._object_seq)), "created": self.now(), **fields}
+            self._objects[(platform, obj["id"])] = obj
+            return obj
+
+    def get_object(self, platform: str, object_id: str) -> dict[str, Any] | None:
+        """The live object (mutate it only under :meth:`locked`)."""
+        with self._lock:
+            return self._objects.get((platform, object_id))
+
+    def locked(self) -> threading.RLock:
+        """The state lock, for read-modify-write of an object."""
+        return self._lock
 
     # accounts ------------------------------------------------------------------------
     def add_accounts(self, accounts: dict[str, list[dict]]) -> None:
@@ -205,6 +256,9 @@ class SandboxState:
             self._faults.clear()
             self._offset = 0.0
             self._windows.clear()
+            self._rolling.clear()
+            self._nonces.clear()
+            self._objects.clear()
             self.generation += 1
             self.wake.set()
             self.wake = threading.Event()

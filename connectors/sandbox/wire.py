@@ -4,8 +4,43 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from email.message import Message
+from email.parser import BytesParser
+from email.policy import HTTP
 from typing import Any
 from urllib.parse import parse_qsl
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of a ``multipart/form-data`` body."""
+
+    name: str
+    data: bytes
+    filename: str | None = None
+    content_type: str = ""
+
+    @property
+    def text(self) -> str:
+        return self.data.decode("utf-8", "replace")
+
+
+def parse_multipart(content_type_header: str, body: bytes) -> list[Part]:
+    """Split a multipart body into its parts (empty when it is not multipart)."""
+    if not content_type_header.lower().startswith("multipart/"):
+        return []
+    head = f"Content-Type: {content_type_header}\r\nMIME-Version: 1.0\r\n\r\n".encode()
+    message: Message = BytesParser(policy=HTTP).parsebytes(head + body)
+    parts = []
+    for part in message.iter_parts() if message.is_multipart() else []:
+        name = part.get_param("name", header="content-disposition")
+        if name is None:
+            continue
+        payload = part.get_payload(decode=True) or b""
+        parts.append(Part(str(name), payload,
+                          part.get_param("filename", header="content-disposition"),
+                          part.get_content_type() if part.get("content-type") else ""))
+    return parts
 
 
 @dataclass
@@ -18,6 +53,9 @@ class Request:
     headers: dict[str, str]  # lower-case names
     body: bytes = b""
     query_string: str = ""
+    #: An injected fault the platform applies itself (e.g. a container that never finishes).
+    fault: Any = None
+    _parts: list[Part] | None = field(default=None, repr=False)
 
     @property
     def content_type(self) -> str:
@@ -36,9 +74,29 @@ class Request:
             return {}
         return dict(parse_qsl(self.body.decode("utf-8", "replace"), keep_blank_values=True))
 
+    def parts(self) -> list[Part]:
+        """Parts of a multipart body (parsed once)."""
+        if self._parts is None:
+            self._parts = parse_multipart(self.headers.get("content-type", ""), self.body)
+        return self._parts
+
+    def files(self) -> dict[str, Part]:
+        """Multipart parts that carry a file, by field name."""
+        return {p.name: p for p in self.parts() if p.filename is not None}
+
     def params(self) -> dict[str, str]:
-        """Query and form fields together (form wins)."""
-        return {**self.query, **self.form()}
+        """Query, form and JSON-object fields and multipart text fields (body wins)."""
+        fields = dict(self.query)
+        if self.content_type == "application/x-www-form-urlencoded":
+            fields.update(self.form())
+        elif self.content_type == "application/json":
+            body = self.json()
+            if isinstance(body, dict):
+                fields.update({k: v if isinstance(v, str) else json.dumps(v)
+                               for k, v in body.items()})
+        elif self.content_type.startswith("multipart/"):
+            fields.update({p.name: p.text for p in self.parts() if p.filename is None})
+        return fields
 
     @property
     def base_url(self) -> str:

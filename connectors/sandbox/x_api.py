@@ -1,13 +1,19 @@
 """X API v2 as the sandbox speaks it.
 
-Endpoints: ``POST /2/tweets``, ``GET /2/users/me``, ``GET /2/users/:id/tweets``
-(``start_time``, ``end_time``, ``max_results`` 5–100, ``pagination_token``,
-``tweet.fields=created_at``), ``GET /2/tweets/:id``.
+Endpoints: ``POST /2/tweets`` (``text``, ``media.media_ids``, ``reply``,
+``quote_tweet_id``), ``GET /2/users/me``, ``GET /2/users/:id/tweets`` (``start_time``,
+``end_time``, ``max_results`` 5–100, ``pagination_token``, ``tweet.fields=created_at``),
+``GET /2/tweets/:id``, and media upload, v1.1 and v2 (:mod:`connectors.sandbox.x_media`).
 
 Callers are identified by OAuth 1.0a (``oauth_consumer_key`` + ``oauth_token``, with the
-HMAC-SHA1 signature verified) or by an OAuth 2.0 user token listed in the account's
-``bearer_tokens``. Errors are X's problem+json bodies; every answer carries
-``x-rate-limit-limit/remaining/reset`` (epoch seconds). Sources:
+HMAC-SHA1 signature verified and every nonce accepted once) or by an OAuth 2.0 user token
+listed in the account's ``bearer_tokens``. Text is measured with twitter-text v3 weights
+(:mod:`connectors.x_text`). Posting is capped per user over a rolling 24 hours (account
+field ``user_24h_limit``; X's tiers give 17 (Free) or 100 (Basic) — the default is
+generous so benchmarks never meet it) and per app (``APP_24H_LIMIT``), reported in
+``x-user-limit-24hour-*`` / ``x-app-limit-24hour-*``. Errors are X's problem+json bodies
+(v1.1 media routes answer v1.1's ``{"errors":[{"code","message"}]}``); every answer
+carries ``x-rate-limit-limit/remaining/reset`` (epoch seconds). Sources:
 https://docs.x.com/fundamentals/rate-limits (headers),
 https://github.com/xdevplatform/samples/issues/69 (401 body),
 https://github.com/akrherz/iembot/issues/163 (duplicate 403 body).
@@ -23,12 +29,18 @@ from typing import Any
 from connectors.sandbox import oauth1
 from connectors.sandbox.faults import FaultRule
 from connectors.sandbox.platform import Identity, PlatformAPI
-from connectors.sandbox.state import StoredPost
+from connectors.sandbox.state import SandboxState, StoredPost
 from connectors.sandbox.wire import Request, Response
+from connectors.sandbox.x_media import MediaStore, v1_error
+from connectors.x_text import MAX_WEIGHTED, weighted_length
 
-MAX_TEXT = 280
 FIRST_ID = 1_860_000_000_000_000_000
 WINDOW = 15 * 60
+DAY = 24 * 60 * 60
+USER_24H_LIMIT = 100_000
+APP_24H_LIMIT = 1_000_000
+MEDIA_PATH = re.compile(r"^/2/media/upload(/.*)?$")
+V1_MEDIA = ("/1.1/media/upload.json", "/1.1/media/metadata/create.json")
 #: (method, path pattern, 15-minute limit per user)
 ROUTES = (
     ("POST", re.compile(r"^/2/tweets$"), "create", 100),
@@ -43,6 +55,8 @@ TITLES = {400: "Invalid Request", 401: "Unauthorized", 403: "Forbidden", 404: "N
 DUPLICATE = "You are not allowed to create a Tweet with duplicate content."
 TOO_LONG = ("Your Tweet text is too long. For more information on how X determines text "
             "length see https://github.com/twitter/twitter-text.")
+BAD_MEDIA = "Your media IDs are invalid."
+REPLY_GONE = "You attempted to reply to a Tweet that is deleted or not visible to you."
 
 
 def problem(status: int, detail: str | None = None, headers: dict | None = None) -> Response:
@@ -80,8 +94,12 @@ class XAPI(PlatformAPI):
 
     name = "x"
 
-    def handles(self, path: str) -> bool:
-        return path.startswith("/2/")
+    def __init__(self, state: SandboxState) -> None:
+        super().__init__(state)
+        self.media = MediaStore(state)
+
+    def handles(self, req: Request) -> bool:
+        return req.path.startswith("/2/") or req.path in V1_MEDIA
 
     # identity ------------------------------------------------------------------------
     def identify(self, req: Request) -> Identity | Response:
@@ -92,39 +110,57 @@ class XAPI(PlatformAPI):
             account = self.state.find_account("x", lambda a: (
                 a.get("consumer_key") == oauth.get("oauth_consumer_key")
                 and a.get("access_token") == oauth.get("oauth_token")))
-            if account and not oauth1.verify(
+            if account and not (oauth1.verify(
                 req, oauth, account.get("consumer_secret", ""),
-                account.get("access_token_secret", "")):
+                account.get("access_token_secret", "")) and self.state.use_nonce((
+                    oauth.get("oauth_consumer_key"), oauth.get("oauth_token"),
+                    oauth.get("oauth_timestamp"), oauth.get("oauth_nonce")))):
                 account = None
         elif header.startswith("Bearer "):
             token = header[7:].strip()
             account = self.state.find_account("x", lambda a: token in a.get("bearer_tokens", []))
         if account is None:
+            if req.path in V1_MEDIA:
+                return v1_error(401, 32, "Could not authenticate you.")
             return problem(401)
         return ("x", str(account["user_id"]))
 
     # faults --------------------------------------------------------------------------
     def fault_answer(self, rule: FaultRule, req: Request, who: Identity) -> Response:
-        now = self.state.now()
+        now, p = self.state.now(), rule.params
+        reset = str(int(now + float(p.get("reset_in", 60 if rule.kind == "rate_limit"
+                                                   else DAY))))
+        if rule.kind == "expired_token":
+            return problem(401)
+        if rule.kind == "duplicate":
+            return problem(403, DUPLICATE)
+        if rule.kind == "quota_exhausted" or (rule.kind == "rate_limit"
+                                              and p.get("scope") == "user24h"):
+            scope = "app" if p.get("scope") == "app" else "user"
+            limit = str(APP_24H_LIMIT if scope == "app" else p.get("limit", 17))
+            return problem(429, headers={
+                "x-rate-limit-limit": "100", "x-rate-limit-remaining": "99",
+                "x-rate-limit-reset": str(int(now + WINDOW)),
+                f"x-{scope}-limit-24hour-limit": limit,
+                f"x-{scope}-limit-24hour-remaining": "0",
+                f"x-{scope}-limit-24hour-reset": reset})
         if rule.kind == "rate_limit":
-            reset = str(int(now + float(rule.params.get("reset_in", 60))))
-            headers = {"x-rate-limit-limit": "100", "x-rate-limit-remaining": "0",
-                       "x-rate-limit-reset": reset}
-            if rule.params.get("scope") == "user24h":
-                headers = {"x-rate-limit-limit": "100", "x-rate-limit-remaining": "99",
-                           "x-rate-limit-reset": str(int(now + WINDOW)),
-                           "x-user-limit-24hour-limit": "17",
-                           "x-user-limit-24hour-remaining": "0",
-                           "x-user-limit-24hour-reset": reset}
-            return problem(429, headers=headers)
-        status = int(rule.params.get("status", 500))
-        if rule.params.get("html"):
+            return problem(429, headers={"x-rate-limit-limit": "100",
+                                         "x-rate-limit-remaining": "0",
+                                         "x-rate-limit-reset": reset})
+        status = int(p.get("status", 500))
+        if p.get("html"):
             return Response.text(status, f"<html><body><h1>{status}</h1></body></html>",
                                  "text/html")
-        return problem(status, rule.params.get("detail"))
+        return problem(status, p.get("detail"))
 
     # routes --------------------------------------------------------------------------
     def dispatch(self, req: Request, who: Identity) -> Response:
+        if req.path in V1_MEDIA:
+            return self.media.v1(req, who[1])
+        media = MEDIA_PATH.match(req.path)
+        if media:
+            return self.media.v2(req, who[1], media.group(1) or "")
         for method, pattern, name, limit in ROUTES:
             match = pattern.match(req.path)
             if match and req.method == method:
@@ -156,16 +192,51 @@ class XAPI(PlatformAPI):
         if not isinstance(text, str) and not media:
             return invalid_request("$.text: is missing but it is required", {"text": []})
         text = text or ""
-        if len(text) > MAX_TEXT:
+        if weighted_length(text) > MAX_WEIGHTED:
             return problem(403, TOO_LONG)
+        media_ids = [str(m) for m in media or []]
+        if not isinstance(media or [], list) or len(media_ids) > 4 or not all(
+                self.media.usable(user_id, m) for m in media_ids):
+            return invalid_request(BAD_MEDIA, {"media.media_ids": media_ids})
+        reply = (body.get("reply") or {}).get("in_reply_to_tweet_id")
+        if reply and self.state.get_post("x", str(reply)) is None:
+            return problem(403, REPLY_GONE)
+        caps = self._caps(user_id)
+        if caps is not None:
+            return caps
+        extra = {"request": body, "media": [self.media.describe(m) for m in media_ids]}
         post = self.state.store_post("x", user_id, text, unique=bool(text),
-                                     make_id=lambda n: str(FIRST_ID + n),
-                                     extra={"request": body})
+                                     make_id=lambda n: str(FIRST_ID + n), extra=extra)
         if post is None:
             return problem(403, DUPLICATE)
+        headers = {"location": f"{req.base_url}/2/tweets/{post.id}", **self._cap_headers(
+            user_id, take=True)}
         return Response.json(201, {"data": {"id": post.id, "text": post.text,
-                                            "edit_history_tweet_ids": [post.id]}},
-                             {"location": f"{req.base_url}/2/tweets/{post.id}"})
+                                            "edit_history_tweet_ids": [post.id]}}, headers)
+
+    def _limits(self, user_id: str) -> tuple[int, int]:
+        account = self.state.find_account("x", lambda a: str(a.get("user_id")) == user_id)
+        return int((account or {}).get("user_24h_limit", USER_24H_LIMIT)), APP_24H_LIMIT
+
+    def _cap_headers(self, user_id: str, *, take: bool) -> dict[str, str]:
+        """The 24-hour headers, counting this post when ``take``."""
+        user_limit, app_limit = self._limits(user_id)
+        used, reset = self.state.rolling(("x", user_id, "24h"), DAY, user_limit, take=take)
+        app_used, app_reset = self.state.rolling(("x", "app", "24h"), DAY, app_limit, take=take)
+        return {"x-user-limit-24hour-limit": str(user_limit),
+                "x-user-limit-24hour-remaining": str(max(0, user_limit - used)),
+                "x-user-limit-24hour-reset": str(int(reset)),
+                "x-app-limit-24hour-limit": str(app_limit),
+                "x-app-limit-24hour-remaining": str(max(0, app_limit - app_used)),
+                "x-app-limit-24hour-reset": str(int(app_reset))}
+
+    def _caps(self, user_id: str) -> Response | None:
+        """429 when the user's or the app's 24-hour posting cap is used up."""
+        headers = self._cap_headers(user_id, take=False)
+        if "0" in (headers["x-user-limit-24hour-remaining"],
+                   headers["x-app-limit-24hour-remaining"]):
+            return problem(429, headers=headers)
+        return None
 
     def _me(self, req: Request, user_id: str) -> Response:
         account = self.state.find_account("x", lambda a: str(a.get("user_id")) == user_id) or {}

@@ -5,17 +5,21 @@ from __future__ import annotations
 import pytest
 
 from connectors.facebook import FacebookConnector
+from connectors.instagram import InstagramConnector
 from connectors.registry import CONNECTORS, build_connector
+from connectors.telegram import TelegramConnector
+from connectors.wordpress import WordPressConnector
 from connectors.x import XConnector
 from orchestrator.errors import ConfigError
 
 
 def test_registry_lists_platforms():
-    assert {"x": XConnector, "facebook": FacebookConnector} == CONNECTORS
+    assert {"x": XConnector, "facebook": FacebookConnector, "instagram": InstagramConnector,
+            "telegram": TelegramConnector, "wordpress": WordPressConnector} == CONNECTORS
 
 
 def test_unknown_platform_names_the_known_ones():
-    with pytest.raises(ConfigError, match="facebook, x"):
+    with pytest.raises(ConfigError, match="facebook, instagram, telegram, wordpress, x"):
         build_connector("myspace", {})
 
 
@@ -31,3 +35,13 @@ def test_build_passes_api_base_and_timeout():
                          api_base="http://127.0.0.1:1", timeout=3)
     assert fb.api_base == "http://127.0.0.1:1" and fb.timeout == 3
     assert fb.graph.api.version == "v21.0"
+
+
+@pytest.mark.parametrize(("platform", "needed"), [
+    ("instagram", "access_token, ig_user_id"),
+    ("telegram", "bot_token, chat_id"),
+    ("wordpress", "application_password, site_url, username"),
+])
+def test_new_platforms_name_their_credentials(platform, needed):
+    with pytest.raises(ConfigError, match=needed):
+        build_connector(platform, {"unrelated": "SECRET-value"})
