@@ -7,7 +7,8 @@ with the same text, published by this account since the first attempt (minus a m
 clock skew). Found → ``published`` with its id and link. Not found → queued again (for a
 duplicate refusal: ``failed``). Cannot tell (the platform has no read API, as Telegram's
 Bot API; or the read failed) → stays ``unknown`` with the evidence for an operator, and is
-asked again later. Reads are safe to repeat, so they get short in-call retries (tenacity).
+asked again later. Reads are safe to repeat, so they get short in-call retries (tenacity),
+even after a timeout.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from connectors.registry import build_connector
 from orchestrator.context import Context
 from orchestrator.domain.model import Attempt
 from orchestrator.domain.states import DeliveryStatus as D
-from orchestrator.errors import PublishError, RetryableError
+from orchestrator.errors import OutcomeUnknown, PublishError, RetryableError
 from orchestrator.queues import queue_for
 from orchestrator.rendering import idempotency_key, render
 from orchestrator.rollup import roll_up
@@ -50,7 +51,8 @@ class Verdict:
     detail: str = ""
 
 
-@retry(retry=retry_if_exception_type(RetryableError), stop=stop_after_attempt(3),
+@retry(retry=retry_if_exception_type((RetryableError, OutcomeUnknown)),
+       stop=stop_after_attempt(3),
        wait=wait_exponential_jitter(multiplier=0.5, max=4), reraise=True)
 def _find(connector: Connector, post: RenderedPost, key: str, since) -> Published | None:
     return connector.find(post, key=key, since=since)

@@ -32,7 +32,7 @@ LOST_AFTER = timedelta(seconds=30)
 #: Wait this long after an uncertain attempt before reading the platform back.
 SETTLE = timedelta(seconds=5)
 #: An undecided delivery is asked about again this often.
-RECHECK = timedelta(minutes=5)
+RECHECK = timedelta(seconds=30)
 
 
 def stale_after(ctx: Context) -> timedelta:
