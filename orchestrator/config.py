@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import getpass
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -30,13 +31,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from orchestrator.errors import ConfigError
 
 
-def _default_data_dir() -> Path:
-    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+def _default_data_dir(env: Mapping[str, str]) -> Path:
+    base = env.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
     return Path(base) / "siaran"
 
 
-def _float(name: str, default: float) -> float:
-    raw = os.environ.get(name)
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
     if raw in (None, ""):
         return default
     try:
@@ -76,40 +77,41 @@ class Settings:
         return replace(self, user=user) if user else self
 
 
-def load() -> Settings:
-    """Read the SIARAN_* environment."""
-    data_dir = Path(os.environ.get("SIARAN_DATA_DIR") or _default_data_dir()).expanduser()
-    tz_name = os.environ.get("SIARAN_TIMEZONE") or "Asia/Jakarta"
+def load(environ: Mapping[str, str] | None = None) -> Settings:
+    """Read the SIARAN_* environment (or the given mapping)."""
+    env = os.environ if environ is None else environ
+    data_dir = Path(env.get("SIARAN_DATA_DIR") or _default_data_dir(env)).expanduser()
+    tz_name = env.get("SIARAN_TIMEZONE") or "Asia/Jakarta"
     try:
         tz = ZoneInfo(tz_name)
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"SIARAN_TIMEZONE: unknown time zone {tz_name!r}") from None
-    db_url = os.environ.get("SIARAN_DATABASE_URL") or f"sqlite:///{data_dir / 'siaran.db'}"
-    http_timeout = _float("SIARAN_HTTP_TIMEOUT", 15.0)
-    log_format = os.environ.get("SIARAN_LOG_FORMAT") or None
+    db_url = env.get("SIARAN_DATABASE_URL") or f"sqlite:///{data_dir / 'siaran.db'}"
+    http_timeout = _float(env, "SIARAN_HTTP_TIMEOUT", 15.0)
+    log_format = env.get("SIARAN_LOG_FORMAT") or None
     if log_format not in (None, "json", "console"):
         raise ConfigError(f"SIARAN_LOG_FORMAT must be json or console, got {log_format!r}")
     return Settings(
         data_dir=data_dir,
         database_url=db_url,
-        redis_url=os.environ.get("SIARAN_REDIS_URL") or None,
-        redis_namespace=os.environ.get("SIARAN_REDIS_NAMESPACE") or "siaran",
+        redis_url=env.get("SIARAN_REDIS_URL") or None,
+        redis_namespace=env.get("SIARAN_REDIS_NAMESPACE") or "siaran",
         timezone=tz,
-        user=os.environ.get("SIARAN_USER") or _login_name(),
-        secret_key=os.environ.get("SIARAN_SECRET_KEY") or None,
+        user=env.get("SIARAN_USER") or _login_name(),
+        secret_key=env.get("SIARAN_SECRET_KEY") or None,
         log_format=log_format,
         http_timeout=http_timeout,
-        tick_seconds=_float("SIARAN_TICK_SECONDS", 1.0),
-        claim_timeout=_float("SIARAN_CLAIM_TIMEOUT", max(120.0, 6 * http_timeout)),
-        heartbeat_seconds=_float("SIARAN_HEARTBEAT_SECONDS", 60.0),
-        retry_give_up=_per_platform("SIARAN_RETRY_GIVE_UP"),
+        tick_seconds=_float(env, "SIARAN_TICK_SECONDS", 1.0),
+        claim_timeout=_float(env, "SIARAN_CLAIM_TIMEOUT", max(120.0, 6 * http_timeout)),
+        heartbeat_seconds=_float(env, "SIARAN_HEARTBEAT_SECONDS", 60.0),
+        retry_give_up=_per_platform(env, "SIARAN_RETRY_GIVE_UP"),
     )
 
 
-def _per_platform(name: str) -> dict[str, float]:
+def _per_platform(env: Mapping[str, str], name: str) -> dict[str, float]:
     """``x=1800,facebook=3600`` → {"x": 1800.0, "facebook": 3600.0}."""
     found: dict[str, float] = {}
-    for item in filter(None, (os.environ.get(name) or "").split(",")):
+    for item in filter(None, (env.get(name) or "").split(",")):
         key, _, value = item.partition("=")
         try:
             found[key.strip()] = float(value)
