@@ -114,7 +114,7 @@ def _accounts(n: int) -> dict[str, list[dict]]:
     return {
         "x": [{"user_id": str(5000 + i), "username": f"soak{i}", "consumer_key": f"ck{i}",
                "consumer_secret": f"cs{i}", "access_token": f"at{i}",
-               "access_token_secret": f"ats{i}"} for i in range(n)],
+               "access_token_secret": f"ats{i}", "post_limit": 10 ** 6} for i in range(n)],
         "facebook": [{"page_id": str(7000 + i), "page_access_token": f"pt{i}"}
                      for i in range(n)],
     }

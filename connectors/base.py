@@ -70,6 +70,9 @@ class Published:
 
     external_id: str
     permalink: str | None = None
+    #: Seconds until the platform's exhausted posting window resets, when its answer said
+    #: the account has no quota left; every worker then leaves the channel alone that long.
+    quota_wait: float | None = None
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,8 @@ class Connector(ABC):
     limits: ClassVar[PlatformLimits]
     #: Sets of credential names, any one of which is enough.
     credential_keys: ClassVar[tuple[frozenset[str], ...]]
+    #: False where the platform cannot list what an account published (no reconciliation).
+    supports_find: ClassVar[bool] = True
 
     credentials: Mapping[str, str] = field(repr=False)
     api_base: str | None = None

@@ -25,7 +25,7 @@ from connectors.base import (
     Published,
     RenderedPost,
 )
-from connectors.graph import Graph
+from connectors.graph import Graph, retry_after_from_usage
 from orchestrator.errors import AuthExpired, OutcomeUnknown, PermissionDenied
 
 PLATFORM = "facebook"
@@ -78,7 +78,10 @@ class FacebookConnector(Connector):
         post_id = str(result.get("id") or "") if isinstance(result, dict) else ""
         if not post_id:
             raise OutcomeUnknown("accepted without a post id", platform=PLATFORM)
-        return Published(external_id=post_id, permalink=permalink_for(post_id))
+        answer = self.graph.session.last_response
+        return Published(external_id=post_id, permalink=permalink_for(post_id),
+                         quota_wait=retry_after_from_usage(
+                             answer.headers if answer is not None else None))
 
     def find(self, post: RenderedPost, *, key: str, since: datetime) -> Published | None:
         """Look through the Page's feed since ``since`` for the same message."""

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit, urlunsplit
 import requests
 from requests.adapters import HTTPAdapter
 from requests.exceptions import ChunkedEncodingError, ContentDecodingError
+from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_exponential_jitter
 from urllib3.exceptions import ProtocolError
 
 from connectors.base import DEFAULT_TIMEOUT
@@ -193,3 +194,11 @@ class PlainHttp:
             if isinstance(error, OutcomeUnknown) and not sent_is_unknown:
                 error = Unavailable(error.detail, platform=self.platform)
             raise error from None
+
+
+def retry_safe(fn):
+    """Short in-call retries (tenacity) for requests that are safe to repeat: reads, and
+    media uploads that create nothing visible. Never for the call that publishes."""
+    return retry(retry=retry_if_exception_type((Unavailable, OutcomeUnknown)),
+                 stop=stop_after_attempt(3),
+                 wait=wait_exponential_jitter(multiplier=0.2, max=2), reraise=True)(fn)

@@ -35,6 +35,7 @@ from connectors.base import (
     RenderedPost,
 )
 from connectors.graph import Graph
+from connectors.http import retry_safe
 from orchestrator.errors import (
     AuthExpired,
     ContentRejected,
@@ -112,11 +113,16 @@ class InstagramConnector(Connector):
                 data["alt_text"] = item.alt_text
         return str(self.graph.post(self.user_id, "media", **data)["id"])
 
+    @retry_safe
+    def container_state(self, container: str) -> dict:
+        """GET the container's status (a read: retried in the call)."""
+        return self.graph.get(container, fields="status_code,status")
+
     def wait_finished(self, container: str) -> None:
         """Poll the container until FINISHED; ERROR/EXPIRED/too slow raise (nothing posted)."""
         deadline = time.monotonic() + self.poll_timeout
         while True:
-            state = self.graph.get(container, fields="status_code,status")
+            state = self.container_state(container)
             code = state.get("status_code")
             if code in ("FINISHED", "PUBLISHED"):
                 return

@@ -52,6 +52,8 @@ class TelegramConnector(Connector):
     credential_keys: ClassVar[tuple[frozenset[str], ...]] = (
         frozenset({"bot_token", "chat_id"}),
     )
+    #: The Bot API cannot read a channel's history: an unknown outcome waits for an operator.
+    supports_find: ClassVar[bool] = False
 
     def __post_init__(self) -> None:
         super().__post_init__()

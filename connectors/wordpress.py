@@ -100,7 +100,9 @@ class WordPressConnector(Connector):
         problems = [p for p in self.validate(post) if p.blocking]
         if problems:
             raise ContentRejected(problems[0].message, platform=PLATFORM)
-        body: dict[str, Any] = {"title": post.title, "content": post.text, "status": "publish"}
+        # The slug carries the delivery's idempotency key: reconciliation looks it up exactly.
+        body: dict[str, Any] = {"title": post.title, "content": post.text, "status": "publish",
+                                "slug": key}
         if post.media:
             body["featured_media"] = self._upload(post)
         response = self.http.send("POST", self._url("posts"), json=body)
@@ -111,9 +113,14 @@ class WordPressConnector(Connector):
             raise OutcomeUnknown("accepted without a post id", platform=PLATFORM) from None
 
     def find(self, post: RenderedPost, *, key: str, since: datetime) -> Published | None:
-        """Search the site's posts since ``since`` for the same raw title and content."""
+        """The post whose slug is ``key``; else the same raw title and content since ``since``."""
         if since.tzinfo is None:
             since = since.replace(tzinfo=UTC)
+        marked = self._json(self.http.send(
+            "GET", self._url("posts"), sent_is_unknown=False,
+            params={"slug": key, "status": "publish,future", "context": "edit"}))
+        if marked:
+            return Published(str(marked[0]["id"]), marked[0].get("link"))
         words = (post.title or post.text).split()[:SEARCH_WORDS]
         params: dict[str, Any] = {
             "search": " ".join(words), "after": since.astimezone(UTC).strftime(

@@ -44,7 +44,14 @@ from connectors.base import (
     Published,
     RenderedPost,
 )
-from connectors.http import RebasingSession, excerpt, quiet_loggers, redact, transport_error
+from connectors.http import (
+    RebasingSession,
+    excerpt,
+    quiet_loggers,
+    redact,
+    retry_safe,
+    transport_error,
+)
 from connectors.x_text import MAX_WEIGHTED, weighted_length
 from orchestrator.errors import (
     AuthExpired,
@@ -100,6 +107,13 @@ def retry_after_from_headers(headers: Mapping[str, str], now: float | None = Non
     if exhausted:
         return max(exhausted)
     return fallback
+
+
+def quota_wait(headers: Mapping[str, str]) -> float | None:
+    """After a success: seconds to stay away when a posting window has nothing left."""
+    if any(headers.get(f"{p}-remaining") == "0" for p in _RATE_HEADER_PREFIXES):
+        return retry_after_from_headers(headers)
+    return None
 
 
 def map_error(exc: Exception) -> PublishError:
@@ -196,6 +210,7 @@ class XConnector(Connector):
             problems.append(Problem(PLATFORM, "X uploads media from local files only"))
         return problems
 
+    @retry_safe
     def upload(self, item: MediaItem) -> str:
         """Upload one file; its media id (v1.1 with OAuth 1.0a, else v2)."""
         try:
@@ -228,6 +243,7 @@ class XConnector(Connector):
         except Exception as exc:  # noqa: BLE001 - every failure is mapped, none escapes raw
             raise map_error(exc) from None
 
+    @retry_safe
     def me(self) -> tuple[str, str]:
         """(user id, username) of the authenticated account, cached."""
         if self._me is None:
@@ -250,7 +266,9 @@ class XConnector(Connector):
             tweet_id = str(response.data["id"])
         except (KeyError, TypeError):
             raise OutcomeUnknown("accepted without a post id", platform=PLATFORM) from None
-        return Published(external_id=tweet_id, permalink=self.permalink(tweet_id))
+        answer = self.session.last_response
+        return Published(external_id=tweet_id, permalink=self.permalink(tweet_id),
+                         quota_wait=quota_wait(answer.headers if answer is not None else {}))
 
     def find(self, post: RenderedPost, *, key: str, since: datetime) -> Published | None:
         """Look through the account's posts since ``since`` for the same text."""

@@ -82,6 +82,8 @@ def deliver(ctx: Context, delivery_id: int, *, guards: Guards | None = None,
         return _failed(ctx, claimed, unknown, started, message_id, guards, bound)
     if guards:
         guards.success(channel.id)
+        if published.quota_wait:
+            guards.cool_down(channel.id, published.quota_wait)
     with ctx.db.write() as conn:
         _finish(conn, delivery, D.PUBLISHED, _attempt(delivery, started, ctx.now(), "published"),
                 message_id, external_id=published.external_id, permalink=published.permalink,

@@ -70,7 +70,7 @@ def reconcile(ctx: Context, delivery_id: int) -> Verdict:
     started = ctx.now()
     connector = build_connector(channel.platform, ctx.box.open(sealed), api_base=channel.api_base,
                                 timeout=ctx.settings.http_timeout)
-    if not getattr(connector, "supports_find", True):
+    if not connector.supports_find:
         return _undecided(ctx, delivery, started,
                           f"{channel.platform} offers no way to read back posts; check "
                           f"{channel.name} and resolve this delivery by hand")

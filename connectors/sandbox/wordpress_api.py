@@ -187,7 +187,8 @@ class WordPressAPI(PlatformAPI):
         extra = {"title": str(body.get("title") or ""), "excerpt": str(body.get("excerpt") or ""),
                  "status": status, "author": user, "featured_media": featured,
                  "date": when, "categories": body.get("categories") or [],
-                 "tags": body.get("tags") or []}
+                 "tags": body.get("tags") or [],
+                 "slug": _slug(str(body.get("slug") or body.get("title") or ""))}
         post = self.state.store_post("wordpress", user, str(body.get("content") or ""),
                                      make_id=str, extra=extra)
         assert post is not None
@@ -203,7 +204,7 @@ class WordPressAPI(PlatformAPI):
             "id": int(post.id), "date": date, "date_gmt": date,
             "guid": {"rendered": f"{req.base_url}/?p={post.id}"},
             "modified": wp_time(post.time), "modified_gmt": wp_time(post.time),
-            "slug": re.sub(r"[^a-z0-9]+", "-", post.extra["title"].lower()).strip("-"),
+            "slug": post.extra.get("slug") or _slug(post.extra["title"]),
             "status": post.extra["status"], "type": "post",
             "link": f"{req.base_url}/?p={post.id}",
             "title": {"rendered": post.extra["title"]},
@@ -228,6 +229,7 @@ class WordPressAPI(PlatformAPI):
         after = parse_wp_time(q["after"]) if q.get("after") else None
         before = parse_wp_time(q["before"]) if q.get("before") else None
         terms = q.get("search", "").lower().split()
+        slugs = set(filter(None, q.get("slug", "").split(",")))
         try:
             per_page = int(q.get("per_page", 10))
             page = int(q.get("page", 1))
@@ -242,7 +244,8 @@ class WordPressAPI(PlatformAPI):
                  if p.extra["status"] in statuses
                  and (after is None or (p.extra.get("date") or p.time) > after)
                  and (before is None or (p.extra.get("date") or p.time) < before)
-                 and all(t in f"{p.extra['title']} {p.text}".lower() for t in terms)]
+                 and all(t in f"{p.extra['title']} {p.text}".lower() for t in terms)
+                 and (not slugs or p.extra.get("slug") in slugs)]
         total = len(posts)
         pages = max(1, -(-total // per_page))
         if page > pages and total:
@@ -297,3 +300,8 @@ class WordPressAPI(PlatformAPI):
         with self.state.locked():
             obj["alt_text"] = str((body or {}).get("alt_text", obj["alt_text"]))
         return Response.json(200, self._media_json(obj, req))
+
+
+def _slug(text: str) -> str:
+    """WordPress's sanitize_title, closely enough: lower case, dashes between words."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")

@@ -165,6 +165,7 @@ class XAPI(PlatformAPI):
             match = pattern.match(req.path)
             if match and req.method == method:
                 response = getattr(self, f"_{name}")(req, who[1], *match.groups())
+                limit = self._window_limit(who[1], name, limit)
                 count, reset = self.state.hit(("x", who[1], name), WINDOW)
                 response.headers.update({
                     "x-rate-limit-limit": str(limit),
@@ -213,6 +214,13 @@ class XAPI(PlatformAPI):
             user_id, take=True)}
         return Response.json(201, {"data": {"id": post.id, "text": post.text,
                                             "edit_history_tweet_ids": [post.id]}}, headers)
+
+    def _window_limit(self, user_id: str, route: str, default: int) -> int:
+        """The 15-minute limit of a route; an account's ``post_limit`` replaces it for posts."""
+        if route != "create":
+            return default
+        account = self.state.find_account("x", lambda a: str(a.get("user_id")) == user_id)
+        return int((account or {}).get("post_limit", default))
 
     def _limits(self, user_id: str) -> tuple[int, int]:
         account = self.state.find_account("x", lambda a: str(a.get("user_id")) == user_id)

@@ -127,7 +127,17 @@ def test_find_by_search_after_and_raw_fields(sandbox):
     published = wp.publish(post(), key="d1")
     assert wp.find(post(), key="d1", since=an_hour_ago()) == published
     assert wp.find(post("lain", "Judul lain"), key="d2", since=an_hour_ago()) is None
-    assert wp.find(post(), key="d1", since=datetime.now(UTC) + timedelta(minutes=5)) is None
+    later = datetime.now(UTC) + timedelta(minutes=5)
+    assert wp.find(post(), key="unmarked", since=later) is None  # search keeps the window
+
+
+def test_the_slug_carries_the_idempotency_key(sandbox):
+    wp = connector(sandbox)
+    published = wp.publish(post(), key="siaran-41-abcdef012345")
+    (stored,) = sandbox.posts("wordpress")
+    assert stored.extra["slug"] == "siaran-41-abcdef012345"
+    later = datetime.now(UTC) + timedelta(minutes=5)
+    assert wp.find(post(), key="siaran-41-abcdef012345", since=later) == published
 
 
 def test_find_pages_through_results(sandbox):

@@ -22,7 +22,7 @@ from orchestrator.guards import Guards
 from orchestrator.reconcile import reconcile
 from orchestrator.store import channels as channel_rows
 from orchestrator.store import deliveries as rows
-from tests.fixtures.sandbox import credentials
+from tests.fixtures.sandbox import TEST_ACCOUNTS, credentials
 
 ACCOUNTS = {"x": "1001", "facebook": "555"}
 #: The platform's "server error" fault, which is safe to retry.
@@ -229,3 +229,16 @@ def test_sandbox_clock_moves(world):
     answer = requests.post(f"{world.sandbox.url}/_sandbox/clock", json={"advance": 60},
                            timeout=5)
     assert answer.status_code == 200
+
+
+def test_a_success_that_exhausts_the_window_cools_the_channel(world):
+    """x-rate-limit-remaining: 0 on a 201 → nobody posts to X until the reset."""
+    first, _ = world.post("x")
+    second, _ = world.post("x")
+    account = next(a for a in TEST_ACCOUNTS["x"] if a["user_id"] == "1001")
+    world.sandbox.add_accounts({"x": [{**account, "post_limit": 1}]})
+    assert world.deliver(first).status is D.PUBLISHED
+    asked = len(world.sandbox.requests("x"))
+    outcome = world.deliver(second)
+    assert outcome is not None and outcome.status is D.RETRY_WAIT
+    assert len(world.sandbox.requests("x")) == asked
