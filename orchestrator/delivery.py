@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 import structlog
 from sqlalchemy import Connection
 
-from connectors.base import Published
+from connectors.base import Connector, Published
 from connectors.registry import build_connector
 from orchestrator import retry_policy
 from orchestrator.context import Context
@@ -92,6 +92,25 @@ def deliver(ctx: Context, delivery_id: int, *, guards: Guards | None = None,
     return Outcome(D.PUBLISHED)
 
 
+#: Connectors kept per process: their HTTP sessions stay open and their account lookups
+#: (X's users/me) are made once. Keyed by everything that builds one, so a changed
+#: credential or API base builds a new one.
+_CONNECTORS: dict[tuple, Connector] = {}
+_CONNECTORS_MAX = 256
+
+
+def connector_for(ctx: Context, channel: Channel, sealed: str) -> Connector:
+    key = (channel.id, channel.platform, channel.api_base, sealed, ctx.settings.http_timeout)
+    connector = _CONNECTORS.get(key)
+    if connector is None:
+        if len(_CONNECTORS) >= _CONNECTORS_MAX:
+            _CONNECTORS.clear()
+        connector = build_connector(channel.platform, ctx.box.open(sealed),
+                                    api_base=channel.api_base, timeout=ctx.settings.http_timeout)
+        _CONNECTORS[key] = connector
+    return connector
+
+
 def _claim(conn: Connection, delivery_id: int, guards: Guards | None, now: datetime
            ) -> Claimed | Outcome | None:
     delivery = rows.find(conn, delivery_id)
@@ -126,8 +145,7 @@ def _publish(ctx: Context, post: Post, delivery: Delivery, channel: Channel,
     if post.content_hash != post.approved_hash:
         raise PermanentError("content changed after approval", platform=delivery.platform)
     try:
-        connector = build_connector(delivery.platform, ctx.box.open(sealed),
-                                    api_base=channel.api_base, timeout=ctx.settings.http_timeout)
+        connector = connector_for(ctx, channel, sealed)
     except ConfigError as error:
         raise PermanentError(str(error), platform=delivery.platform) from None
     rendered = render(post, delivery.platform, delivery.id)

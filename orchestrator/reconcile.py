@@ -25,8 +25,8 @@ from tenacity import (
 )
 
 from connectors.base import Connector, Published, RenderedPost
-from connectors.registry import build_connector
 from orchestrator.context import Context
+from orchestrator.delivery import connector_for
 from orchestrator.domain.model import Attempt
 from orchestrator.domain.states import DeliveryStatus as D
 from orchestrator.errors import OutcomeUnknown, PublishError, RetryableError
@@ -68,8 +68,7 @@ def reconcile(ctx: Context, delivery_id: int) -> Verdict:
         channel = channel_rows.by_id(conn, delivery.channel_id)
         sealed = channel_rows.sealed_credentials(conn, channel.id)
     started = ctx.now()
-    connector = build_connector(channel.platform, ctx.box.open(sealed), api_base=channel.api_base,
-                                timeout=ctx.settings.http_timeout)
+    connector = connector_for(ctx, channel, sealed)
     if not connector.supports_find:
         return _undecided(ctx, delivery, started,
                           f"{channel.platform} offers no way to read back posts; check "

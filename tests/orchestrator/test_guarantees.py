@@ -24,10 +24,16 @@ from orchestrator.store import channels as channel_rows
 from orchestrator.store import deliveries as rows
 from tests.fixtures.sandbox import TEST_ACCOUNTS, credentials
 
-ACCOUNTS = {"x": "1001", "facebook": "555"}
+ACCOUNTS = {"x": "1001", "facebook": "555", "telegram": "@setneg", "wordpress": "editor"}
 #: The platform's "server error" fault, which is safe to retry.
 OUTAGE = {"x": {"kind": "status", "status": 503},
-          "facebook": {"kind": "status", "code": 2}}
+          "facebook": {"kind": "status", "code": 2},
+          "telegram": {"kind": "status", "status": 502},
+          "wordpress": {"kind": "status", "status": 503}}
+#: Platforms whose posts can be read back (Telegram's Bot API cannot).
+READABLE = ["x", "facebook", "wordpress"]
+#: Platforms that refuse duplicate text.
+REFUSE_DUPLICATES = ["x", "facebook"]
 
 
 class World:
@@ -41,7 +47,8 @@ class World:
         for platform, account in ACCOUNTS.items():
             channel_admin.add_channel(ctx, name=platform, platform=platform,
                                       api_base=sandbox.url, rate_limits=(),
-                                      credentials=credentials(platform, account))
+                                      credentials=credentials(platform, account,
+                                                              sandbox.url))
 
     def post(self, platform: str, text: str | None = None) -> tuple[int, str]:
         text = text or f"Pengumuman {uuid.uuid4().hex[:10]}"
@@ -95,7 +102,7 @@ def test_outage_is_retried_with_backoff_then_published_once(world, platform):
     assert world.deliver(delivery_id).status is D.PUBLISHED
     delivery, log = world.delivery(delivery_id)
     assert [a["error_kind"] for a in log] == ["unavailable", "unavailable", None]
-    assert log[0]["http_status"] in (500, 503) and log[0]["excerpt"]
+    assert log[0]["http_status"] in (500, 502, 503) and log[0]["excerpt"]
     assert delivery.status is D.PUBLISHED and delivery.attempts == 3
     assert len(world.held(platform, text)) == 1
 
@@ -138,7 +145,7 @@ def test_expired_token_fails_marks_channel_and_holds_the_rest(world, platform):
     assert len(world.held(platform, text)) == 1
 
 
-@pytest.mark.parametrize("platform", PLATFORMS)
+@pytest.mark.parametrize("platform", READABLE)
 @pytest.mark.parametrize("fault", ["commit_then_drop", "commit_then_hang"])
 def test_stored_but_unanswered_is_reconciled_never_resent(world, platform, fault):
     world.ctx.settings = replace(world.ctx.settings, http_timeout=1.0)
@@ -157,7 +164,7 @@ def test_stored_but_unanswered_is_reconciled_never_resent(world, platform, fault
     assert len(world.held(platform, text)) == 1
 
 
-@pytest.mark.parametrize("platform", PLATFORMS)
+@pytest.mark.parametrize("platform", READABLE)
 def test_unanswered_and_not_stored_is_sent_again_once(world, platform):
     world.ctx.settings = replace(world.ctx.settings, http_timeout=1.0)
     delivery_id, text = world.post(platform)
@@ -172,7 +179,7 @@ def test_unanswered_and_not_stored_is_sent_again_once(world, platform):
     assert len(world.held(platform, text)) == 1
 
 
-@pytest.mark.parametrize("platform", PLATFORMS)
+@pytest.mark.parametrize("platform", REFUSE_DUPLICATES)
 def test_duplicate_refusal_of_someone_elses_post_fails_after_reconciling(world, platform):
     delivery_id, text = world.post(platform)
     world.fault(platform, "duplicate")
@@ -183,6 +190,25 @@ def test_duplicate_refusal_of_someone_elses_post_fails_after_reconciling(world, 
     delivery, log = world.delivery(delivery_id)
     assert delivery.status is D.FAILED and "duplicate" in delivery.error
     assert world.held(platform, text) == []
+
+
+@pytest.mark.parametrize("fault", ["commit_then_drop", "latency"])
+def test_telegram_unknown_waits_for_an_operator(world, fault):
+    """No read-back on Telegram: the delivery stays unknown, with the reason, until resolved."""
+    world.ctx.settings = replace(world.ctx.settings, http_timeout=1.0)
+    delivery_id, text = world.post("telegram")
+    world.fault("telegram", fault, seconds=3)
+    assert world.deliver(delivery_id).status is D.UNKNOWN
+    verdict = reconcile(world.ctx, delivery_id)
+    assert verdict.outcome == "undecided" and "no way to read back" in verdict.detail
+    delivery, log = world.delivery(delivery_id)
+    assert delivery.status is D.UNKNOWN and "resolve" in delivery.error
+    assert log[-1]["outcome"] == "undecided"
+    assert world.deliver(delivery_id) is None  # never re-sent on its own
+    publishing.resolve_delivery(world.ctx, delivery_id, published=fault == "commit_then_drop",
+                                permalink="https://t.me/setneg/1")
+    expected = D.PUBLISHED if fault == "commit_then_drop" else D.FAILED
+    assert world.delivery(delivery_id)[0].status is expected
 
 
 def test_duplicate_after_a_lost_answer_is_our_own_post(world):
