@@ -34,6 +34,13 @@ class MediaItem:
     url: str | None = None
     alt_text: str = ""
     mime: str = "image/jpeg"
+    #: sha256 of the file: the key under which an upload is remembered between attempts.
+    digest: str = ""
+    size: int = 0
+
+    @property
+    def is_video(self) -> bool:
+        return self.mime.startswith("video/")
 
     def __post_init__(self) -> None:
         if not self.path and not self.url:
@@ -62,6 +69,16 @@ class RenderedPost:
     title: str
     text: str
     media: tuple[MediaItem, ...] = ()
+    #: X: the author asked for a thread when the text is longer than one post.
+    thread: bool = False
+    #: WordPress: excerpt, and category and tag names (created on the site when missing).
+    excerpt: str = ""
+    categories: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    #: Platform media ids uploaded by earlier attempts of this delivery, by media digest.
+    #: A connector reuses them instead of uploading again, and adds what it uploads; the
+    #: caller stores the mapping after the attempt, whatever its outcome.
+    uploads: dict[str, str] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -103,6 +120,8 @@ class Connector(ABC):
     credential_keys: ClassVar[tuple[frozenset[str], ...]]
     #: False where the platform cannot list what an account published (no reconciliation).
     supports_find: ClassVar[bool] = True
+    #: Seconds an uploaded media id stays usable on the platform (0: never reuse).
+    media_id_ttl: ClassVar[float] = 0.0
 
     credentials: Mapping[str, str] = field(repr=False)
     api_base: str | None = None
