@@ -16,6 +16,7 @@ SIARAN_TICK_SECONDS        scheduler loop period                        1
 SIARAN_CLAIM_TIMEOUT       seconds before a silent claim is abandoned   max(120, 6 × timeout)
 SIARAN_HEARTBEAT_SECONDS   a dead worker's messages return after this   60
 SIARAN_RETRY_GIVE_UP       per-platform retry horizon, ``x=1800,…``     1800 s each
+SIARAN_MEDIA_BASE_URL      public URL of the media store (Instagram)    none
 =========================  ===========================================  ====================
 """
 
@@ -66,6 +67,7 @@ class Settings:
     claim_timeout: float
     heartbeat_seconds: float
     retry_give_up: dict[str, float]
+    media_base_url: str | None = None
 
     @property
     def embedded_redis(self) -> bool:
@@ -105,6 +107,7 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
         claim_timeout=_float(env, "SIARAN_CLAIM_TIMEOUT", max(120.0, 6 * http_timeout)),
         heartbeat_seconds=_float(env, "SIARAN_HEARTBEAT_SECONDS", 60.0),
         retry_give_up=_per_platform(env, "SIARAN_RETRY_GIVE_UP"),
+        media_base_url=env.get("SIARAN_MEDIA_BASE_URL") or None,
     )
 
 

@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 import structlog
 from sqlalchemy import Connection
 
-from connectors.base import Connector, Published
-from connectors.registry import build_connector
+from connectors.base import Connector, Published, RenderedPost
+from connectors.registry import CONNECTORS, build_connector
 from orchestrator import retry_policy
 from orchestrator.context import Context
 from orchestrator.domain.model import Attempt, Channel, Delivery, Post
@@ -58,6 +58,7 @@ class Claimed:
     post: Post
     channel: Channel
     sealed: str
+    uploads: dict[str, str]
 
 
 def deliver(ctx: Context, delivery_id: int, *, guards: Guards | None = None,
@@ -72,21 +73,24 @@ def deliver(ctx: Context, delivery_id: int, *, guards: Guards | None = None,
     bound = log.bind(post_id=post.id, delivery_id=delivery_id, channel=channel.name,
                      platform=channel.platform, attempt=delivery.attempts)
     started = ctx.now()
+    rendered = render(post, delivery.platform, delivery.id, data_dir=ctx.settings.data_dir,
+                      media_base_url=ctx.settings.media_base_url, uploads=claimed.uploads)
     try:
-        published = _publish(ctx, post, delivery, channel, claimed.sealed)
+        published = _publish(ctx, post, rendered, channel, claimed.sealed)
     except PublishError as error:
-        return _failed(ctx, claimed, error, started, message_id, guards, bound)
+        return _failed(ctx, claimed, rendered, error, started, message_id, guards, bound)
     except Exception as error:  # noqa: BLE001 - a bug after sending is an unknown outcome
         unknown = OutcomeUnknown(f"unexpected {type(error).__name__}: {error}",
                                  platform=channel.platform)
-        return _failed(ctx, claimed, unknown, started, message_id, guards, bound)
+        return _failed(ctx, claimed, rendered, unknown, started, message_id, guards, bound)
     if guards:
         guards.success(channel.id)
         if published.quota_wait:
             guards.cool_down(channel.id, published.quota_wait)
     with ctx.db.write() as conn:
-        _finish(conn, delivery, D.PUBLISHED, _attempt(delivery, started, ctx.now(), "published"),
-                message_id, external_id=published.external_id, permalink=published.permalink,
+        _finish(conn, claimed, rendered, D.PUBLISHED,
+                _attempt(delivery, started, ctx.now(), "published"), message_id,
+                external_id=published.external_id, permalink=published.permalink,
                 error_kind=None, error=None, next_attempt_at=None)
     bound.info("delivery published", external_id=published.external_id)
     return Outcome(D.PUBLISHED)
@@ -136,24 +140,25 @@ def _claim(conn: Connection, delivery_id: int, guards: Guards | None, now: datet
         log.info("delivery not claimable, skipped", delivery_id=delivery_id,
                  status=delivery.status.value)
         return None
+    ttl = CONNECTORS[channel.platform].media_id_ttl
     return Claimed(rows.get(conn, delivery_id), post_rows.get(conn, delivery.post_id), channel,
-                   channel_rows.sealed_credentials(conn, channel.id))
+                   channel_rows.sealed_credentials(conn, channel.id),
+                   rows.uploads_of(conn, delivery_id, ttl, now))
 
 
-def _publish(ctx: Context, post: Post, delivery: Delivery, channel: Channel,
+def _publish(ctx: Context, post: Post, rendered: RenderedPost, channel: Channel,
              sealed: str) -> Published:
     if post.content_hash != post.approved_hash:
-        raise PermanentError("content changed after approval", platform=delivery.platform)
+        raise PermanentError("content changed after approval", platform=channel.platform)
     try:
         connector = connector_for(ctx, channel, sealed)
     except ConfigError as error:
-        raise PermanentError(str(error), platform=delivery.platform) from None
-    rendered = render(post, delivery.platform, delivery.id)
-    return connector.publish(rendered, key=idempotency_key(post, delivery.id))
+        raise PermanentError(str(error), platform=channel.platform) from None
+    return connector.publish(rendered, key=idempotency_key(post, rendered.delivery_id))
 
 
-def _failed(ctx: Context, claimed: Claimed, error: PublishError, started: datetime,
-            message_id: str | None, guards: Guards | None, bound) -> Outcome:
+def _failed(ctx: Context, claimed: Claimed, rendered: RenderedPost, error: PublishError,
+            started: datetime, message_id: str | None, guards: Guards | None, bound) -> Outcome:
     delivery, channel = claimed.delivery, claimed.channel
     finished = ctx.now()
     _tell_guards(guards, channel.id, error)
@@ -169,8 +174,9 @@ def _failed(ctx: Context, claimed: Claimed, error: PublishError, started: dateti
                 give_up=ctx.settings.retry_give_up)
             status = D.FAILED if delay is None else D.RETRY_WAIT
         next_at = None if delay is None else finished + timedelta(seconds=delay)
-        _finish(conn, delivery, status, _attempt(delivery, started, finished, "error", error),
-                message_id, error_kind=error.kind, error=str(error), next_attempt_at=next_at)
+        _finish(conn, claimed, rendered, status,
+                _attempt(delivery, started, finished, "error", error), message_id,
+                error_kind=error.kind, error=str(error), next_attempt_at=next_at)
         if isinstance(error, AuthExpired):
             _needs_reauth(conn, channel, str(error), finished)
     bound.warning("delivery attempt failed", error_kind=error.kind, error=str(error),
@@ -195,9 +201,11 @@ def _needs_reauth(conn: Connection, channel: Channel, reason: str, now: datetime
         log.warning("channel needs re-authorisation", channel=channel.name, held=held)
 
 
-def _finish(conn: Connection, delivery: Delivery, status: D, attempt: Attempt,
-            message_id: str | None, **fields: object) -> None:
+def _finish(conn: Connection, claimed: Claimed, rendered: RenderedPost, status: D,
+            attempt: Attempt, message_id: str | None, **fields: object) -> None:
+    delivery = claimed.delivery
     rows.record_attempt(conn, attempt, message_id)
+    rows.save_uploads(conn, delivery.id, rendered.uploads, claimed.uploads, attempt.finished_at)
     # A definite answer also settles a delivery the sweeper meanwhile marked unknown.
     sources = [D.SENDING, D.UNKNOWN] if status in (D.PUBLISHED, D.FAILED) else [D.SENDING]
     rows.move(conn, delivery.id, sources, status, attempt.finished_at, **fields)

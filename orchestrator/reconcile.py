@@ -74,7 +74,8 @@ def reconcile(ctx: Context, delivery_id: int) -> Verdict:
                           f"{channel.platform} offers no way to read back posts; check "
                           f"{channel.name} and resolve this delivery by hand")
     since = (delivery.first_attempt_at or started) - SKEW
-    rendered = render(post, channel.platform, delivery.id)
+    rendered = render(post, channel.platform, delivery.id, data_dir=ctx.settings.data_dir,
+                      media_base_url=ctx.settings.media_base_url)
     try:
         found = _find(connector, rendered, idempotency_key(post, delivery.id), since)
     except PublishError as error:

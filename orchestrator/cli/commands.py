@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from orchestrator import channel_admin, editorial, publishing, views
 from orchestrator.cli.output import emit_json, table
@@ -56,7 +57,21 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--pillar", required=True)
     p.add_argument("--channel", action="append", required=True, dest="channels")
     p.add_argument("--at", help="publication time: ISO 8601 or 'YYYY-MM-DD HH:MM' (office zone)")
-    p.add_argument("--variant", action="append", default=[], metavar="PLATFORM=TEXT")
+    p.add_argument("--variant", action="append", default=[], metavar="PLATFORM=TEXT",
+                   help="the text one platform shows instead of --text")
+    p.add_argument("--variant-title", action="append", default=[], metavar="PLATFORM=TITLE",
+                   help="the title one platform shows (WordPress)")
+    p.add_argument("--hashtags", action="append", default=[], metavar="PLATFORM=TAGS",
+                   help="hashtags appended on one platform, e.g. x='#LayananPublik #Info'")
+    p.add_argument("--media", action="append", default=[], metavar="PATH",
+                   help="an image or video (repeatable); each needs its --alt")
+    p.add_argument("--alt", action="append", default=[], metavar="TEXT",
+                   help="alt text of the --media at the same position")
+    p.add_argument("--thread", action="store_true",
+                   help="X may publish a text longer than one post as a thread")
+    p.add_argument("--excerpt", help="WordPress excerpt")
+    p.add_argument("--category", action="append", default=[], help="WordPress category")
+    p.add_argument("--tag", action="append", default=[], help="WordPress tag")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_post_create)
     for name, func, helptext in (
@@ -173,12 +188,39 @@ def cmd_channel_state(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _variants(args: argparse.Namespace) -> dict[str, dict[str, str]]:
+    variants: dict[str, dict[str, str]] = {}
+    for flag, field in (("variant", "text"), ("variant_title", "title"),
+                        ("hashtags", "hashtags")):
+        for platform, value in _pairs(getattr(args, flag), f"--{flag.replace('_', '-')}"
+                                      ).items():
+            variants.setdefault(platform, {})[field] = value
+    return variants
+
+
+def _options(args: argparse.Namespace) -> dict:
+    options: dict = {}
+    if args.thread:
+        options["thread"] = True
+    if args.excerpt:
+        options["excerpt"] = args.excerpt
+    if args.category:
+        options["categories"] = args.category
+    if args.tag:
+        options["tags"] = args.tag
+    return options
+
+
 def cmd_post_create(settings: Settings, args: argparse.Namespace) -> None:
     at = parse_time(args.at, settings.timezone) if args.at else None
-    variants = _pairs(args.variant, "--variant")
+    if len(args.alt) > len(args.media):
+        raise ValidationError(f"{len(args.alt)} --alt for {len(args.media)} --media")
+    media = [(path, args.alt[i] if i < len(args.alt) else "")
+             for i, path in enumerate(args.media)]
     ctx = open_context(settings)
     post_id = editorial.create_post(ctx, title=args.title, text=args.text, pillar=args.pillar,
-                                    channels=args.channels, at=at, variants=variants)
+                                    channels=args.channels, at=at, variants=_variants(args),
+                                    media=media, options=_options(args))
     if args.json:
         emit_json({"id": post_id})
     else:
@@ -188,9 +230,11 @@ def cmd_post_create(settings: Settings, args: argparse.Namespace) -> None:
 def _post_action(name: str, func):
     def handler(settings: Settings, args: argparse.Namespace) -> None:
         ctx = open_context(settings)
-        func(ctx, args.id)
+        result = func(ctx, args.id)
         if func is publishing.publish_now:
             relay_now(ctx)
+        for warning in result if isinstance(result, list) else []:
+            print(f"siaran: warning: {warning}", file=sys.stderr)
         view = views.show_post(ctx, args.id)
         if args.json:
             emit_json({"id": args.id, "status": view["status"]})

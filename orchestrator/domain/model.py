@@ -31,6 +31,28 @@ class Channel:
 
 
 @dataclass(frozen=True)
+class PostMedia:
+    """An image or video of a post, kept in the media store under its digest."""
+
+    digest: str
+    mime: str
+    size: int
+    ext: str
+    alt_text: str = ""
+
+    @property
+    def name(self) -> str:
+        return f"{self.digest}{self.ext}"
+
+
+#: Post options: ``thread`` (X may split a long text into a thread), ``excerpt``,
+#: ``categories`` and ``tags`` (WordPress).
+OPTION_KEYS = ("thread", "excerpt", "categories", "tags")
+#: What a per-platform variant may set.
+VARIANT_KEYS = ("text", "title", "hashtags")
+
+
+@dataclass(frozen=True)
 class Post:
     """A calendar entry."""
 
@@ -44,13 +66,17 @@ class Post:
     approver: str | None = None
     approved_hash: str | None = None
     channels: tuple[str, ...] = ()
-    variants: dict[str, str] = field(default_factory=dict)
+    #: Per platform: {"text", "title", "hashtags"}, each optional.
+    variants: dict[str, dict[str, str]] = field(default_factory=dict)
+    media: tuple[PostMedia, ...] = ()
+    options: dict = field(default_factory=dict)
     created_at: datetime | None = None
 
     @property
     def content_hash(self) -> str:
         """Hash of the exact content an approval covers."""
-        return content_hash(self.title, self.pillar, self.body, self.channels, self.variants)
+        return content_hash(self.title, self.pillar, self.body, self.channels, self.variants,
+                            self.media, self.options)
 
 
 @dataclass(frozen=True)
@@ -95,10 +121,11 @@ class Attempt:
         return (self.finished_at - self.started_at).total_seconds() * 1000
 
 
-def content_hash(
-    title: str, pillar: str, body: str, channels: tuple[str, ...], variants: dict[str, str]
-) -> str:
+def content_hash(title: str, pillar: str, body: str, channels: tuple[str, ...],
+                 variants: dict, media: tuple[PostMedia, ...] = (), options: dict | None = None
+                 ) -> str:
     """sha256 over a canonical JSON of everything a reader would see."""
-    doc = {"title": title, "pillar": pillar, "body": body,
-           "channels": sorted(channels), "variants": dict(sorted(variants.items()))}
+    doc = {"title": title, "pillar": pillar, "body": body, "channels": sorted(channels),
+           "variants": variants, "media": [[m.digest, m.alt_text] for m in media],
+           "options": options or {}}
     return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()

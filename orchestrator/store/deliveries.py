@@ -21,7 +21,14 @@ from sqlalchemy import (
 from orchestrator.domain.model import Attempt, Delivery
 from orchestrator.domain.states import CLAIMABLE, DeliveryStatus, PostStatus, move_delivery
 from orchestrator.errors import NotFound
-from orchestrator.store.schema import attempts, channels, deliveries, outbox, posts
+from orchestrator.store.schema import (
+    attempts,
+    channels,
+    deliveries,
+    delivery_uploads,
+    outbox,
+    posts,
+)
 
 #: A retry may be claimed this early (clocks of different machines differ a little).
 CLOCK_TOLERANCE = timedelta(seconds=1)
@@ -196,3 +203,29 @@ def set_transport_ids(conn: Connection, pairs: list[tuple[int, str]]) -> None:
         conn.execute(update(deliveries).where(deliveries.c.id == bindparam("d_id"))
                      .values(transport_id=bindparam("t_id")),
                      [{"d_id": d, "t_id": t} for d, t in pairs])
+
+
+def uploads_of(conn: Connection, delivery_id: int, media_ttl: float, now: datetime
+               ) -> dict[str, str]:
+    """Platform ids remembered from earlier attempts; media ids older than ``media_ttl`` are
+    dropped (keys that are not media digests, such as posted thread parts, never expire)."""
+    found = {}
+    for r in conn.execute(select(delivery_uploads).where(
+            delivery_uploads.c.delivery_id == delivery_id)):
+        is_media = len(r.key) == 64
+        if not is_media or (now - r.uploaded_at).total_seconds() < media_ttl:
+            found[r.key] = r.platform_id
+    return found
+
+
+def save_uploads(conn: Connection, delivery_id: int, uploads: dict[str, str],
+                 known: dict[str, str], now: datetime) -> None:
+    """Remember what this attempt uploaded (keys not already known)."""
+    new = {k: v for k, v in uploads.items() if known.get(k) != v}
+    if new:
+        conn.execute(delete(delivery_uploads).where(
+            delivery_uploads.c.delivery_id == delivery_id,
+            delivery_uploads.c.key.in_(list(new))))
+        conn.execute(insert(delivery_uploads), [
+            {"delivery_id": delivery_id, "key": k, "platform_id": v, "uploaded_at": now}
+            for k, v in new.items()])

@@ -7,22 +7,29 @@ from datetime import datetime
 
 from sqlalchemy import Connection, insert, select, update
 
-from orchestrator.domain.model import Post
+from orchestrator.domain.model import Post, PostMedia
 from orchestrator.domain.states import PostStatus, move_post
 from orchestrator.errors import InvalidTransition, NotFound
-from orchestrator.store.schema import channels, post_channels, posts
+from orchestrator.store.schema import channels, post_channels, post_media, posts
 
 
 def insert_post(conn: Connection, *, title: str, pillar: str, body: str,
-                variants: dict[str, str], scheduled_at: datetime | None, author: str,
-                channel_ids: list[int], now: datetime) -> int:
-    """Insert a draft post with its target channels; returns its id."""
+                variants: dict, scheduled_at: datetime | None, author: str,
+                channel_ids: list[int], now: datetime, media: tuple[PostMedia, ...] = (),
+                options: dict | None = None) -> int:
+    """Insert a draft post with its target channels and media; returns its id."""
     post_id = conn.execute(insert(posts).values(
         title=title, pillar=pillar, body=body, variants=json.dumps(variants),
-        status=PostStatus.DRAFT.value, scheduled_at=scheduled_at, author=author,
+        options=json.dumps(options or {}), status=PostStatus.DRAFT.value,
+        scheduled_at=scheduled_at, author=author,
         created_at=now, updated_at=now)).inserted_primary_key[0]
     conn.execute(insert(post_channels), [{"post_id": post_id, "channel_id": c}
                                          for c in channel_ids])
+    if media:
+        conn.execute(insert(post_media), [
+            {"post_id": post_id, "position": i, "digest": m.digest, "mime": m.mime,
+             "size": m.size, "ext": m.ext, "alt_text": m.alt_text}
+            for i, m in enumerate(media)])
     return post_id
 
 
@@ -33,7 +40,10 @@ def get(conn: Connection, post_id: int) -> Post:
     names = conn.execute(
         select(channels.c.name).join(post_channels, post_channels.c.channel_id == channels.c.id)
         .where(post_channels.c.post_id == post_id).order_by(channels.c.name)).scalars()
-    return _post(row, tuple(names))
+    media = conn.execute(select(post_media).where(post_media.c.post_id == post_id)
+                         .order_by(post_media.c.position))
+    return _post(row, tuple(names), tuple(
+        PostMedia(m.digest, m.mime, m.size, m.ext, m.alt_text) for m in media))
 
 
 def channel_ids(conn: Connection, post_id: int) -> list[int]:
@@ -71,9 +81,9 @@ def due(conn: Connection, now: datetime, limit: int) -> list[int]:
         .order_by(posts.c.scheduled_at).limit(limit)).scalars())
 
 
-def _post(row, channel_names: tuple[str, ...]) -> Post:
+def _post(row, channel_names: tuple[str, ...], media: tuple[PostMedia, ...] = ()) -> Post:
     return Post(id=row.id, title=row.title, pillar=row.pillar, body=row.body,
                 status=PostStatus(row.status), scheduled_at=row.scheduled_at,
                 author=row.author, approver=row.approver, approved_hash=row.approved_hash,
                 channels=channel_names, variants=json.loads(row.variants),
-                created_at=row.created_at)
+                media=media, options=json.loads(row.options), created_at=row.created_at)

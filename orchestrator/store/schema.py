@@ -57,6 +57,7 @@ posts = Table(
     Column("pillar", String(100), nullable=False),
     Column("body", Text, nullable=False),
     Column("variants", Text, nullable=False, default="{}"),
+    Column("options", Text, nullable=False, default="{}"),
     Column("status", String(30), nullable=False),
     Column("scheduled_at", UTCDateTime),
     Column("author", String(100), nullable=False),
@@ -71,6 +72,17 @@ post_channels = Table(
     "post_channels", metadata,
     Column("post_id", Integer, ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True),
     Column("channel_id", Integer, ForeignKey("channels.id"), primary_key=True),
+)
+
+post_media = Table(
+    "post_media", metadata,
+    Column("post_id", Integer, ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("digest", String(64), nullable=False),
+    Column("mime", String(50), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("ext", String(10), nullable=False),
+    Column("alt_text", Text, nullable=False, default=""),
 )
 
 deliveries = Table(
@@ -108,6 +120,15 @@ attempts = Table(
     Column("http_status", Integer),
     Column("error_kind", String(40)),
     Column("excerpt", Text, nullable=False, default=""),
+)
+
+delivery_uploads = Table(
+    "delivery_uploads", metadata,
+    Column("delivery_id", Integer, ForeignKey("deliveries.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("key", String(100), primary_key=True),
+    Column("platform_id", String(200), nullable=False),
+    Column("uploaded_at", UTCDateTime, nullable=False),
 )
 
 outbox = Table(
