@@ -41,6 +41,9 @@ def show_post(ctx: Context, post_id: int) -> dict:
         view = post_view(post, deliveries, tz)
         view["text"] = post.body
         view["variants"] = post.variants
+        view["options"] = post.options
+        view["media"] = [{"digest": m.digest, "mime": m.mime, "size": m.size,
+                          "alt_text": m.alt_text} for m in post.media]
         for shown in view["deliveries"]:
             shown["attempt_log"] = delivery_rows.attempts_of(conn, shown["id"])
         view["audit"] = audit.events(conn, "post", post_id)
