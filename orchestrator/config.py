@@ -142,5 +142,7 @@ def child_environment(settings: Settings, **extra: str) -> dict[str, str]:
     )
     if settings.redis_url:
         env["SIARAN_REDIS_URL"] = settings.redis_url
+    if settings.media_base_url:
+        env["SIARAN_MEDIA_BASE_URL"] = settings.media_base_url
     env.update(extra)
     return env

@@ -1,9 +1,10 @@
 """``siaran demo``: the whole system on embedded defaults against the sandbox.
 
 It starts the sandbox, a fresh demo data directory (SQLite), the embedded Redis, workers and
-the scheduler; adds an X and a Facebook channel that point at the sandbox; writes, approves
-and schedules a small calendar; shows each post going out; and ends with what each sandbox
-account holds — every post exactly once.
+the scheduler; adds five channels (X, Facebook Page, Instagram, Telegram, WordPress) that
+point at the sandbox; writes, approves and schedules a small calendar, one post with an image
+and its alt text; shows each post going out; and ends with what each sandbox account holds —
+every post exactly once.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from orchestrator.cli.output import table
 from orchestrator.config import Settings
 from orchestrator.context import Context, open_context
 from orchestrator.domain.states import PostStatus
+from orchestrator.media_server import MediaServer
 from orchestrator.store.db import Database
 
 FINISHED = {PostStatus.PUBLISHED, PostStatus.PARTIALLY_PUBLISHED, PostStatus.FAILED,
@@ -64,13 +66,16 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
                        redis_namespace=f"{settings.redis_namespace}-demo")
     configure("json", stream=open(demo_dir.parent / "demo.log", "w"))  # noqa: SIM115
     sandbox = Sandbox().start()
+    media = MediaServer(demo_dir).start()
+    settings = replace(settings, media_base_url=media.url)
     print(f"sandbox: {sandbox.url}/_sandbox/  (what each account received)")
     Database(settings.database_url).migrate()
     with redis_for(settings) as ready:
         import os
         import subprocess
 
-        env = config.child_environment(ready, SIARAN_LOG_FORMAT="json")
+        env = config.child_environment(ready, SIARAN_LOG_FORMAT="json",
+                                       SIARAN_MEDIA_BASE_URL=media.url)
         os.environ.update(env)
         ctx = open_context(ready)
         post_ids = _write_calendar(ctx, sandbox.url)
@@ -94,28 +99,35 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
             worker.wait(timeout=30)
             scheduler.join(timeout=10)
             sandbox.stop()
+            media.stop()
     print(f"logs: {demo_dir.parent / 'demo.log'}, {demo_dir / 'worker.log'}")
     return 0 if done else 1
 
 
-def _write_calendar(ctx: Context, sandbox_url: str) -> list[int]:
-    from connectors.sandbox.accounts import DEFAULT_ACCOUNTS
+CHANNELS = {"x": "x-setneg", "facebook": "fb-setneg", "instagram": "ig-setneg",
+            "telegram": "tg-setneg", "wordpress": "web-setneg"}
+TEXT_ONLY = ["x-setneg", "fb-setneg", "tg-setneg", "web-setneg"]
 
-    x = DEFAULT_ACCOUNTS["x"][0]
-    fb = DEFAULT_ACCOUNTS["facebook"][0]
-    channel_admin.add_channel(ctx, name="x-setneg", platform="x", api_base=sandbox_url,
-                              credentials={k: x[k] for k in ("consumer_key", "consumer_secret",
-                                                              "access_token",
-                                                              "access_token_secret")})
-    channel_admin.add_channel(ctx, name="fb-setneg", platform="facebook", api_base=sandbox_url,
-                              credentials={"page_id": fb["page_id"],
-                                           "page_access_token": fb["page_access_token"]})
-    print("channels: x-setneg (X), fb-setneg (Facebook Page), both on the sandbox")
+
+def _write_calendar(ctx: Context, sandbox_url: str) -> list[int]:
+    from connectors.sandbox.accounts import DEFAULT_ACCOUNTS, channel_credentials
+
+    for platform, name in CHANNELS.items():
+        account = DEFAULT_ACCOUNTS[platform][0]
+        channel_admin.add_channel(ctx, name=name, platform=platform, api_base=sandbox_url,
+                                  credentials=channel_credentials(platform, account,
+                                                                  sandbox_url))
+    print("channels: " + ", ".join(f"{n} ({p})" for p, n in CHANNELS.items())
+          + " — all on the sandbox")
+    flag = write_flag_png(ctx.settings.data_dir / "bendera.png")
     ids = []
     for offset, pillar, title, text in SAMPLE_CALENDAR:
         at = None if offset is None else ctx.now() + timedelta(seconds=offset + 2)
-        post_id = editorial.create_post(ctx, title=title, text=text, pillar=pillar,
-                                        channels=["x-setneg", "fb-setneg"], at=at)
+        with_image = offset == SAMPLE_CALENDAR[-1][0]
+        post_id = editorial.create_post(
+            ctx, title=title, text=text, pillar=pillar, at=at,
+            channels=list(CHANNELS.values()) if with_image else TEXT_ONLY,
+            media=[(str(flag), "Bendera Merah Putih berkibar")] if with_image else None)
         editorial.submit(ctx, post_id)
         editorial.approve(ctx, post_id)
         if at is None:
@@ -157,3 +169,21 @@ def _summary(ctx: Context, sandbox) -> None:
                  if d["permalink"]]
     for d in published[:4]:
         print(f"  {d['channel']}: {d['permalink']}")
+
+
+def write_flag_png(path, width: int = 60, height: int = 40):
+    """A small Merah Putih PNG (red over white), for the sample post with an image."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    red, white = b"\xce\x11\x26", b"\xff\xff\xff"
+    rows = b"".join(b"\x00" + (red if y < height // 2 else white) * width
+                    for y in range(height))
+    path.write_bytes(b"\x89PNG\r\n\x1a\n"
+                     + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+                     + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+    return path
