@@ -10,6 +10,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -89,12 +90,24 @@ class System:
                 p.wait()
 
 
-@pytest.fixture(scope="module")
-def system(tmp_path_factory, redis_url, sandbox_server) -> Iterator[System]:
-    running = System(tmp_path_factory.mktemp("siaran"), redis_url, sandbox_server.url)
+@contextmanager
+def running_system(root: Path, redis_url: str, sandbox_url: str,
+                   **env: str) -> Iterator[System]:
+    """Initialise Siaran in ``root`` and run a worker and a scheduler until the block ends."""
+    running = System(root, redis_url, sandbox_url)
+    running.env.update(env)
     running.cli("init")
     running.start("worker", "--processes", "1", "--threads", "4", name="worker")
     running.start("scheduler", name="scheduler")
-    yield running
-    running.stop()
-    clear_namespace(redis_url, running.env["SIARAN_REDIS_NAMESPACE"])
+    try:
+        yield running
+    finally:
+        running.stop()
+        clear_namespace(redis_url, running.env["SIARAN_REDIS_NAMESPACE"])
+
+
+@pytest.fixture(scope="module")
+def system(tmp_path_factory, redis_url, sandbox_server) -> Iterator[System]:
+    with running_system(tmp_path_factory.mktemp("siaran"), redis_url,
+                        sandbox_server.url) as running:
+        yield running
