@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import subprocess
 import threading
 import time
 from dataclasses import replace
@@ -71,12 +72,7 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     print(f"sandbox: {sandbox.url}/_sandbox/  (what each account received)")
     Database(settings.database_url).migrate()
     with redis_for(settings) as ready:
-        import os
-        import subprocess
-
-        env = config.child_environment(ready, SIARAN_LOG_FORMAT="json",
-                                       SIARAN_MEDIA_BASE_URL=media.url)
-        os.environ.update(env)
+        env = config.child_environment(ready, SIARAN_LOG_FORMAT="json")
         ctx = open_context(ready)
         post_ids = _write_calendar(ctx, sandbox.url)
         log = open(demo_dir / "worker.log", "w")  # noqa: SIM115
