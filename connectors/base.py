@@ -7,23 +7,36 @@ it publishes one rendered post and maps every platform answer onto
 
 from __future__ import annotations
 
+import math
+import os
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import ClassVar
 
-from orchestrator.errors import ConfigError
+from orchestrator.errors import ConfigError, ContentRejected
 
 DEFAULT_TIMEOUT = 15.0
+#: ``media_id_ttl`` of platforms whose uploaded media ids never expire.
+PERMANENT = math.inf
+MB = 1024 * 1024
 
 
 @dataclass(frozen=True)
 class PlatformLimits:
-    """Text and media rules of a platform, checked before approval."""
+    """Text and media rules of a platform, checked before approval.
+
+    Sizes are bytes; 0 means the platform sets no limit we check. An empty
+    ``video_types`` means the platform takes no video.
+    """
 
     max_text: int
     max_media: int = 0
+    image_types: frozenset[str] = frozenset({"image/jpeg", "image/png"})
+    max_image_bytes: int = 0
+    video_types: frozenset[str] = frozenset()
+    max_video_bytes: int = 0
 
 
 @dataclass(frozen=True)
@@ -45,6 +58,19 @@ class MediaItem:
     def __post_init__(self) -> None:
         if not self.path and not self.url:
             raise ValueError("a media item needs a path or a url")
+
+    @property
+    def is_image(self) -> bool:
+        return self.mime.startswith("image/")
+
+    def byte_size(self) -> int:
+        """The size in bytes: as given, else the local file's (0 when unknown)."""
+        if self.size or not self.path:
+            return self.size
+        try:
+            return os.path.getsize(self.path)
+        except OSError:
+            return 0
 
     @property
     def filename(self) -> str:
@@ -141,11 +167,68 @@ class Connector(ABC):
         raise ConfigError(f"{cls.platform} channel needs credentials: {wanted}")
 
     def validate(self, post: RenderedPost) -> list[Problem]:
-        """Offline check against the platform's limits."""
-        if len(post.text) > self.limits.max_text:
-            return [Problem(self.platform, f"text is {len(post.text)} characters, "
+        """Offline check against the platform's limits: every problem, warnings included."""
+        return self.text_problems(post) + self.media_problems(post)
+
+    def text_length(self, text: str) -> int:
+        """The length the platform counts (characters unless a subclass says otherwise)."""
+        return len(text)
+
+    def text_problems(self, post: RenderedPost) -> list[Problem]:
+        length = self.text_length(post.text)
+        if length > self.limits.max_text:
+            return [Problem(self.platform, f"text is {length} characters, "
                                            f"limit {self.limits.max_text}")]
         return []
+
+    def media_problems(self, post: RenderedPost) -> list[Problem]:
+        """Count, type, size and alt text of every item (alt text is always required)."""
+        limits, problems = self.limits, []
+        if len(post.media) > limits.max_media:
+            problems.append(Problem(self.platform, f"{len(post.media)} media items, limit "
+                                                   f"{limits.max_media}"))
+        for number, item in enumerate(post.media, 1):
+            problems += self.item_problems(number, item)
+        return problems
+
+    def item_problems(self, number: int, item: MediaItem) -> list[Problem]:
+        """Type, size and alt text of the ``number``-th media item."""
+        limits, problems = self.limits, []
+        name = f"media {number} ({item.filename})"
+        if item.is_video:
+            types, cap, kind = limits.video_types, limits.max_video_bytes, "video"
+        else:
+            types, cap, kind = limits.image_types, limits.max_image_bytes, "image"
+        if item.mime not in types:
+            accepted = ", ".join(sorted(types)) or "none"
+            problems.append(Problem(self.platform, f"{name}: {item.mime} is not accepted "
+                                                   f"(accepted: {accepted})"))
+        size = item.byte_size()
+        if cap and size > cap:
+            problems.append(Problem(self.platform, f"{name}: {kind} is {size / MB:.1f} MB, "
+                                                   f"limit {cap / MB:.0f} MB"))
+        if item.is_image and not item.alt_text.strip():
+            problems.append(Problem(self.platform, f"{name}: alt text is missing"))
+        return problems
+
+    @staticmethod
+    def media_id(post: RenderedPost, item: MediaItem, upload: Callable[[MediaItem], str]
+                 ) -> str:
+        """The platform id of ``item``: one an earlier attempt uploaded (``post.uploads``),
+        else ``upload(item)``'s, remembered there under the item's digest."""
+        known = post.uploads.get(item.digest) if item.digest else None
+        if known:
+            return known
+        media_id = upload(item)
+        if item.digest:
+            post.uploads[item.digest] = media_id
+        return media_id
+
+    def refuse_invalid(self, post: RenderedPost) -> None:
+        """Raise ContentRejected naming every blocking problem (nothing is sent)."""
+        blocking = [p.message for p in self.validate(post) if p.blocking]
+        if blocking:
+            raise ContentRejected("; ".join(blocking), platform=self.platform)
 
     @abstractmethod
     def publish(self, post: RenderedPost, *, key: str) -> Published:

@@ -13,19 +13,29 @@ three steps — https://developers.facebook.com/docs/instagram-platform/content-
    ``creation_id`` → ``{"id": media}``.
 
 Everything before step 3's publish call creates nothing visible, so failures there are
-retryable or permanent, never unknown. Read-back: ``GET /{ig-user-id}/media?fields=id,
+retryable or permanent, never unknown. Containers are remembered in ``post.uploads``
+(children by media digest) and reused by a retry while their status is ``IN_PROGRESS`` or
+``FINISHED``; they expire after 24 hours. One video is published as a reel
+(``media_type=REELS``); in a carousel a video is a ``media_type=VIDEO`` child. Alt text
+(``alt_text``) exists for images only — reels and stories take none (added 2025-03-24,
+same guide). Images: JPEG, at most 8 MB; reels: MP4/MOV (third-party media guides give
+300 MB; Meta's reels limits are not confirmed here). Read-back: ``GET /{ig-user-id}/media?fields=id,
 caption,timestamp,permalink`` (newest first). Instagram cannot publish text alone: a post
 needs at least one image or video reachable by a public URL.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any, ClassVar
 
 from connectors.base import (
+    MB,
     ChannelHealth,
     Connector,
     MediaItem,
@@ -49,6 +59,7 @@ from orchestrator.errors import (
 PLATFORM = "instagram"
 FIND_PAGES = 5
 HASHTAG, MENTION = re.compile(r"(?<!\w)#\w+"), re.compile(r"(?<!\w)@[\w.]+")
+LINK = re.compile(r"https?://|(?<![\w@.])www\.", re.I)
 
 
 def graph_time(value: str) -> datetime | None:
@@ -62,9 +73,14 @@ class InstagramConnector(Connector):
     """One Instagram professional account."""
 
     platform: ClassVar[str] = PLATFORM
-    limits: ClassVar[PlatformLimits] = PlatformLimits(max_text=2200, max_media=10)
+    limits: ClassVar[PlatformLimits] = PlatformLimits(
+        max_text=2200, max_media=10, image_types=frozenset({"image/jpeg"}),
+        max_image_bytes=8 * MB, video_types=frozenset({"video/mp4", "video/quicktime"}),
+        max_video_bytes=300 * MB)
     max_hashtags: ClassVar[int] = 30
     max_mentions: ClassVar[int] = 20
+    #: Containers expire 24 hours after creation (status ``EXPIRED``).
+    media_id_ttl: ClassVar[float] = 86_400.0
     credential_keys: ClassVar[tuple[frozenset[str], ...]] = (
         frozenset({"ig_user_id", "access_token"}),
     )
@@ -78,19 +94,24 @@ class InstagramConnector(Connector):
         self.graph = Graph(self.credentials["access_token"], platform=PLATFORM,
                            api_base=self.api_base, timeout=self.timeout)
 
-    def validate(self, post: RenderedPost) -> list[Problem]:
-        """Caption limits, and at least one medium with a public URL."""
-        problems = super().validate(post)
+    def text_problems(self, post: RenderedPost) -> list[Problem]:
+        """Caption length, hashtags, mentions; links are allowed but not clickable."""
+        problems = super().text_problems(post)
         for pattern, limit, what in ((HASHTAG, self.max_hashtags, "hashtags"),
                                      (MENTION, self.max_mentions, "mentions")):
             found = len(pattern.findall(post.text))
             if found > limit:
                 problems.append(Problem(PLATFORM, f"{found} {what}, limit {limit}"))
+        if LINK.search(post.text):
+            problems.append(Problem(PLATFORM, "links in an Instagram caption are not "
+                                              "clickable", blocking=False))
+        return problems
+
+    def media_problems(self, post: RenderedPost) -> list[Problem]:
+        """At least one medium, each reachable by a public URL."""
+        problems = super().media_problems(post)
         if not post.media:
             problems.append(Problem(PLATFORM, "Instagram needs an image or a video"))
-        elif len(post.media) > self.limits.max_media:
-            problems.append(Problem(PLATFORM, f"{len(post.media)} media items, limit "
-                                              f"{self.limits.max_media}"))
         if any(not m.url for m in post.media):
             problems.append(Problem(PLATFORM, "Instagram fetches media by public URL only"))
         return problems
@@ -105,18 +126,46 @@ class InstagramConnector(Connector):
         return int(entry.get("quota_usage", 0)), total
 
     def _container(self, item: MediaItem, **data: Any) -> str:
-        if item.mime.startswith("video/"):
-            data.update(media_type="REELS", video_url=item.url)
+        """Create one container: an image (with alt text), a reel, or a carousel video."""
+        if item.is_video:
+            carousel = data.get("is_carousel_item") == "true"
+            data.update(media_type="VIDEO" if carousel else "REELS", video_url=item.url)
         else:
             data["image_url"] = item.url
             if item.alt_text:
                 data["alt_text"] = item.alt_text
-        return str(self.graph.post(self.user_id, "media", **data)["id"])
+        return self._create(**data)
+
+    def _create(self, **data: Any) -> str:
+        try:
+            return str(self.graph.post(self.user_id, "media", **data)["id"])
+        except OutcomeUnknown as exc:  # a container is invisible: creating again is safe
+            raise Unavailable(f"container creation failed: {exc.detail}",
+                              platform=PLATFORM) from None
 
     @retry_safe
     def container_state(self, container: str) -> dict:
         """GET the container's status (a read: retried in the call)."""
         return self.graph.get(container, fields="status_code,status")
+
+    def _reusable(self, post: RenderedPost, key: str) -> str | None:
+        """The container an earlier attempt made under ``key``, if it can still be used."""
+        container = post.uploads.get(key)
+        if not container:
+            return None
+        code = self.container_state(container).get("status_code")
+        if code == "PUBLISHED":
+            raise OutcomeUnknown("an earlier attempt already published this container",
+                                 platform=PLATFORM)
+        if code in ("IN_PROGRESS", "FINISHED"):
+            return container
+        del post.uploads[key]  # ERROR or EXPIRED: make a new one
+        return None
+
+    def _remembered(self, post: RenderedPost, key: str, create: Callable[[], str]) -> str:
+        container = self._reusable(post, key) or create()
+        post.uploads[key] = container
+        return container
 
     def wait_finished(self, container: str) -> None:
         """Poll the container until FINISHED; ERROR/EXPIRED/too slow raise (nothing posted)."""
@@ -136,24 +185,35 @@ class InstagramConnector(Connector):
                                   platform=PLATFORM)
             time.sleep(self.poll_interval)
 
+    def post_container(self, post: RenderedPost) -> str:
+        """The container carrying the caption: one medium, or a carousel of children.
+
+        Children are remembered by media digest, the captioned container under a key
+        derived from caption and media, so a retry reuses what is still usable.
+        """
+        items = post.media
+        key = "container:" + hashlib.sha256("\n".join(
+            [post.text, *(m.digest or m.url or "" for m in items)]).encode()).hexdigest()[:16]
+        if len(items) == 1:
+            return self._remembered(post, key, lambda: self._container(
+                items[0], caption=post.text))
+        children = []
+        for item in items:
+            create = partial(self._container, item, is_carousel_item="true")
+            child = self._remembered(post, item.digest, create) if item.digest else create()
+            self.wait_finished(child)
+            children.append(child)
+        return self._remembered(post, key, lambda: self._create(
+            media_type="CAROUSEL", children=",".join(children), caption=post.text))
+
     def publish(self, post: RenderedPost, *, key: str) -> Published:
         """Quota check, container(s), bounded wait, media_publish."""
-        problems = [p for p in self.validate(post) if p.blocking]
-        if problems:
-            raise ContentRejected(problems[0].message, platform=PLATFORM)
+        self.refuse_invalid(post)
         used, total = self.quota()
         if used >= total:
             raise RateLimited(f"publishing limit reached ({used}/{total} in 24 hours)",
                               platform=PLATFORM)
-        if len(post.media) == 1:
-            container = self._container(post.media[0], caption=post.text)
-        else:
-            children = [self._container(m, is_carousel_item="true") for m in post.media]
-            for child in children:
-                self.wait_finished(child)
-            container = str(self.graph.post(self.user_id, "media", media_type="CAROUSEL",
-                                            children=",".join(children),
-                                            caption=post.text)["id"])
+        container = self.post_container(post)
         self.wait_finished(container)
         result = self.graph.post(self.user_id, "media_publish", creation_id=container)
         media_id = str(result.get("id") or "") if isinstance(result, dict) else ""

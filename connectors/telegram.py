@@ -1,9 +1,16 @@
 """A Telegram channel through the Bot API, in plain HTTP (:class:`connectors.http.PlainHttp`).
 
-``POST https://api.telegram.org/bot<token>/<method>``: ``sendMessage`` (text ≤ 4,096),
-``sendPhoto`` (a URL or a multipart upload, caption ≤ 1,024), ``sendMediaGroup`` (2–10
-items, the caption on the first), ``getMe``, ``getChat`` —
-https://core.telegram.org/bots/api. Answers ``{"ok":true,"result":…}``; errors
+``POST https://api.telegram.org/bot<token>/<method>``: ``sendMessage`` (text 1–4,096
+characters after entity parsing), ``sendPhoto`` (a file_id, a URL or a multipart upload;
+at most 10 MB; caption ≤ 1,024), ``sendVideo`` (uploads up to 50 MB), ``sendMediaGroup``
+(2–10 photos and videos, files as ``attach://<name>``, the caption on the first),
+``getMe``, ``getChat``; ``chat_id`` may be ``@channelname`` —
+https://core.telegram.org/bots/api. Telegram measures text in UTF-16 code units (entity
+offsets and lengths are UTF-16 — https://core.telegram.org/api/entities), so an emoji
+outside the BMP counts 2. A sent photo or video comes back with a ``file_id`` the bot can
+send again without uploading; it is remembered in ``post.uploads``.
+
+Answers ``{"ok":true,"result":…}``; errors
 ``{"ok":false,"error_code","description","parameters":{"retry_after"}}`` with the HTTP
 status equal to ``error_code`` (401 bad token, 403 bot not in the channel, 429 flood wait
 with ``retry_after`` seconds).
@@ -22,6 +29,8 @@ from typing import Any, ClassVar
 import requests
 
 from connectors.base import (
+    MB,
+    PERMANENT,
     ChannelHealth,
     Connector,
     MediaItem,
@@ -33,7 +42,6 @@ from connectors.base import (
 from connectors.http import PlainHttp, excerpt, redact, status_error
 from orchestrator.errors import (
     AuthExpired,
-    ContentRejected,
     OutcomeUnknown,
     PermissionDenied,
     Unavailable,
@@ -43,12 +51,32 @@ PLATFORM = "telegram"
 API_BASE = "https://api.telegram.org"
 
 
+def utf16_length(text: str) -> int:
+    """Length in UTF-16 code units, as Telegram counts text (an emoji outside the BMP is 2)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def file_id_of(message: dict) -> str | None:
+    """The file_id of a sent message's photo (its largest size) or video."""
+    if message.get("photo"):
+        return str(message["photo"][-1]["file_id"])
+    if message.get("video"):
+        return str(message["video"]["file_id"])
+    return None
+
+
 class TelegramConnector(Connector):
     """One bot posting to one channel."""
 
     platform: ClassVar[str] = PLATFORM
-    limits: ClassVar[PlatformLimits] = PlatformLimits(max_text=4096, max_media=10)
+    limits: ClassVar[PlatformLimits] = PlatformLimits(
+        max_text=4096, max_media=10,
+        image_types=frozenset({"image/jpeg", "image/png", "image/webp"}),
+        max_image_bytes=10 * MB, video_types=frozenset({"video/mp4"}),
+        max_video_bytes=50 * MB)
     max_caption: ClassVar[int] = 1024
+    #: A file_id stays valid for the bot that received it.
+    media_id_ttl: ClassVar[float] = PERMANENT
     credential_keys: ClassVar[tuple[frozenset[str], ...]] = (
         frozenset({"bot_token", "chat_id"}),
     )
@@ -61,15 +89,18 @@ class TelegramConnector(Connector):
         self.chat_id = str(self.credentials["chat_id"])
         self._token = str(self.credentials["bot_token"])
 
-    def validate(self, post: RenderedPost) -> list[Problem]:
-        """Text ≤ 4,096 characters; with media, caption ≤ 1,024 and at most 10 items."""
-        if post.media and len(post.text) > self.max_caption:
-            return [Problem(PLATFORM, f"caption is {len(post.text)} characters, "
+    def text_length(self, text: str) -> int:
+        return utf16_length(text)
+
+    def text_problems(self, post: RenderedPost) -> list[Problem]:
+        """Text ≤ 4,096 UTF-16 code units; with media, the caption ≤ 1,024."""
+        if not post.media:
+            return super().text_problems(post)
+        length = utf16_length(post.text)
+        if length > self.max_caption:
+            return [Problem(PLATFORM, f"caption is {length} characters, "
                                       f"limit {self.max_caption}")]
-        if len(post.media) > self.limits.max_media:
-            return [Problem(PLATFORM, f"{len(post.media)} media items, limit "
-                                      f"{self.limits.max_media}")]
-        return super().validate(post)
+        return []
 
     # the wire ----------------------------------------------------------------------------
     def call(self, method: str, *, publishes: bool = False, files: dict | None = None,
@@ -112,41 +143,48 @@ class TelegramConnector(Connector):
                            retry_after=float(retry_after) if retry_after else None)
 
     # contract ----------------------------------------------------------------------------
-    def _photo_param(self, item: MediaItem, name: str, files: dict) -> str:
-        if item.url:
-            return item.url
+    def _input(self, post: RenderedPost, item: MediaItem, name: str, files: dict) -> str:
+        """A media parameter: a file_id sent before, the URL, or an attached upload."""
+        known = post.uploads.get(item.digest) if item.digest else None
+        if known or item.url:
+            return known or str(item.url)
         files[name] = (item.filename, item.read(), item.mime)
         return f"attach://{name}"
 
-    def publish(self, post: RenderedPost, *, key: str) -> Published:
-        """sendMessage, sendPhoto or sendMediaGroup, by the number of media items."""
-        problems = self.validate(post)
-        if problems:
-            raise ContentRejected(problems[0].message, platform=PLATFORM)
+    def _send(self, post: RenderedPost) -> list[dict]:
+        """The sent messages: sendMessage, sendPhoto, sendVideo or sendMediaGroup."""
+        files: dict = {}
         if not post.media:
-            message = self.call("sendMessage", publishes=True, chat_id=self.chat_id,
-                                text=post.text)
-        elif len(post.media) == 1:
+            return [self.call("sendMessage", publishes=True, chat_id=self.chat_id,
+                              text=post.text)]
+        if len(post.media) == 1:
             item = post.media[0]
-            files: dict = {}
-            photo = item.url or None
-            if not photo:
-                files["photo"] = (item.filename, item.read(), item.mime)
+            kind = "video" if item.is_video else "photo"
+            value = self._input(post, item, kind, files)
             params = {"chat_id": self.chat_id, "caption": post.text}
-            if photo:
-                params["photo"] = photo
-            message = self.call("sendPhoto", publishes=True, files=files or None, **params)
-        else:
-            files = {}
-            media = [{"type": "photo", "media": self._photo_param(m, f"file{i}", files)}
-                     for i, m in enumerate(post.media)]
-            media[0]["caption"] = post.text
-            messages = self.call("sendMediaGroup", publishes=True, files=files or None,
-                                 chat_id=self.chat_id, media=json.dumps(media))
-            message = messages[0] if isinstance(messages, list) and messages else None
+            if not value.startswith("attach://"):
+                params[kind] = value  # uploads travel as the multipart field itself
+            return [self.call(f"send{kind.title()}", publishes=True, files=files or None,
+                              **params)]
+        media = [{"type": "video" if m.is_video else "photo",
+                  "media": self._input(post, m, f"file{i}", files)}
+                 for i, m in enumerate(post.media)]
+        media[0]["caption"] = post.text
+        sent = self.call("sendMediaGroup", publishes=True, files=files or None,
+                         chat_id=self.chat_id, media=json.dumps(media))
+        return sent if isinstance(sent, list) else []
+
+    def publish(self, post: RenderedPost, *, key: str) -> Published:
+        """Send the post; remember the file_id of every medium for a later attempt."""
+        self.refuse_invalid(post)
+        messages = self._send(post)
+        for item, message in zip(post.media, messages, strict=False):
+            file_id = file_id_of(message) if isinstance(message, dict) else None
+            if item.digest and file_id:
+                post.uploads[item.digest] = file_id
         try:
-            message_id = str(message["message_id"])
-        except (KeyError, TypeError):
+            message_id = str(messages[0]["message_id"])
+        except (IndexError, KeyError, TypeError):
             raise OutcomeUnknown("accepted without a message id", platform=PLATFORM) from None
         return Published(external_id=message_id, permalink=self.permalink(message_id))
 

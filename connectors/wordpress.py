@@ -1,14 +1,21 @@
 """The office's WordPress site through the REST API (``wp/v2``), in plain HTTP.
 
 Auth: an application password over HTTP Basic (``username:application_password``).
-Publishing: an optional featured image first — ``POST {site}/wp-json/wp/v2/media`` with the
-raw file, its ``Content-Type`` and ``Content-Disposition: attachment; filename=…`` → 201
-``{"id",…}`` — then ``POST {site}/wp-json/wp/v2/posts`` (JSON ``title``, ``content``,
-``status: "publish"``, ``featured_media``) → 201 with ``id`` and ``link``. Read-back:
+Publishing: the first image as featured image — ``POST {site}/wp-json/wp/v2/media`` with
+the raw file, its ``Content-Type``, ``Content-Disposition: attachment; filename=…`` and the
+media endpoint's ``alt_text`` field → 201 ``{"id",…}`` (remembered in ``post.uploads``, and
+reused by a retry once ``GET /media/{id}`` shows it still exists); category and tag names
+resolved to ids with ``GET /wp/v2/categories?search=…`` (``/tags``), missing ones created
+with ``POST`` (``{"name"}`` → 201; a name created meanwhile answers 400 ``term_exists``
+with ``data.term_id`` — https://core.trac.wordpress.org/changeset/43756); then
+``POST {site}/wp-json/wp/v2/posts`` (JSON ``title``, ``content``, ``excerpt``,
+``status: "publish"``, ``slug``, ``featured_media``, ``categories``, ``tags``) → 201 with
+``id`` and ``link``, the article's public address. Read-back:
 ``GET /wp-json/wp/v2/posts?search=…&after=…&context=edit`` (raw title and content).
 Errors ``{"code","message","data":{"status"}}``. References:
 https://developer.wordpress.org/rest-api/reference/posts/,
-https://developer.wordpress.org/rest-api/reference/media/ and
+https://developer.wordpress.org/rest-api/reference/media/,
+https://developer.wordpress.org/rest-api/reference/categories/ and
 https://developer.wordpress.org/rest-api/using-the-rest-api/authentication/.
 
 WordPress keeps no idempotency key and never refuses repeated content, so after an
@@ -17,6 +24,7 @@ unknown outcome only :meth:`find` can tell whether the post exists.
 
 from __future__ import annotations
 
+import html
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 from urllib.parse import quote
@@ -24,15 +32,24 @@ from urllib.parse import quote
 import requests
 
 from connectors.base import (
+    MB,
+    PERMANENT,
     ChannelHealth,
     Connector,
+    MediaItem,
     PlatformLimits,
     Problem,
     Published,
     RenderedPost,
 )
 from connectors.http import PlainHttp, excerpt, redact, retry_after_header, status_error
-from orchestrator.errors import AuthExpired, ContentRejected, OutcomeUnknown, PermissionDenied
+from orchestrator.errors import (
+    AuthExpired,
+    ContentRejected,
+    OutcomeUnknown,
+    PermanentError,
+    PermissionDenied,
+)
 
 PLATFORM = "wordpress"
 FIND_PAGES = 5
@@ -43,7 +60,13 @@ class WordPressConnector(Connector):
     """One user of one WordPress site."""
 
     platform: ClassVar[str] = PLATFORM
-    limits: ClassVar[PlatformLimits] = PlatformLimits(max_text=1_000_000, max_media=1)
+    #: The upload limit is the site's PHP setting; 64 MB is a common host default.
+    limits: ClassVar[PlatformLimits] = PlatformLimits(
+        max_text=1_000_000, max_media=1,
+        image_types=frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"}),
+        max_image_bytes=64 * MB)
+    #: Media library items stay until deleted; a reused id is checked with a GET first.
+    media_id_ttl: ClassVar[float] = PERMANENT
     credential_keys: ClassVar[tuple[frozenset[str], ...]] = (
         frozenset({"site_url", "username", "application_password"}),
     )
@@ -55,13 +78,15 @@ class WordPressConnector(Connector):
         self.http.session.auth = (str(self.credentials["username"]),
                                   str(self.credentials["application_password"]))
 
-    def validate(self, post: RenderedPost) -> list[Problem]:
-        """One featured image at most, uploaded from a local file."""
-        problems = super().validate(post)
-        if len(post.media) > self.limits.max_media:
-            problems.append(Problem(PLATFORM, "WordPress takes one featured image"))
-        if any(not m.path for m in post.media):
+    def media_problems(self, post: RenderedPost) -> list[Problem]:
+        """The first image becomes the featured image (a local file); others are left out."""
+        problems = self.item_problems(1, post.media[0]) if post.media else []
+        if post.media and not post.media[0].path:
             problems.append(Problem(PLATFORM, "the featured image must be a local file"))
+        if len(post.media) > self.limits.max_media:
+            problems.append(Problem(PLATFORM, f"only the first image becomes the featured "
+                                              f"image; {len(post.media) - 1} other media "
+                                              "items are not published", blocking=False))
         return problems
 
     def _url(self, route: str) -> str:
@@ -85,26 +110,64 @@ class WordPressConnector(Connector):
         raise status_error(response, detail, platform=PLATFORM,
                            retry_after=retry_after_header(response))
 
-    def _upload(self, post: RenderedPost) -> int:
-        item = post.media[0]
+    def _read(self, route: str, **params: Any) -> Any:
+        return self._json(self.http.send("GET", self._url(route), params=params or None,
+                                         sent_is_unknown=False))
+
+    # media and terms --------------------------------------------------------------------
+    def upload(self, item: MediaItem) -> str:
+        """POST the raw file to /media with its alt text; the attachment id."""
         headers = {"Content-Type": item.mime,
                    "Content-Disposition": f"attachment; filename*=UTF-8''"
                                           f"{quote(item.filename)}"}
         params = {"alt_text": item.alt_text} if item.alt_text else None
         response = self.http.send("POST", self._url("media"), data=item.read(),
                                   headers=headers, params=params, sent_is_unknown=False)
+        return str(self._json(response)["id"])
+
+    def featured_id(self, post: RenderedPost) -> int:
+        """The featured image's id: an earlier attempt's while it exists, else a new upload."""
+        item = post.media[0]
+        known = post.uploads.get(item.digest) if item.digest else None
+        if known:
+            try:
+                self._read(f"media/{known}", context="edit")
+            except PermanentError as exc:
+                if exc.status != 404:  # 404 rest_post_invalid_id: deleted meanwhile
+                    raise
+                del post.uploads[item.digest]
+        return int(self.media_id(post, item, self.upload))
+
+    def term_id(self, taxonomy: str, name: str) -> int:
+        """The id of the category or tag called ``name``, created when the site lacks it."""
+        for term in self._read(taxonomy, search=name, per_page=100):
+            if html.unescape(str(term.get("name", ""))).casefold() == name.casefold():
+                return int(term["id"])
+        response = self.http.send("POST", self._url(taxonomy), json={"name": name},
+                                  sent_is_unknown=False)
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if isinstance(body, dict) and body.get("code") == "term_exists":
+            return int((body.get("data") or {})["term_id"])  # created meanwhile
         return int(self._json(response)["id"])
 
+    # contract ---------------------------------------------------------------------------
     def publish(self, post: RenderedPost, *, key: str) -> Published:
-        """Upload the featured image (if any), then create the post as published."""
-        problems = [p for p in self.validate(post) if p.blocking]
-        if problems:
-            raise ContentRejected(problems[0].message, platform=PLATFORM)
+        """Featured image and terms first, then the post, created as published."""
+        self.refuse_invalid(post)
         # The slug carries the delivery's idempotency key: reconciliation looks it up exactly.
         body: dict[str, Any] = {"title": post.title, "content": post.text, "status": "publish",
                                 "slug": key}
+        if post.excerpt:
+            body["excerpt"] = post.excerpt
         if post.media:
-            body["featured_media"] = self._upload(post)
+            body["featured_media"] = self.featured_id(post)
+        if post.categories:
+            body["categories"] = [self.term_id("categories", n) for n in post.categories]
+        if post.tags:
+            body["tags"] = [self.term_id("tags", n) for n in post.tags]
         response = self.http.send("POST", self._url("posts"), json=body)
         created = self._json(response, publishes=True)
         try:

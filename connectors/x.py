@@ -4,38 +4,34 @@ Auth: OAuth 1.0a user context (consumer key/secret + access token/secret) or an
 OAuth 2.0 user token (``bearer_token``). tweepy's hard-coded ``https://api.twitter.com``
 is redirected through :class:`connectors.http.RebasingSession`.
 
-Wire facts relied on (see also docs/PLATFORMS):
-- ``POST /2/tweets`` → 201 ``{"data":{"id","text"}}``; rate headers
-  ``x-rate-limit-limit/remaining/reset`` (reset in epoch seconds) —
-  https://docs.x.com/fundamentals/rate-limits
-- 24-hour posting caps: ``x-user-limit-24hour-*`` / ``x-app-limit-24hour-*``.
-- Duplicate text → 403 problem+json ``{"detail":"You are not allowed to create a Tweet
-  with duplicate content.","type":"about:blank","title":"Forbidden","status":403}`` —
-  https://github.com/akrherz/iembot/issues/163
-- Bad credentials → 401 ``{"title":"Unauthorized","type":"about:blank","status":401,
-  "detail":"Unauthorized"}`` — https://github.com/xdevplatform/samples/issues/69
-- Media: with OAuth 1.0a through tweepy's v1.1 ``API.media_upload`` on
-  ``upload.twitter.com/1.1/media/upload.json`` (simple for images, chunked
-  INIT/APPEND/FINALIZE/STATUS for videos; alt text via ``media/metadata/create``); with an
-  OAuth 2.0 user token through v2 ``POST /2/media/upload`` (multipart ``media``,
-  ``media_category``), which tweepy's ``Client`` lacks —
-  https://docs.x.com/x-api/media/quickstart/media-upload-chunked. The ids go in
-  ``media.media_ids`` of ``POST /2/tweets``. A failed upload has published nothing.
+Wire facts relied on (errors and rate headers: :mod:`connectors.x_errors`):
+- ``POST /2/tweets`` → 201 ``{"data":{"id","text"}}``; body ``text``,
+  ``media.media_ids``, ``reply.in_reply_to_tweet_id`` —
+  https://docs.x.com/x-api/posts/creation-of-a-post
+- A post carries up to 4 photos, 1 animated GIF or 1 video —
+  https://docs.x.com/x-api/media/quickstart/best-practices
+- Media: :mod:`connectors.x_upload` (v2 by default; ``media_upload=v1.1`` in the channel's
+  credentials or ``extra`` selects tweepy's v1.1 upload). Uploaded media ids expire after
+  24 hours (``expires_after_secs: 86400``) —
+  https://developer.x.com/en/docs/tutorials/uploading-media
 - Length: :mod:`connectors.x_text` (twitter-text v3 weights).
+
+Threads: with ``RenderedPost.thread`` a text longer than one post is published as numbered
+parts (:func:`connectors.x_text.split_thread`), each replying to the one before. Every part
+posted is remembered in ``post.uploads`` as ``thread:<n>`` → post id, so a retry continues
+after the last part posted; a part X refuses as a duplicate was posted by an earlier,
+uncertain attempt and is taken from the account's timeline instead of failing.
 """
 
 from __future__ import annotations
 
-import time
-import warnings
-from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import ClassVar
 
-import requests
 import tweepy
 
 from connectors.base import (
+    MB,
     ChannelHealth,
     Connector,
     MediaItem,
@@ -44,128 +40,43 @@ from connectors.base import (
     Published,
     RenderedPost,
 )
-from connectors.http import (
-    RebasingSession,
-    excerpt,
-    quiet_loggers,
-    redact,
-    retry_safe,
-    transport_error,
-)
-from connectors.x_text import MAX_WEIGHTED, weighted_length
+from connectors.http import RebasingSession, quiet_loggers, retry_safe
+from connectors.x_errors import PLATFORM, map_error, quota_wait, upload_error
+from connectors.x_text import MAX_THREAD_PARTS, MAX_WEIGHTED, split_thread, weighted_length
+from connectors.x_upload import MediaUploader
 from orchestrator.errors import (
     AuthExpired,
-    ContentRejected,
+    ConfigError,
     DuplicateContent,
     OutcomeUnknown,
-    PermanentError,
     PermissionDenied,
     PublishError,
-    RateLimited,
-    Unavailable,
 )
 
-PLATFORM = "x"
 OAUTH1_KEYS = frozenset({"consumer_key", "consumer_secret", "access_token", "access_token_secret"})
 FIND_PAGES = 5
-_RATE_HEADER_PREFIXES = ("x-rate-limit", "x-user-limit-24hour", "x-app-limit-24hour")
-_HTTP_ERRORS = {400: tweepy.BadRequest, 401: tweepy.Unauthorized, 403: tweepy.Forbidden,
-                404: tweepy.NotFound, 429: tweepy.TooManyRequests}
 
 # tweepy and requests-oauthlib log request headers (tokens) at DEBUG.
 quiet_loggers("tweepy.client", "requests_oauthlib", "oauthlib")
 
 
-def is_duplicate(exc: tweepy.HTTPException) -> bool:
-    """Did X refuse the post because the account already posted the same text?"""
-    return exc.response is not None and exc.response.status_code == 403 and any(
-        "duplicate content" in str(m).lower() for m in exc.api_messages
-    )
-
-
-def _is_content_refusal(exc: tweepy.HTTPException) -> bool:
-    return any("too long" in str(m).lower() for m in exc.api_messages)
-
-
-def retry_after_from_headers(headers: Mapping[str, str], now: float | None = None) -> float | None:
-    """Seconds until the exhausted X limit resets (the latest of the exhausted windows)."""
-    now = time.time() if now is None else now
-    exhausted: list[float] = []
-    fallback: float | None = None
-    for prefix in _RATE_HEADER_PREFIXES:
-        reset = headers.get(f"{prefix}-reset")
-        if reset is None:
-            continue
-        try:
-            wait = max(0.0, float(reset) - now)
-        except ValueError:
-            continue
-        if prefix == "x-rate-limit":
-            fallback = wait
-        if headers.get(f"{prefix}-remaining") == "0":
-            exhausted.append(wait)
-    if exhausted:
-        return max(exhausted)
-    return fallback
-
-
-def quota_wait(headers: Mapping[str, str]) -> float | None:
-    """After a success: seconds to stay away when a posting window has nothing left."""
-    if any(headers.get(f"{p}-remaining") == "0" for p in _RATE_HEADER_PREFIXES):
-        return retry_after_from_headers(headers)
-    return None
-
-
-def map_error(exc: Exception) -> PublishError:
-    """Translate a tweepy or requests failure into Siaran's error taxonomy."""
-    if isinstance(exc, PublishError):
-        return exc
-    if isinstance(exc, tweepy.HTTPException):
-        response = exc.response
-        kw = {
-            "platform": PLATFORM,
-            "status": getattr(response, "status_code", None),
-            "excerpt": excerpt(response),
-        }
-        detail = redact("; ".join(map(str, exc.api_messages)) or str(exc))[:300]
-        if isinstance(exc, tweepy.Unauthorized):
-            return AuthExpired(detail, **kw)
-        if isinstance(exc, tweepy.Forbidden):
-            if is_duplicate(exc):
-                return DuplicateContent(detail, **kw)
-            if _is_content_refusal(exc):
-                return ContentRejected(detail, **kw)
-            return PermissionDenied(detail, **kw)
-        if isinstance(exc, tweepy.BadRequest):
-            return ContentRejected(detail, **kw)
-        if isinstance(exc, tweepy.TooManyRequests):
-            headers = response.headers if response is not None else {}
-            return RateLimited(detail, retry_after=retry_after_from_headers(headers), **kw)
-        if isinstance(exc, tweepy.TwitterServerError):
-            return Unavailable(detail, **kw)
-        return PermanentError(detail, **kw)
-    if isinstance(exc, requests.RequestException):
-        return transport_error(exc, platform=PLATFORM)
-    cause = exc.__cause__ or exc.__context__  # tweepy's API wraps network errors
-    if isinstance(exc, tweepy.TweepyException) and isinstance(cause, requests.RequestException):
-        return transport_error(cause, platform=PLATFORM)
-    return OutcomeUnknown(f"unexpected {type(exc).__name__}", platform=PLATFORM)
-
-
-def upload_error(exc: Exception) -> PublishError:
-    """An upload failure: like :func:`map_error`, but never unknown (nothing was posted)."""
-    error = map_error(exc)
-    if isinstance(error, OutcomeUnknown):
-        return Unavailable(f"media upload failed: {error.detail}", platform=PLATFORM,
-                           status=error.status, excerpt=error.excerpt)
-    return error
+def thread_key(number: int) -> str:
+    """The ``post.uploads`` key remembering part ``number`` of a thread."""
+    return f"thread:{number}"
 
 
 class XConnector(Connector):
     """One X account."""
 
     platform: ClassVar[str] = PLATFORM
-    limits: ClassVar[PlatformLimits] = PlatformLimits(max_text=280, max_media=4)
+    limits: ClassVar[PlatformLimits] = PlatformLimits(
+        max_text=MAX_WEIGHTED, max_media=4,
+        image_types=frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"}),
+        max_image_bytes=5 * MB, video_types=frozenset({"video/mp4", "video/quicktime"}),
+        max_video_bytes=512 * MB)
+    max_thread_parts: ClassVar[int] = MAX_THREAD_PARTS
+    #: X media ids expire after 24 hours (``expires_after_secs: 86400``).
+    media_id_ttl: ClassVar[float] = 86_400.0
     credential_keys: ClassVar[tuple[frozenset[str], ...]] = (
         OAUTH1_KEYS,
         frozenset({"bearer_token"}),
@@ -187,55 +98,60 @@ class XConnector(Connector):
         else:
             self.client = tweepy.Client(bearer_token=creds["bearer_token"])
         self.client.session = self.session
-        self.api: tweepy.API | None = None
-        if self._user_auth:
-            auth = tweepy.OAuth1UserHandler(
-                creds["consumer_key"], creds["consumer_secret"], creds["access_token"],
-                creds["access_token_secret"])
-            self.api = tweepy.API(auth, timeout=self.timeout)
-            self.api.session = self.session
+        self.uploader = MediaUploader(self.client, self.session, user_auth=self._user_auth,
+                                      api=self._v1_api())
         self._me: tuple[str, str] | None = None
 
-    def validate(self, post: RenderedPost) -> list[Problem]:
-        """Weighted length (URLs 23, CJK and emoji 2) and at most four media."""
-        problems = []
-        length = weighted_length(post.text)
-        if length > MAX_WEIGHTED:
-            problems.append(Problem(PLATFORM, f"text weighs {length} characters, "
-                                              f"limit {MAX_WEIGHTED}"))
-        if len(post.media) > self.limits.max_media:
-            problems.append(Problem(PLATFORM, f"{len(post.media)} media items, limit "
-                                              f"{self.limits.max_media}"))
+    def _v1_api(self) -> tweepy.API | None:
+        """tweepy's v1.1 ``API`` when the channel asks for v1.1 media upload, else None."""
+        choice = self.extra.get("media_upload") or self.credentials.get("media_upload")
+        if choice in (None, "", "v2"):
+            return None
+        if choice != "v1.1":
+            raise ConfigError(f"x media_upload must be v2 or v1.1, not {choice!r}")
+        if not self._user_auth:
+            raise ConfigError("x media_upload=v1.1 needs OAuth 1.0a credentials")
+        creds = self.credentials
+        auth = tweepy.OAuth1UserHandler(creds["consumer_key"], creds["consumer_secret"],
+                                        creds["access_token"], creds["access_token_secret"])
+        api = tweepy.API(auth, timeout=self.timeout)
+        api.session = self.session
+        return api
+
+    # validation -----------------------------------------------------------------------
+    def text_problems(self, post: RenderedPost) -> list[Problem]:
+        """Weighted length; with ``thread``, the number of parts instead."""
+        if not post.thread:
+            length = weighted_length(post.text)
+            if length <= MAX_WEIGHTED:
+                return []
+            return [Problem(PLATFORM, f"text weighs {length} characters, limit {MAX_WEIGHTED}")]
+        parts = len(split_thread(post.text))
+        if parts > self.max_thread_parts:
+            return [Problem(PLATFORM, f"the thread needs {parts} posts, limit "
+                                      f"{self.max_thread_parts}")]
+        return []
+
+    def media_problems(self, post: RenderedPost) -> list[Problem]:
+        """Up to four images or one video, never both, each a local file."""
+        problems = super().media_problems(post)
+        videos = sum(1 for m in post.media if m.is_video)
+        if videos and videos < len(post.media):
+            problems.append(Problem(PLATFORM, "X posts carry images or one video, not both"))
+        if videos > 1:
+            problems.append(Problem(PLATFORM, f"{videos} videos, limit 1"))
         if any(not m.path for m in post.media):
             problems.append(Problem(PLATFORM, "X uploads media from local files only"))
         return problems
 
+    # the wire -------------------------------------------------------------------------
     @retry_safe
     def upload(self, item: MediaItem) -> str:
-        """Upload one file; its media id (v1.1 with OAuth 1.0a, else v2)."""
+        """Upload one file with its alt text; its media id."""
         try:
-            if self.api is not None:
-                with open(item.path or "", "rb") as handle, warnings.catch_warnings():
-                    warnings.simplefilter("ignore", DeprecationWarning)  # tweepy's imghdr
-                    media = self.api.media_upload(item.filename, file=handle,
-                                                  chunked=item.mime.startswith("video/"))
-                if item.alt_text:
-                    self.api.create_media_metadata(media.media_id, item.alt_text[:1000])
-                return str(media.media_id)
-            category = "tweet_video" if item.mime.startswith("video/") else "tweet_image"
-            response = self.session.post(
-                "https://api.twitter.com/2/media/upload",
-                headers={"Authorization": f"Bearer {self.credentials['bearer_token']}"},
-                files={"media": (item.filename, item.read(), item.mime)},
-                data={"media_category": category})
+            return self.uploader.upload(item)
         except Exception as exc:  # noqa: BLE001 - every failure is mapped, none escapes raw
             raise upload_error(exc) from None
-        if not response.ok:
-            status = response.status_code
-            cls = tweepy.TwitterServerError if status >= 500 else _HTTP_ERRORS.get(
-                status, tweepy.HTTPException)
-            raise upload_error(cls(response))
-        return str(response.json()["data"]["id"])
 
     def _call(self, fn, *args, **kwargs):
         try:
@@ -258,37 +174,81 @@ class XConnector(Connector):
         except PublishError:
             return f"https://x.com/i/status/{tweet_id}"
 
-    def publish(self, post: RenderedPost, *, key: str) -> Published:
-        """Upload any media, then POST /2/tweets."""
-        media_ids = [self.upload(item) for item in post.media] or None
-        response = self._call(self.client.create_tweet, text=post.text, media_ids=media_ids)
+    def _create(self, text: str, media_ids: list[str] | None, reply_to: str | None,
+                threaded: bool) -> str:
+        """POST /2/tweets; in a thread, a duplicate refusal adopts the post already there."""
         try:
-            tweet_id = str(response.data["id"])
+            response = self._call(self.client.create_tweet, text=text, media_ids=media_ids,
+                                  in_reply_to_tweet_id=reply_to)
+        except DuplicateContent:
+            adopted = self._search({text}, since=None, pages=1).get(text) if threaded else None
+            if adopted is None:
+                raise
+            return adopted
+        try:
+            return str(response.data["id"])
         except (KeyError, TypeError):
             raise OutcomeUnknown("accepted without a post id", platform=PLATFORM) from None
+
+    # contract -------------------------------------------------------------------------
+    def parts(self, post: RenderedPost) -> list[str]:
+        """The texts to post: the thread's parts, or the text alone."""
+        return split_thread(post.text) if post.thread else [post.text]
+
+    def publish(self, post: RenderedPost, *, key: str) -> Published:
+        """Upload media (reusing earlier uploads), then post the text or the thread."""
+        parts = self.parts(post)
+        threaded = len(parts) > 1
+        media_ids = None
+        if post.media and not (threaded and thread_key(1) in post.uploads):
+            media_ids = [self.media_id(post, m, self.upload) for m in post.media]
+        ids: list[str] = []
+        for number, text in enumerate(parts, 1):
+            tweet_id = post.uploads.get(thread_key(number)) if threaded else None
+            if tweet_id is None:
+                tweet_id = self._create(text, media_ids if number == 1 else None,
+                                        ids[-1] if ids else None, threaded)
+                if threaded:
+                    post.uploads[thread_key(number)] = tweet_id
+            ids.append(tweet_id)
         answer = self.session.last_response
-        return Published(external_id=tweet_id, permalink=self.permalink(tweet_id),
+        return Published(external_id=ids[0], permalink=self.permalink(ids[0]),
                          quota_wait=quota_wait(answer.headers if answer is not None else {}))
 
-    def find(self, post: RenderedPost, *, key: str, since: datetime) -> Published | None:
-        """Look through the account's posts since ``since`` for the same text."""
+    def _search(self, texts: set[str], since: datetime | None, pages: int = FIND_PAGES
+                ) -> dict[str, str]:
+        """Post ids of the account's posts (newest first) whose text is one of ``texts``."""
         user_id, _ = self.me()
-        if since.tzinfo is None:
-            since = since.replace(tzinfo=UTC)
+        found: dict[str, str] = {}
         token = None
-        for _ in range(FIND_PAGES):
+        for _ in range(pages):
             page = self._call(
                 self.client.get_users_tweets, user_id, start_time=since, max_results=100,
                 tweet_fields=["created_at"], pagination_token=token,
             )
             for tweet in page.data or []:
-                if tweet.text == post.text:
-                    tweet_id = str(tweet.id)
-                    return Published(external_id=tweet_id, permalink=self.permalink(tweet_id))
+                if tweet.text in texts:
+                    found.setdefault(tweet.text, str(tweet.id))
             token = (page.meta or {}).get("next_token")
-            if not token:
+            if not token or len(found) == len(texts):
                 break
-        return None
+        return found
+
+    def find(self, post: RenderedPost, *, key: str, since: datetime) -> Published | None:
+        """The post (a thread: its first part) among the account's posts since ``since``.
+
+        A thread counts as found only when every part is there: an incomplete one answers
+        None, and publishing again continues it (see the module doc) rather than leave it
+        cut short.
+        """
+        if since.tzinfo is None:
+            since = since.replace(tzinfo=UTC)
+        parts = self.parts(post)
+        found = self._search(set(parts), since)
+        if any(part not in found for part in parts):
+            return None
+        first = found[parts[0]]
+        return Published(external_id=first, permalink=self.permalink(first))
 
     def check(self) -> ChannelHealth:
         """GET /2/users/me; refused credentials give ok=False, outages raise."""

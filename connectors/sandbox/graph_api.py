@@ -7,13 +7,15 @@ Endpoints, all under ``/vNN.N/``:
   ``attached_media`` (JSON ``[{"media_fbid": …}]`` or ``attached_media[N]`` fields) →
   ``{"id":"{page}_{post}"}`` — https://developers.facebook.com/docs/graph-api/reference/page/feed
 - ``POST /{page-id}/photos``: ``url`` or multipart ``source``, ``message``/``caption``,
-  ``published`` → ``{"id","post_id"}`` (``{"id"}`` alone when unpublished, to attach later)
+  ``published``, ``alt_text_custom`` → ``{"id","post_id"}`` (``{"id"}`` alone when
+  unpublished, to attach later)
   — https://developers.facebook.com/docs/graph-api/reference/page/photos
 - ``POST /{page-id}/videos``: ``file_url`` or multipart ``source``, ``description``,
   ``title``, ``published`` → ``{"id"}`` — https://developers.facebook.com/docs/video-api
 - ``GET /{page-id}/feed`` (also ``/posts``, ``/published_posts``; ``/scheduled_posts`` for
   the unpublished) with ``fields``, ``since``, ``until``, ``limit``, ``after``
-- ``GET /{page-id}``, ``GET /{post-id}``, ``GET /{photo-or-video-id}``
+- ``GET /{page-id}``, ``GET /{post-id}``, ``GET /{photo-or-video-id}`` (``id``,
+  ``created_time``, ``alt_text_custom``, ``post_id`` once published, ``permalink_url``)
 
 A scheduled post counts as published once the sandbox clock passes its time. Identical
 published text on a Page is refused with code 506.
@@ -141,11 +143,14 @@ class GraphAPI(GraphBase):
         obj = self.state.new_object(
             "facebook", lambda n: str(FIRST_MEDIA + n), owner=page_id, kind=kind,
             url=params.get(url_key), size=len(source.data) if source else None,
-            mime=source.content_type if source else None, title=params.get("title"))
+            mime=source.content_type if source else None, title=params.get("title"),
+            alt_text=params.get("alt_text_custom", ""), post_id=None)
         if not truthy(params.get("published")):
             return Response.json(200, {"id": obj["id"]})
         post = self._store(page_id, text, {"published": True, "media": [obj]}, unique=False)
         assert post is not None
+        with self.state.locked():
+            obj["post_id"] = post.id
         if edge == "videos":
             return Response.json(200, {"id": obj["id"]})
         return Response.json(200, {"id": obj["id"], "post_id": post.id})
@@ -190,6 +195,10 @@ class GraphAPI(GraphBase):
             return Response.json(200, self._fields(post, req))
         obj = self.state.get_object("facebook", object_id)
         if obj is not None and obj["owner"] == page_id:
-            return Response.json(200, {"id": obj["id"], "created_time": graph_time(
-                obj["created"])})
+            edge = "videos" if obj["kind"] == "video" else "photos"
+            values = {"id": obj["id"], "created_time": graph_time(obj["created"]),
+                      "alt_text_custom": obj["alt_text"], "post_id": obj["post_id"],
+                      "permalink_url": f"https://www.facebook.com/{page_id}/{edge}/{obj['id']}"}
+            return Response.json(200, {f: values[f] for f in wanted_fields(req, ("id",))
+                                       if values.get(f)})
         return not_found(object_id, req.method)

@@ -6,7 +6,9 @@ https://developers.facebook.com/docs/instagram-platform/content-publishing:
 
 - ``POST /{ig-user-id}/media``: ``image_url``; or ``media_type=VIDEO|REELS|STORIES`` +
   ``video_url``; or ``is_carousel_item=true`` items then ``media_type=CAROUSEL`` +
-  ``children`` (2–10 ids); ``caption``, ``alt_text`` → ``{"id": container}``
+  ``children`` (2–10 ids); ``caption``, ``alt_text`` (images only) → ``{"id": container}``;
+  a URL that is not http(s) answers code 9004, subcode 2207052 "The media could not be
+  fetched from this URI" (the sandbox fetches nothing; any http(s) URL is taken as reachable)
 - ``GET /{container-id}?fields=status_code,status``: ``IN_PROGRESS`` for the account's
   ``container_polls`` polls, then ``FINISHED`` (``ERROR``/``EXPIRED`` by fault; ``EXPIRED``
   24 hours after creation; ``PUBLISHED`` once published)
@@ -149,8 +151,14 @@ class InstagramAPI(GraphBase):
         elif media_type in VIDEO_TYPES:
             if not p.get("video_url"):
                 return graph_error(100, message="(#100) The parameter video_url is required")
+            if p.get("alt_text"):
+                return graph_error(100, message="(#100) alt_text is supported for images only")
         elif not p.get("image_url"):
             return graph_error(100, message="(#100) The parameter image_url is required")
+        url = p.get("image_url") or p.get("video_url") or ""
+        if url and not url.startswith(("http://", "https://")):
+            return graph_error(9004, message="The media could not be fetched from this URI",
+                               subcode=2207052)
         polls = int(self._account(ig_user).get("container_polls", 1))
         final = "FINISHED"
         fault = req.fault
@@ -206,12 +214,15 @@ class InstagramAPI(GraphBase):
             "instagram", ig_user, obj["caption"], make_id=lambda n: str(FIRST_MEDIA + n),
             extra={"media_type": obj["media_type"], "media_url": obj["url"],
                    "alt_text": obj["alt_text"], "container": obj["id"],
-                   "children": [(self.state.get_object("instagram", c) or {}).get("url")
-                                for c in obj["children"]]})
+                   "children": [self._child(c) for c in obj["children"]]})
         assert post is not None
         with self.state.locked():
             obj["status"], obj["media_id"] = "PUBLISHED", post.id
         return Response.json(200, {"id": post.id})
+
+    def _child(self, container: str) -> dict[str, Any]:
+        child = self.state.get_object("instagram", container) or {}
+        return {k: child.get(k) for k in ("url", "media_type", "alt_text")}
 
     # reads ---------------------------------------------------------------------------
     def _limit(self, req: Request, ig_user: str) -> Response:

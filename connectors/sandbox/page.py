@@ -31,8 +31,9 @@ def _media(extra: dict) -> str:
     items = extra.get("media") or extra.get("children") or []
     if extra.get("media_url"):
         items = [extra["media_url"], *items]
-    if extra.get("photo"):
-        items = [extra["photo"].get("file_id", "photo")]
+    for kind in ("photo", "video"):
+        if extra.get(kind):
+            items = [extra[kind].get("file_id", kind)]
     return ", ".join(escape(str(i.get("url") or i.get("media_type") or i.get("kind") or i)
                             if isinstance(i, dict) else str(i)) for i in items if i) or "—"
 

@@ -136,6 +136,11 @@ class SandboxState:
         with self._lock:
             return self._objects.get((platform, object_id))
 
+    def objects(self, platform: str) -> list[dict[str, Any]]:
+        """The live objects of ``platform``, oldest first."""
+        with self._lock:
+            return [o for (p, _), o in self._objects.items() if p == platform]
+
     def locked(self) -> threading.RLock:
         """The state lock, for read-modify-write of an object."""
         return self._lock

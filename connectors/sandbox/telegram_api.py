@@ -2,9 +2,12 @@
 
 ``/bot<token>/<method>`` with parameters in the query, a form, JSON or multipart —
 https://core.telegram.org/bots/api#making-requests. Methods: ``getMe``, ``getChat``,
-``sendMessage`` (``text`` 1–4,096 characters), ``sendPhoto`` (``photo`` as a file_id, an
-HTTP URL or a multipart upload; ``caption`` ≤ 1,024), ``sendMediaGroup`` (2–10 ``media``
-items, files as ``attach://<name>``). Answers are ``{"ok":true,"result":…}``; errors
+``sendMessage`` (``text`` 1–4,096 characters), ``sendPhoto`` / ``sendVideo`` (``photo`` /
+``video`` as a file_id, an HTTP URL or a multipart upload; ``caption`` ≤ 1,024),
+``sendMediaGroup`` (2–10 ``media`` items of type photo or video, files as
+``attach://<name>``). Lengths are counted in UTF-16 code units, as Telegram counts them
+(https://core.telegram.org/api/entities). A file_id names a photo or a video; sending it
+as the other kind is refused. Answers are ``{"ok":true,"result":…}``; errors
 ``{"ok":false,"error_code":N,"description":"…","parameters":{"retry_after":N}}`` with the
 HTTP status equal to ``error_code`` — e.g. ``{"ok":false,"error_code":429,"description":
 "Too Many Requests: retry after 15","parameters":{"retry_after":15}}``
@@ -43,6 +46,11 @@ def error(code: int, description: str, retry_after: int | None = None) -> Respon
     if retry_after is not None:
         body["parameters"] = {"retry_after": retry_after}
     return Response.json(code, body)
+
+
+def utf16_length(text: str) -> int:
+    """Length as Telegram counts it: UTF-16 code units."""
+    return len(text.encode("utf-16-le")) // 2
 
 
 def ok(result: Any) -> Response:
@@ -134,8 +142,11 @@ class TelegramAPI(PlatformAPI):
                                    "chat": chat, "date": int(post.time)}
         if group:
             message["media_group_id"] = group
-        if "photo" in extra:
-            message["photo"] = [extra["photo"]]
+        if "photo" in extra or "video" in extra:
+            if "photo" in extra:
+                message["photo"] = [extra["photo"]]
+            else:
+                message["video"] = extra["video"]
             if text:
                 message["caption"] = text
         else:
@@ -146,35 +157,46 @@ class TelegramAPI(PlatformAPI):
         text = params.get("text", "")
         if not text.strip():
             return error(400, "Bad Request: message text is empty")
-        if len(text) > MAX_TEXT:
+        if utf16_length(text) > MAX_TEXT:
             return error(400, "Bad Request: message is too long")
         return ok(self._message(account, text, {"parse_mode": params.get("parse_mode")}))
 
-    def _photo(self, value: str | None, upload: Part | None) -> dict[str, Any] | None:
-        """A PhotoSize for a file_id, a URL or an upload (None when unusable)."""
+    def _file(self, kind: str, value: str | None, upload: Part | None
+              ) -> dict[str, Any] | None:
+        """A PhotoSize or Video for a file_id, a URL or an upload (None when unusable)."""
+        prefix = "AgACAgUAAx" if kind == "photo" else "BAACAgUAAx"
         if upload is not None:
-            obj = self.state.new_object("telegram", lambda n: f"AgACAgUAAx{n:012d}",
+            obj = self.state.new_object("telegram", lambda n: f"{prefix}{n:012d}", kind=kind,
                                         size=len(upload.data), source="upload")
         elif value and value.startswith(("http://", "https://")):
-            obj = self.state.new_object("telegram", lambda n: f"AgACAgUAAx{n:012d}",
+            obj = self.state.new_object("telegram", lambda n: f"{prefix}{n:012d}", kind=kind,
                                         size=None, source=value)
         elif value:
             obj = self.state.get_object("telegram", value)
-            if obj is None:
+            if obj is None or obj.get("kind", "photo") != kind:
                 return None
         else:
             return None
-        return {"file_id": obj["id"], "file_unique_id": obj["id"][-10:], "width": 1280,
-                "height": 720, "file_size": obj.get("size") or 0}
+        found = {"file_id": obj["id"], "file_unique_id": obj["id"][-10:], "width": 1280,
+                 "height": 720, "file_size": obj.get("size") or 0}
+        if kind == "video":
+            found.update(duration=30, mime_type="video/mp4")
+        return found
+
+    def _send_file(self, kind: str, req: Request, account: dict, params: dict) -> Response:
+        caption = params.get("caption", "")
+        if utf16_length(caption) > MAX_CAPTION:
+            return error(400, "Bad Request: message caption is too long")
+        sent = self._file(kind, params.get(kind), req.files().get(kind))
+        if sent is None:
+            return error(400, "Bad Request: wrong file identifier/HTTP URL specified")
+        return ok(self._message(account, caption, {kind: sent}))
 
     def _m_sendphoto(self, req: Request, account: dict, params: dict) -> Response:
-        caption = params.get("caption", "")
-        if len(caption) > MAX_CAPTION:
-            return error(400, "Bad Request: message caption is too long")
-        photo = self._photo(params.get("photo"), req.files().get("photo"))
-        if photo is None:
-            return error(400, "Bad Request: wrong file identifier/HTTP URL specified")
-        return ok(self._message(account, caption, {"photo": photo}))
+        return self._send_file("photo", req, account, params)
+
+    def _m_sendvideo(self, req: Request, account: dict, params: dict) -> Response:
+        return self._send_file("video", req, account, params)
 
     def _m_sendmediagroup(self, req: Request, account: dict, params: dict) -> Response:
         try:
@@ -184,16 +206,17 @@ class TelegramAPI(PlatformAPI):
         if not isinstance(items, list) or not 2 <= len(items) <= 10:
             return error(400, "Bad Request: wrong number of media items")
         files = req.files()
-        photos = []
+        sent = []
         for item in items:
-            media = str(item.get("media", "")) if isinstance(item, dict) else ""
-            if len(item.get("caption", "") if isinstance(item, dict) else "") > MAX_CAPTION:
+            if not isinstance(item, dict) or item.get("type") not in ("photo", "video"):
+                return error(400, "Bad Request: unsupported media type in the media group")
+            media, caption = str(item.get("media", "")), str(item.get("caption", ""))
+            if utf16_length(caption) > MAX_CAPTION:
                 return error(400, "Bad Request: message caption is too long")
             upload = files.get(media[9:]) if media.startswith("attach://") else None
-            photo = self._photo(None if upload else media, upload)
-            if photo is None:
+            found = self._file(item["type"], None if upload else media, upload)
+            if found is None:
                 return error(400, "Bad Request: wrong file identifier/HTTP URL specified")
-            photos.append((photo, item.get("caption", "")))
+            sent.append(({item["type"]: found}, caption))
         group = str(abs(hash((account.get("chat_id"), self.state.now()))))
-        return ok([self._message(account, caption, {"photo": photo}, group)
-                   for photo, caption in photos])
+        return ok([self._message(account, caption, extra, group) for extra, caption in sent])

@@ -12,8 +12,10 @@ Basic-auth user name. Endpoints — https://developer.wordpress.org/rest-api/ref
   ``status``, ``per_page``, ``page``, ``context=edit`` for raw fields; newest first;
   ``X-WP-Total``/``X-WP-TotalPages``), ``GET …/posts/{id}``
 - ``POST /wp-json/wp/v2/media``: the raw file with ``Content-Type`` and
-  ``Content-Disposition: attachment; filename=…``, or multipart ``file`` → 201;
-  ``POST …/media/{id}`` updates ``alt_text``/``caption``
+  ``Content-Disposition: attachment; filename=…``, or multipart ``file``; ``alt_text`` as
+  a field (query or form) → 201; ``GET …/media/{id}``; ``POST …/media/{id}`` updates
+  ``alt_text``/``caption``
+- ``/wp-json/wp/v2/categories`` and ``/tags``: :mod:`connectors.sandbox.wordpress_terms`
 - ``GET /wp-json/wp/v2/users/me``
 
 Authentication is an application password over HTTP Basic (spaces in the password are
@@ -37,8 +39,9 @@ from urllib.parse import unquote
 
 from connectors.sandbox.faults import FaultRule
 from connectors.sandbox.platform import Identity, PlatformAPI
-from connectors.sandbox.state import StoredPost
+from connectors.sandbox.state import SandboxState, StoredPost
 from connectors.sandbox.wire import Request, Response
+from connectors.sandbox.wordpress_terms import TAXONOMY, Terms
 
 PREFIX = "/wp-json/"
 POST_ID = re.compile(r"^/wp-json/wp/v2/(posts|media)/(\d+)$")
@@ -78,6 +81,10 @@ class WordPressAPI(PlatformAPI):
     """The WordPress REST emulation."""
 
     name = "wordpress"
+
+    def __init__(self, state: SandboxState) -> None:
+        super().__init__(state)
+        self.terms = Terms(state)
 
     def handles(self, req: Request) -> bool:
         return req.path.startswith(PREFIX)
@@ -131,9 +138,19 @@ class WordPressAPI(PlatformAPI):
                 return self._list(req, user)
         if path == "/wp-json/wp/v2/media" and method == "POST":
             return self._upload(req, user)
+        taxonomy = TAXONOMY.match(path)
+        if taxonomy and method == "GET":
+            return self.terms.list(req, taxonomy.group(1))
+        if taxonomy and method == "POST":
+            return self.terms.create(req, user, taxonomy.group(1))
         match = POST_ID.match(path)
         if match:
             kind, number = match.groups()
+            if kind == "media" and method == "GET":
+                obj = self.state.get_object("wordpress", number)
+                if obj is None:
+                    return wp_error(404, "rest_post_invalid_id", "Invalid post ID.")
+                return Response.json(200, self._media_json(obj, req))
             if kind == "posts" and method == "GET":
                 post = self.state.get_post("wordpress", number)
                 if post is None or (post.extra["status"] != "publish" and not user):

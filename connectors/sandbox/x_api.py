@@ -4,6 +4,9 @@ Endpoints: ``POST /2/tweets`` (``text``, ``media.media_ids``, ``reply``,
 ``quote_tweet_id``), ``GET /2/users/me``, ``GET /2/users/:id/tweets`` (``start_time``,
 ``end_time``, ``max_results`` 5–100, ``pagination_token``, ``tweet.fields=created_at``),
 ``GET /2/tweets/:id``, and media upload, v1.1 and v2 (:mod:`connectors.sandbox.x_media`).
+A reply is stored with ``in_reply_to_tweet_id``, ``in_reply_to_user_id`` and the thread's
+``conversation_id`` (read back through ``tweet.fields=referenced_tweets,conversation_id,
+in_reply_to_user_id``) — https://docs.x.com/x-api/fundamentals/data-dictionary.
 
 Callers are identified by OAuth 1.0a (``oauth_consumer_key`` + ``oauth_token``, with the
 HMAC-SHA1 signature verified and every nonce accepted once) or by an OAuth 2.0 user token
@@ -158,6 +161,8 @@ class XAPI(PlatformAPI):
     def dispatch(self, req: Request, who: Identity) -> Response:
         if req.path in V1_MEDIA:
             return self.media.v1(req, who[1])
+        if req.path == "/2/media/metadata" and req.method == "POST":
+            return self.media.v2_metadata(req, who[1])
         media = MEDIA_PATH.match(req.path)
         if media:
             return self.media.v2(req, who[1], media.group(1) or "")
@@ -182,6 +187,13 @@ class XAPI(PlatformAPI):
             data["created_at"] = iso(post.time)
         if "author_id" in fields:
             data["author_id"] = post.account
+        reply = post.extra.get("in_reply_to_tweet_id")
+        if "conversation_id" in fields:
+            data["conversation_id"] = post.extra.get("conversation_id") or post.id
+        if "referenced_tweets" in fields and reply:
+            data["referenced_tweets"] = [{"type": "replied_to", "id": reply}]
+        if "in_reply_to_user_id" in fields and reply:
+            data["in_reply_to_user_id"] = post.extra.get("in_reply_to_user_id")
         return data
 
     def _create(self, req: Request, user_id: str) -> Response:
@@ -200,12 +212,17 @@ class XAPI(PlatformAPI):
                 self.media.usable(user_id, m) for m in media_ids):
             return invalid_request(BAD_MEDIA, {"media.media_ids": media_ids})
         reply = (body.get("reply") or {}).get("in_reply_to_tweet_id")
-        if reply and self.state.get_post("x", str(reply)) is None:
+        parent = self.state.get_post("x", str(reply)) if reply else None
+        if reply and parent is None:
             return problem(403, REPLY_GONE)
         caps = self._caps(user_id)
         if caps is not None:
             return caps
-        extra = {"request": body, "media": [self.media.describe(m) for m in media_ids]}
+        extra: dict[str, Any] = {"request": body,
+                                 "media": [self.media.describe(m) for m in media_ids]}
+        if parent is not None:
+            extra.update(in_reply_to_tweet_id=parent.id, in_reply_to_user_id=parent.account,
+                         conversation_id=parent.extra.get("conversation_id") or parent.id)
         post = self.state.store_post("x", user_id, text, unique=bool(text),
                                      make_id=lambda n: str(FIRST_ID + n), extra=extra)
         if post is None:

@@ -14,7 +14,8 @@ v2: one-shot ``POST /2/media/upload`` (multipart ``media`` + ``media_category``;
 ``command=`` form of the chunked steps is accepted on the same path),
 ``POST /2/media/upload/initialize`` (JSON), ``/{id}/append`` (multipart ``segment_index``,
 ``media``), ``/{id}/finalize``, ``GET /2/media/upload?command=STATUS&media_id=``; answers
-``{"data":{"id","media_key","size","expires_after_secs",…}}`` —
+``{"data":{"id","media_key","size","expires_after_secs",…}}``; alt text through
+``POST /2/media/metadata`` (https://docs.x.com/x-api/media/create-media-metadata) —
 https://docs.x.com/x-api/media/quickstart/media-upload-chunked and
 https://github.com/xdevplatform/samples/pull/199 (the v2 sample's URLs).
 """
@@ -175,6 +176,21 @@ class MediaStore:
         return v1_error(400, 38, "command parameter is invalid.")
 
     # v2 --------------------------------------------------------------------------
+    def v2_metadata(self, req: Request, user_id: str) -> Response:
+        """``POST /2/media/metadata``: ``{"id", "metadata": {"alt_text": {"text"}}}``."""
+        body = req.json() if isinstance(req.json(), dict) else {}
+        media_id = str(body.get("id", ""))
+        obj = self._owned(user_id, media_id)
+        if obj is None:
+            return v2_invalid(f"Invalid media id [{media_id}].", "id", media_id)
+        alt = ((body.get("metadata") or {}).get("alt_text") or {}).get("text", "")
+        if len(str(alt)) > 1000:
+            return v2_invalid("alt_text.text must be at most 1000 characters", "alt_text", alt)
+        with self.state.locked():
+            obj["alt"] = str(alt)
+        return Response.json(200, {"data": {"id": media_id, "associated_metadata": {
+            "alt_text": {"text": obj["alt"]}}}})
+
     def v2_body(self, obj: dict) -> dict[str, Any]:
         data: dict[str, Any] = {"id": obj["id"], "media_key": f"3_{obj['id']}",
                                 "expires_after_secs": EXPIRES}

@@ -19,6 +19,7 @@ from datetime import timedelta
 
 from orchestrator import channel_admin, config, editorial, publishing, views
 from orchestrator.cli.output import table
+from orchestrator.cli.sample_image import write_flag
 from orchestrator.config import Settings
 from orchestrator.context import Context, open_context
 from orchestrator.domain.states import PostStatus
@@ -115,7 +116,7 @@ def _write_calendar(ctx: Context, sandbox_url: str) -> list[int]:
                                                                   sandbox_url))
     print("channels: " + ", ".join(f"{n} ({p})" for p, n in CHANNELS.items())
           + " — all on the sandbox")
-    flag = write_flag_png(ctx.settings.data_dir / "bendera.png")
+    flag = write_flag(ctx.settings.data_dir / "bendera.jpg")
     ids = []
     for offset, pillar, title, text in SAMPLE_CALENDAR:
         at = None if offset is None else ctx.now() + timedelta(seconds=offset + 2)
@@ -166,20 +167,3 @@ def _summary(ctx: Context, sandbox) -> None:
     for d in published[:4]:
         print(f"  {d['channel']}: {d['permalink']}")
 
-
-def write_flag_png(path, width: int = 60, height: int = 40):
-    """A small Merah Putih PNG (red over white), for the sample post with an image."""
-    import struct
-    import zlib
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (struct.pack(">I", len(data)) + kind + data
-                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
-
-    red, white = b"\xce\x11\x26", b"\xff\xff\xff"
-    rows = b"".join(b"\x00" + (red if y < height // 2 else white) * width
-                    for y in range(height))
-    path.write_bytes(b"\x89PNG\r\n\x1a\n"
-                     + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-                     + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
-    return path

@@ -69,7 +69,7 @@ def test_container_polls_are_configurable(sandbox):
 
 
 def test_carousel(sandbox):
-    second = MediaItem(url="https://setneg.go.id/media/2.jpg")
+    second = MediaItem(url="https://setneg.go.id/media/2.jpg", alt_text="Foto kedua")
     connector(sandbox).publish(post("Galeri kegiatan", IMAGE, second), key="d1")
     stored = sandbox.posts("instagram", "778")[0]
     assert stored.extra["media_type"] == "CAROUSEL" and len(stored.extra["children"]) == 2
@@ -159,7 +159,7 @@ def test_text_only_and_file_only_posts_are_refused(sandbox):
     text_only = RenderedPost(post_id=1, delivery_id=1, title="t", text="hanya teks")
     with pytest.raises(ContentRejected, match="needs an image"):
         ig.publish(text_only, key="d1")
-    local = post("berkas", MediaItem(path="/tmp/poster.jpg"))
+    local = post("berkas", MediaItem(path="/tmp/poster.jpg", alt_text="Poster"))
     assert any("public URL" in p.message for p in ig.validate(local))
     assert sandbox.requests("instagram") == []
 

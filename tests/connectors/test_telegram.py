@@ -22,6 +22,7 @@ from orchestrator.errors import (
 from tests.fixtures.sandbox import credentials, secrets_of
 
 TOKEN = "654321:SECRET-bot-token"
+PHOTO_URL = MediaItem(url="https://setneg.go.id/p.jpg", alt_text="Poster")
 
 
 def post(text: str = "Info layanan: kantor tutup pada hari libur nasional.",
@@ -82,7 +83,7 @@ def test_limits_4096_and_1024(sandbox):
     assert too_long.status_code == 400
     assert too_long.json()["description"] == "Bad Request: message is too long"
     with pytest.raises(ContentRejected):
-        tg.publish(post("a" * 1025, MediaItem(url="https://setneg.go.id/p.jpg")), key="d1")
+        tg.publish(post("a" * 1025, PHOTO_URL), key="d1")
     caption = bot(sandbox, "sendPhoto", data={"chat_id": "@humas_prov", "caption": "a" * 1025,
                                               "photo": "https://setneg.go.id/p.jpg"})
     assert caption.json()["description"] == "Bad Request: message caption is too long"
@@ -90,10 +91,10 @@ def test_limits_4096_and_1024(sandbox):
 
 def test_photo_by_url_by_upload_and_by_file_id(sandbox, tmp_path):
     tg = connector(sandbox)
-    tg.publish(post("lewat URL", MediaItem(url="https://setneg.go.id/p.jpg")), key="d1")
+    tg.publish(post("lewat URL", PHOTO_URL), key="d1")
     image = tmp_path / "p.jpg"
     image.write_bytes(b"\xff\xd8" + b"\x00" * 100)
-    tg.publish(post("unggahan", MediaItem(path=str(image))), key="d2")
+    tg.publish(post("unggahan", MediaItem(path=str(image), alt_text="Poster")), key="d2")
     first = sandbox.posts("telegram")[0].extra["photo"]["file_id"]
     again = bot(sandbox, "sendPhoto", json={"chat_id": "@humas_prov", "photo": first})
     assert again.json()["result"]["photo"][0]["file_id"] == first
@@ -105,7 +106,8 @@ def test_photo_by_url_by_upload_and_by_file_id(sandbox, tmp_path):
 def test_media_group(sandbox, tmp_path):
     image = tmp_path / "p.jpg"
     image.write_bytes(b"\xff\xd8" + b"\x00" * 100)
-    items = (MediaItem(url="https://setneg.go.id/1.jpg"), MediaItem(path=str(image)))
+    items = (MediaItem(url="https://setneg.go.id/1.jpg", alt_text="Foto"),
+             MediaItem(path=str(image), alt_text="Poster"))
     result = connector(sandbox).publish(post("album", *items), key="d1")
     stored = sandbox.posts("telegram")
     assert len(stored) == 2 and stored[0].id == result.external_id

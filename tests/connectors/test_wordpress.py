@@ -194,7 +194,8 @@ def test_upload_failure_is_not_unknown(sandbox, tmp_path):
     image.write_bytes(b"\x89PNG")
     sandbox.add_fault("wordpress", "commit_then_drop", endpoint="POST .*/media", count=1)
     with pytest.raises(Unavailable):
-        connector(sandbox).publish(post("x", "y", MediaItem(path=str(image))), key="d1")
+        connector(sandbox).publish(post("x", "y", MediaItem(path=str(image), alt_text="A")),
+                                   key="d1")
     assert sandbox.posts("wordpress") == []
 
 

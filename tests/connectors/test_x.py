@@ -9,7 +9,8 @@ import pytest
 
 from connectors.base import RenderedPost
 from connectors.registry import build_connector
-from connectors.x import XConnector, retry_after_from_headers
+from connectors.x import XConnector
+from connectors.x_errors import retry_after_from_headers
 from orchestrator.errors import (
     AuthExpired,
     ContentRejected,

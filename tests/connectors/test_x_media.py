@@ -4,7 +4,9 @@ nonce replay, weighted length, replies, 24-hour caps and the new fault kinds."""
 from __future__ import annotations
 
 import io
+import re
 import time
+from dataclasses import replace
 
 import pytest
 import requests
@@ -14,7 +16,13 @@ from requests_oauthlib import OAuth1
 from connectors.base import MediaItem, RenderedPost
 from connectors.http import RebasingSession
 from connectors.registry import build_connector
-from orchestrator.errors import AuthExpired, ContentRejected, RateLimited
+from orchestrator.errors import (
+    AuthExpired,
+    ConfigError,
+    ContentRejected,
+    RateLimited,
+    Unavailable,
+)
 from tests.fixtures.sandbox import credentials
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -104,18 +112,63 @@ def test_v2_chunked_upload_over_http(sandbox):
     assert status["processing_info"]["state"] in ("in_progress", "succeeded")
 
 
-def test_connector_uploads_media_with_oauth1_and_with_user_token(sandbox, tmp_path):
+def test_connector_uploads_through_v2_by_default_and_v1_when_configured(sandbox, tmp_path):
     image = tmp_path / "poster.png"
     image.write_bytes(PNG)
     item = MediaItem(path=str(image), alt_text="Poster", mime="image/png")
     connector(sandbox).publish(post("Satu gambar", item), key="d1")
     bearer = connector(sandbox, bearer_token="SECRET-bearer-1002")
     bearer.publish(post("Gambar lewat v2", item), key="d2")
+    assert [r.path for r in sandbox.requests("x")].count("/2/media/upload") == 2
+    v1 = connector(sandbox, **credentials("x", "1001"), media_upload="v1.1")
+    v1.publish(post("Gambar lewat v1.1", item), key="d3")
     paths = [r.path for r in sandbox.requests("x")]
-    assert "/1.1/media/upload.json" in paths and "/2/media/upload" in paths
+    assert paths.count("/1.1/media/upload.json") == 1
+    assert "/1.1/media/metadata/create.json" in paths
+    stored = sandbox.posts("x", "1001")
+    assert [p.extra["media"][0]["alt"] for p in stored] == ["Poster", "Poster"]
     assert sandbox.posts("x", "1002")[0].extra["media"][0]["total_bytes"] == len(PNG)
 
 
+def test_v1_upload_needs_oauth1():
+    with pytest.raises(ConfigError, match="OAuth 1.0a"):
+        build_connector("x", {"bearer_token": "t", "media_upload": "v1.1"})
+
+
+def test_connector_uploads_video_in_chunks_through_v2(sandbox, tmp_path):
+    clip = tmp_path / "clip.mp4"
+    clip.write_bytes(VIDEO)
+    x = connector(sandbox)
+    x.uploader.chunk_size = 4096
+    x.uploader.poll_cap = 0.01
+    video = MediaItem(path=str(clip), mime="video/mp4", digest="v" * 64)
+    x.publish(post("Video kegiatan", video), key="d1")
+    log = [(r.method, re.sub(r"/\d{6,}/", "/ID/", r.path)) for r in sandbox.requests("x")]
+    appends = -(-len(VIDEO) // 4096)
+    assert log[:appends + 4] == [("POST", "/2/media/upload/initialize")] + [
+        ("POST", "/2/media/upload/ID/append")] * appends + [
+        ("POST", "/2/media/upload/ID/finalize"), ("GET", "/2/media/upload"),
+        ("GET", "/2/media/upload")]  # STATUS: in_progress, then succeeded
+    stored = sandbox.posts("x", "1001")[0]
+    assert stored.extra["media"] == [{"media_type": "video/mp4", "total_bytes": len(VIDEO),
+                                      "alt": ""}]
+
+
+def test_uploads_from_an_earlier_attempt_are_reused(sandbox, tmp_path):
+    image = tmp_path / "poster.png"
+    image.write_bytes(PNG)
+    item = MediaItem(path=str(image), alt_text="Poster", mime="image/png", digest="a" * 64)
+    x = connector(sandbox)
+    sandbox.add_fault("x", "status", endpoint="POST /2/tweets$", count=1, status=503)
+    first = post("Coba lagi", item)
+    with pytest.raises(Unavailable):
+        x.publish(first, key="d1")
+    media_id = first.uploads["a" * 64]
+    retry = replace(first, uploads=dict(first.uploads))
+    x.publish(retry, key="d1")
+    uploads = [r for r in sandbox.requests("x") if r.path == "/2/media/upload"]
+    assert len(uploads) == 1
+    assert sandbox.posts("x", "1001")[0].extra["request"]["media"]["media_ids"] == [media_id]
 def test_replayed_nonce_is_refused(sandbox):
     prepared = requests.Request("POST", f"{sandbox.url}/2/tweets", json={"text": "sekali"},
                                 auth=OAuth1("ck", "cs", "at", "ats")).prepare()

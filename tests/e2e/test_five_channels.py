@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from orchestrator.cli.demo import write_flag_png
+from orchestrator.cli.sample_image import write_flag
 from orchestrator.media_server import MediaServer
 from tests.e2e.conftest import running_system
 from tests.fixtures.sandbox import credentials
@@ -30,7 +30,7 @@ def test_one_post_with_an_image_reaches_all_five_channels(system, sandbox):
         system.cli("channel", "add", f"{platform}-main", "--platform", platform,
                    "--api-base", sandbox.url, "--rate-limit", "none",
                    *[f"--credential={k}={v}" for k, v in creds.items()])
-    image = write_flag_png(system.root / "bendera.png")
+    image = write_flag(system.root / "bendera.jpg")
     text = "Upacara Hari Pahlawan di halaman kantor, 10 November pukul 08.00 WIB."
     args = ["post", "create", "--title", "Hari Pahlawan", "--text", text, "--pillar",
             "informatif", "--media", str(image), "--alt", "Bendera Merah Putih", "--json"]

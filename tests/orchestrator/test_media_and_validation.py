@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from orchestrator import editorial
-from orchestrator.cli.demo import write_flag_png
 from orchestrator.cli.main import main
+from orchestrator.cli.sample_image import write_flag
 from orchestrator.domain.model import Post, PostMedia
 from orchestrator.domain.states import PostStatus
 from orchestrator.errors import ValidationError
@@ -20,8 +20,9 @@ X_CREDS = ["--credential", "consumer_key=ck", "--credential", "consumer_secret=c
            "--credential", "access_token=at", "--credential", "access_token_secret=ats"]
 
 
-def png(path: Path) -> Path:
-    return write_flag_png(path, 4, 2)
+def jpeg(path: Path) -> Path:
+    """A real JPEG file."""
+    return write_flag(path)
 
 
 def run(capsys, *args):
@@ -39,10 +40,10 @@ def cli(ctx, capsys):
 
 
 def test_media_is_stored_once_by_content(ctx, tmp_path):
-    first = store(ctx.settings.data_dir, png(tmp_path / "a.png"))
-    second = store(ctx.settings.data_dir, png(tmp_path / "b.png"))
-    assert first == second and first.mime == "image/png" and first.ext == ".png"
-    assert len(list(media_dir(ctx.settings.data_dir).rglob("*.png"))) == 1
+    first = store(ctx.settings.data_dir, jpeg(tmp_path / "a.jpg"))
+    second = store(ctx.settings.data_dir, jpeg(tmp_path / "b.jpg"))
+    assert first == second and first.mime == "image/jpeg" and first.ext == ".jpg"
+    assert len(list(media_dir(ctx.settings.data_dir).rglob("*.jpg"))) == 1
 
 
 @pytest.mark.parametrize(("content", "message"), [
@@ -85,7 +86,7 @@ def test_hashtags_already_in_the_text_are_not_repeated():
 
 
 def test_create_with_media_variants_and_options_through_the_cli(cli, tmp_path):
-    image = png(tmp_path / "peta.png")
+    image = jpeg(tmp_path / "peta.jpg")
     code, out, err = cli("post", "create", "--title", "Peta", "--text", "Peta layanan.",
                          "--pillar", "informatif", "--channel", "x-main", "--channel",
                          "fb-main", "--media", str(image), "--alt", "Peta kantor layanan",
@@ -95,14 +96,14 @@ def test_create_with_media_variants_and_options_through_the_cli(cli, tmp_path):
     assert code == 0, err
     shown = json.loads(cli("post", "show", str(json.loads(out)["id"]), "--json")[1])
     assert shown["media"][0]["alt_text"] == "Peta kantor layanan"
-    assert shown["media"][0]["mime"] == "image/png"
+    assert shown["media"][0]["mime"] == "image/jpeg"
     assert shown["variants"] == {"x": {"text": "Peta layanan (X)", "hashtags": "#Peta"},
                                  "wordpress": {"title": "Peta situs"}}
     assert shown["options"] == {"thread": True, "categories": ["Berita"], "tags": ["peta"]}
 
 
 def test_submit_refuses_an_image_without_alt_text_on_every_channel(cli, ctx, tmp_path):
-    image = png(tmp_path / "foto.png")
+    image = jpeg(tmp_path / "foto.jpg")
     _, out, _ = cli("post", "create", "--title", "Foto", "--text", "Foto kegiatan.",
                     "--pillar", "informatif", "--channel", "x-main", "--channel", "fb-main",
                     "--media", str(image), "--json")
