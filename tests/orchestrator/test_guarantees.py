@@ -16,6 +16,7 @@ import redis
 import requests
 
 from orchestrator import channel_admin, editorial, publishing
+from orchestrator.cli.sample_image import write_flag
 from orchestrator.delivery import deliver
 from orchestrator.domain.states import DeliveryStatus as D
 from orchestrator.guards import Guards
@@ -268,3 +269,27 @@ def test_a_success_that_exhausts_the_window_cools_the_channel(world):
     outcome = world.deliver(second)
     assert outcome is not None and outcome.status is D.RETRY_WAIT
     assert len(world.sandbox.requests("x")) == asked
+
+
+def test_a_retry_reuses_the_media_uploaded_by_the_failed_attempt(world, tmp_path):
+    """The image goes up once; the retry posts with the remembered media id."""
+    image = write_flag(tmp_path / "bendera.jpg")
+    post_id = editorial.create_post(world.ctx, title="T", text="Dengan gambar.",
+                                    pillar="informatif", channels=["x"],
+                                    media=[(str(image), "Bendera Merah Putih")])
+    editorial.submit(world.ctx, post_id)
+    editorial.approve(world.ctx, post_id)
+    publishing.publish_now(world.ctx, post_id)
+    with world.ctx.db.read() as conn:
+        (delivery,) = rows.for_post(conn, post_id)
+    world.sandbox.add_fault("x", "status", account="1001", endpoint="POST /2/tweets$",
+                            count=1, status=503)
+    outcome = world.deliver(delivery.id)
+    assert outcome.status is D.RETRY_WAIT
+    world.later(outcome.retry_in)
+    assert world.deliver(delivery.id).status is D.PUBLISHED
+    uploads = [r for r in world.sandbox.requests("x")
+               if "media/upload" in r.path and r.method == "POST"]
+    assert len(uploads) == 1
+    (held,) = [p for p in world.sandbox.posts("x", "1001") if p.text == "Dengan gambar."]
+    assert len(held.extra["media"]) == 1
