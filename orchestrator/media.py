@@ -2,7 +2,7 @@
 
 A file is kept once, under ``media/<sha256[:2]>/<sha256><ext>``, however many posts use it.
 Channels that need media by URL (Instagram) get ``SIARAN_MEDIA_BASE_URL/<sha256><ext>``:
-that directory must be served at that address (``siaran web`` serves it, or any web server).
+that directory must be served at that address (``siaran media-server``, or any web server).
 """
 
 from __future__ import annotations

@@ -37,6 +37,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--port", type=int, default=8321)
     p.add_argument("--accounts", metavar="FILE", help="accounts JSON file")
     p.set_defaults(handler=cmd_sandbox)
+    p = sub.add_parser("media-server", help="serve the media store (for SIARAN_MEDIA_BASE_URL)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8322)
+    p.set_defaults(handler=cmd_media_server)
     from orchestrator.cli import demo
 
     demo.register(sub)
@@ -149,4 +153,18 @@ def cmd_sandbox(settings: Settings, args: argparse.Namespace) -> int:
     if args.accounts and not os.path.exists(args.accounts):
         raise ConfigError(f"accounts file {args.accounts!r} does not exist")
     serve(args.port, args.accounts)
+    return 0
+
+
+def cmd_media_server(settings: Settings, args: argparse.Namespace) -> int:
+    from orchestrator.media_server import MediaServer
+
+    server = MediaServer(settings.data_dir, args.host, args.port)
+    print(f"serving {settings.data_dir / 'media'} on {server.url}", flush=True)
+    try:
+        server.server.serve_forever(poll_interval=0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server.server_close()
     return 0
