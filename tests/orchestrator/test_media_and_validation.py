@@ -129,3 +129,20 @@ def test_unknown_variant_fields_and_options_are_refused(ctx, cli):
     with pytest.raises(ValidationError, match="option 'pin'"):
         editorial.create_post(ctx, title="T", text="t", pillar="p", channels=["x-main"],
                               options={"pin": True})
+
+
+def test_media_server_serves_stored_files_by_name_only(ctx, tmp_path):
+    import requests
+
+    from orchestrator.media_server import MediaServer
+
+    stored = store(ctx.settings.data_dir, jpeg(tmp_path / "a.jpg"))
+    server = MediaServer(ctx.settings.data_dir).start()
+    try:
+        answer = requests.get(f"{server.url}/{stored.name}", timeout=5)
+        assert answer.status_code == 200 and answer.headers["Content-Type"] == "image/jpeg"
+        assert answer.content == (tmp_path / "a.jpg").read_bytes()
+        for path in ("/../siaran.db", "/secret.key", f"/{stored.digest}.exe", "/"):
+            assert requests.get(server.url + path, timeout=5).status_code == 404
+    finally:
+        server.stop()
