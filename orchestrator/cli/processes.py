@@ -34,7 +34,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--threads", type=int, default=8)
     p.set_defaults(handler=cmd_up)
     p = sub.add_parser("sandbox", help="run the local platform emulator")
-    p.add_argument("--port", type=int, default=8321)
+    p.add_argument("--port", type=int, default=8123)
     p.add_argument("--accounts", metavar="FILE", help="accounts JSON file")
     p.set_defaults(handler=cmd_sandbox)
     p = sub.add_parser("media-server", help="serve the media store (for SIARAN_MEDIA_BASE_URL)")
