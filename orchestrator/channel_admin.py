@@ -5,13 +5,13 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 from connectors.registry import CONNECTORS, build_connector
+from orchestrator.access import act
 from orchestrator.context import Context
 from orchestrator.domain.limits import RateLimit
 from orchestrator.domain.model import Channel
 from orchestrator.domain.states import ChannelState, DeliveryStatus
 from orchestrator.errors import ConfigError, InvalidTransition, PublishError
 from orchestrator.queues import queue_for
-from orchestrator.store import audit
 from orchestrator.store import channels as rows
 from orchestrator.store import deliveries as delivery_rows
 
@@ -36,9 +36,9 @@ def add_channel(ctx: Context, *, name: str, platform: str, credentials: dict[str
         channel = rows.add(conn, name=name, platform=platform, api_base=api_base,
                            sealed_credentials=ctx.box.seal(credentials), now=now,
                            rate_limits=rate_limits)
-        audit.record(conn, actor=ctx.user, action="channel_add", entity="channel",
-                     entity_id=channel.id, now=now, name=name, platform=platform,
-                     credential_keys=sorted(credentials))
+        act(conn, user=ctx.user, action="channel_add", entity="channel",
+            entity_id=channel.id, now=now, name=name, platform=platform,
+            credential_keys=sorted(credentials))
     return channel
 
 
@@ -65,9 +65,8 @@ def resume(ctx: Context, name: str) -> tuple[Channel, int]:
                                   DeliveryStatus.QUEUED, now, error=None, next_attempt_at=None):
                 delivery_rows.add_to_outbox(conn, delivery.id, queue_for(channel.platform), now)
                 released += 1
-        audit.record(conn, actor=ctx.user, action="channel_resume", entity="channel",
-                     entity_id=channel.id, now=now, released=released,
-                     previous=channel.state.value)
+        act(conn, user=ctx.user, action="channel_resume", entity="channel",
+            entity_id=channel.id, now=now, released=released, previous=channel.state.value)
         return rows.by_id(conn, channel.id), released
 
 
@@ -78,8 +77,8 @@ def _set_state(ctx: Context, name: str, target: ChannelState, action: str) -> Ch
         if not rows.move(conn, channel.id, channel.state, target):
             raise InvalidTransition("channel", channel.state.value, target.value)
         delivery_rows.hold_channel(conn, channel.id, f"channel {name} is {target.value}", now)
-        audit.record(conn, actor=ctx.user, action=action, entity="channel",
-                     entity_id=channel.id, now=now, previous=channel.state.value)
+        act(conn, user=ctx.user, action=action, entity="channel",
+            entity_id=channel.id, now=now, previous=channel.state.value)
         return rows.by_id(conn, channel.id)
 
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from orchestrator import media
+from orchestrator.access import act, require_second_pair_of_eyes
 from orchestrator.context import Context
 from orchestrator.domain.model import OPTION_KEYS, PLATFORMS, VARIANT_KEYS, PostMedia
 from orchestrator.domain.states import DeliveryStatus, PostStatus
 from orchestrator.errors import InvalidTransition, NotFound, ValidationError
 from orchestrator.rollup import roll_up
-from orchestrator.store import audit
 from orchestrator.store import channels as channel_rows
 from orchestrator.store import deliveries as delivery_rows
 from orchestrator.store import posts as rows
@@ -58,8 +58,8 @@ def create_post(ctx: Context, *, title: str, text: str, pillar: str, channels: l
         post_id = rows.insert_post(conn, title=title.strip(), pillar=pillar.strip(), body=text,
                                    variants=variants, scheduled_at=at, author=ctx.user,
                                    channel_ids=ids, now=now, media=stored, options=options)
-        audit.record(conn, actor=ctx.user, action="create", entity="post", entity_id=post_id,
-                     now=now, scheduled_at=at)
+        act(conn, user=ctx.user, action="create", entity="post", entity_id=post_id, now=now,
+            scheduled_at=at)
     return post_id
 
 
@@ -84,14 +84,15 @@ def approve(ctx: Context, post_id: int) -> list[Finding]:
     now = ctx.now()
     with ctx.db.write() as conn:
         post = rows.get(conn, post_id)
+        require_second_pair_of_eyes(conn, ctx.user, post.author)
         if post.content_hash != checked.content_hash:
             raise InvalidTransition("post", "changed while being approved", "approved")
         digest = post.content_hash
         rows.move(conn, post_id, post.status, P.APPROVED, now, approver=ctx.user,
                   approved_hash=digest)
         delivery_rows.create(conn, post_id, rows.channel_ids(conn, post_id), now)
-        audit.record(conn, actor=ctx.user, action="approve", entity="post", entity_id=post_id,
-                     now=now, content_hash=digest)
+        act(conn, user=ctx.user, action="approve", entity="post", entity_id=post_id, now=now,
+            content_hash=digest)
     return warnings
 
 
@@ -104,8 +105,8 @@ def cancel(ctx: Context, post_id: int) -> None:
         for delivery in delivery_rows.for_post(conn, post_id):
             if delivery.status in STOPPABLE:
                 delivery_rows.move(conn, delivery.id, STOPPABLE, D.CANCELLED, now)
-        audit.record(conn, actor=ctx.user, action="cancel", entity="post", entity_id=post_id,
-                     now=now, previous=post.status.value)
+        act(conn, user=ctx.user, action="cancel", entity="post", entity_id=post_id, now=now,
+            previous=post.status.value)
         roll_up(conn, post_id, now)
 
 
@@ -120,5 +121,5 @@ def _move(ctx: Context, post_id: int, target: PostStatus, action: str, **detail:
     with ctx.db.write() as conn:
         post = rows.get(conn, post_id)
         rows.move(conn, post_id, post.status, target, now)
-        audit.record(conn, actor=ctx.user, action=action, entity="post", entity_id=post_id,
-                     now=now, **detail)
+        act(conn, user=ctx.user, action=action, entity="post", entity_id=post_id, now=now,
+            **detail)

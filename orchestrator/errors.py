@@ -6,6 +6,7 @@ real answers onto them, and the delivery pipeline decides what to do by class al
     SiaranError
     ├── ConfigError               bad settings or channel credentials
     ├── NotFound                  an id or name that does not exist
+    ├── AccessDenied              the acting user may not do this
     ├── InvalidTransition         illegal state change
     ├── ValidationError           content violates a platform rule (length, media, alt text)
     └── PublishError              raised by connectors, carries platform + detail
@@ -33,6 +34,10 @@ class ConfigError(SiaranError):
 
 class NotFound(SiaranError):
     """An id or a name that does not exist."""
+
+
+class AccessDenied(SiaranError):
+    """The acting user's roles do not allow the action."""
 
 
 class InvalidTransition(SiaranError):

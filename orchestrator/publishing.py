@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection
 
+from orchestrator.access import act, authorize
 from orchestrator.context import Context
 from orchestrator.domain.states import ChannelState, DeliveryStatus, PostStatus
 from orchestrator.errors import InvalidTransition
@@ -51,6 +52,7 @@ def publish_now(ctx: Context, post_id: int) -> int:
         post = post_rows.get(conn, post_id)
         if post.status is not PostStatus.APPROVED:
             raise InvalidTransition("post", post.status.value, PostStatus.PUBLISHING.value)
+        authorize(conn, ctx.user, "publish_now")
         return start_publishing(conn, post_id, now, ctx.user, "publish_now")
 
 
@@ -73,8 +75,8 @@ def retry_delivery(ctx: Context, delivery_id: int, *, force: bool = False) -> No
         post = post_rows.get(conn, delivery.post_id)
         if post.status in (PostStatus.FAILED, PostStatus.PARTIALLY_PUBLISHED):
             post_rows.move(conn, post.id, post.status, PostStatus.PUBLISHING, now)
-        audit.record(conn, actor=ctx.user, action="retry", entity="delivery",
-                     entity_id=delivery_id, now=now, previous=delivery.status.value)
+        act(conn, user=ctx.user, action="retry", entity="delivery", entity_id=delivery_id,
+            now=now, previous=delivery.status.value)
 
 
 def resolve_delivery(ctx: Context, delivery_id: int, *, published: bool,
@@ -90,6 +92,6 @@ def resolve_delivery(ctx: Context, delivery_id: int, *, published: bool,
         if not rows.move(conn, delivery_id, [D.UNKNOWN], target, now, **fields):
             raise InvalidTransition("delivery", delivery.status.value,
                                     f"{target.value} (only an unknown delivery is resolved)")
-        audit.record(conn, actor=ctx.user, action="resolve", entity="delivery",
-                     entity_id=delivery_id, now=now, result=target.value, permalink=permalink)
+        act(conn, user=ctx.user, action="resolve", entity="delivery", entity_id=delivery_id,
+            now=now, result=target.value, permalink=permalink)
         roll_up(conn, delivery.post_id, now)

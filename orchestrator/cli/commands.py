@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from orchestrator import channel_admin, editorial, publishing, views
+from orchestrator import access, channel_admin, editorial, publishing, views
+from orchestrator.access import ROLES
 from orchestrator.cli.output import emit_json, table
 from orchestrator.config import Settings
 from orchestrator.context import open_context
@@ -48,6 +49,17 @@ def register(sub: argparse._SubParsersAction) -> None:
         p.add_argument("name")
         p.add_argument("--json", action="store_true")
         p.set_defaults(handler=cmd_channel_state, action=name)
+
+    user = sub.add_parser("user", help="users and their roles")
+    usub = user.add_subparsers(dest="action", required=True, metavar="ACTION")
+    p = usub.add_parser("add", help="add a user (the first one must be an admin)")
+    p.add_argument("name")
+    p.add_argument("--role", action="append", required=True, choices=ROLES)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_user_add)
+    p = usub.add_parser("list", help="users and roles (none: everyone may do everything)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_user_list)
 
     post = sub.add_parser("post", help="posts: write, review, approve, publish")
     psub = post.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -155,6 +167,29 @@ def cmd_channel_add(settings: Settings, args: argparse.Namespace) -> None:
         emit_json(views.channel_view(channel))
     else:
         print(f"channel {channel.name} ({channel.platform}) added")
+
+
+def cmd_user_add(settings: Settings, args: argparse.Namespace) -> None:
+    ctx = open_context(settings)
+    with ctx.db.write() as conn:
+        access.add_user(conn, acting=ctx.user, name=args.name, roles=args.role, now=ctx.now())
+    if args.json:
+        emit_json({"name": args.name, "roles": sorted(set(args.role))})
+    else:
+        print(f"user {args.name}: {', '.join(sorted(set(args.role)))}")
+
+
+def cmd_user_list(settings: Settings, args: argparse.Namespace) -> None:
+    ctx = open_context(settings)
+    with ctx.db.read() as conn:
+        found = access.all_users(conn)
+    if args.json:
+        emit_json(found)
+    elif not found:
+        print("no users: open mode, every named user may do everything")
+    else:
+        table([{"name": u["name"], "roles": ", ".join(u["roles"])} for u in found],
+              ["name", "roles"])
 
 
 def cmd_channel_list(settings: Settings, args: argparse.Namespace) -> None:

@@ -151,3 +151,10 @@ audit_events = Table(
     Column("detail", Text, nullable=False, default="{}"),
     Index("ix_audit_entity", "entity", "entity_id"),
 )
+
+users = Table(
+    "users", metadata,
+    Column("name", String(100), primary_key=True),
+    Column("roles", String(200), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
