@@ -32,6 +32,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "channel_pause": frozenset({"operator"}),
     "channel_resume": frozenset({"operator"}),
     "channel_add": frozenset(),
+    "channel_update": frozenset(),
     "user_add": frozenset(),
 }
 

@@ -26,10 +26,7 @@ def add_channel(ctx: Context, *, name: str, platform: str, credentials: dict[str
     if platform not in CONNECTORS:
         raise ConfigError(f"unknown platform {platform!r}; known: {', '.join(CONNECTORS)}")
     if api_base is not None:
-        parsed = urlparse(api_base)
-        if parsed.scheme not in ("http", "https") or not parsed.netloc:
-            raise ConfigError(f"--api-base must be an http(s) URL, got {api_base!r}")
-        api_base = api_base.rstrip("/")
+        api_base = _checked_api_base(api_base)
     CONNECTORS[platform].check_credentials(credentials)
     now = ctx.now()
     with ctx.db.write() as conn:
@@ -40,6 +37,30 @@ def add_channel(ctx: Context, *, name: str, platform: str, credentials: dict[str
             entity_id=channel.id, now=now, name=name, platform=platform,
             credential_keys=sorted(credentials))
     return channel
+
+
+def update_channel(ctx: Context, name: str, *, credentials: dict[str, str] | None = None,
+                   api_base: str | None = None,
+                   rate_limits: tuple[RateLimit, ...] | None = None) -> Channel:
+    """Replace a channel's credentials (after re-authorising), API base or posting limits."""
+    now = ctx.now()
+    with ctx.db.write() as conn:
+        channel = rows.by_name(conn, name)
+        values: dict[str, object] = {}
+        if credentials:
+            CONNECTORS[channel.platform].check_credentials(credentials)
+            values["credentials"] = ctx.box.seal(credentials)
+        if api_base is not None:
+            values["api_base"] = _checked_api_base(api_base)
+        if rate_limits is not None:
+            values["rate_limits"] = rate_limits
+        if not values:
+            raise ConfigError("nothing to change: give --credential, --api-base or --rate-limit")
+        rows.change(conn, channel.id, **values)
+        act(conn, user=ctx.user, action="channel_update", entity="channel",
+            entity_id=channel.id, now=now, changed=sorted(values),
+            credential_keys=sorted(credentials or {}))
+        return rows.by_id(conn, channel.id)
 
 
 def list_channels(ctx: Context) -> list[Channel]:
@@ -95,3 +116,10 @@ def check(ctx: Context, name: str) -> dict:
         return {"channel": name, "ok": False, "account": "", "detail": str(error)}
     return {"channel": name, "ok": health.ok, "account": health.account,
             "detail": health.detail}
+
+
+def _checked_api_base(api_base: str) -> str:
+    parsed = urlparse(api_base)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise ConfigError(f"--api-base must be an http(s) URL, got {api_base!r}")
+    return api_base.rstrip("/")

@@ -39,6 +39,14 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "default: the platform's known caps)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_channel_add)
+    p = csub.add_parser("update", help="new credentials (after re-authorising), API base or "
+                                       "posting limits")
+    p.add_argument("name")
+    p.add_argument("--credential", action="append", default=[], metavar="KEY=VALUE")
+    p.add_argument("--api-base")
+    p.add_argument("--rate-limit", action="append", metavar="COUNT/PERIOD")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_channel_update)
     p = csub.add_parser("list", help="list channels")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_channel_list)
@@ -190,6 +198,18 @@ def cmd_user_list(settings: Settings, args: argparse.Namespace) -> None:
     else:
         table([{"name": u["name"], "roles": ", ".join(u["roles"])} for u in found],
               ["name", "roles"])
+
+
+def cmd_channel_update(settings: Settings, args: argparse.Namespace) -> None:
+    limits = _rate_limits(args.rate_limit)
+    ctx = open_context(settings)
+    channel = channel_admin.update_channel(
+        ctx, args.name, credentials=_pairs(args.credential, "--credential"),
+        api_base=args.api_base, rate_limits=limits)
+    if args.json:
+        emit_json(views.channel_view(channel))
+    else:
+        print(f"channel {channel.name} updated")
 
 
 def cmd_channel_list(settings: Settings, args: argparse.Namespace) -> None:

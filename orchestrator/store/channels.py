@@ -73,3 +73,10 @@ def move(conn: Connection, channel_id: int, current: ChannelState, target: Chann
     return conn.execute(update(channels).where(
         channels.c.id == channel_id, channels.c.state == current.value,
     ).values(state=target.value)).rowcount == 1
+
+
+def change(conn: Connection, channel_id: int, **values: object) -> None:
+    """Change stored fields (sealed ``credentials``, ``api_base``, ``rate_limits``)."""
+    if "rate_limits" in values and values["rate_limits"] is not None:
+        values["rate_limits"] = json.dumps([[r.count, r.seconds] for r in values["rate_limits"]])
+    conn.execute(update(channels).where(channels.c.id == channel_id).values(**values))

@@ -131,3 +131,20 @@ def test_credentials_never_appear_in_any_output(cli, ctx):
 def test_commands_refuse_an_uninitialised_database(siaran_env, capsys):
     code, _, err = run(capsys, "channel", "list")
     assert code == 1 and "siaran init" in err
+
+
+def test_channel_update_replaces_credentials_and_limits(cli, ctx):
+    code, _, err = cli("channel", "update", "x-main", "--credential", "bearer_token=NEW-tok",
+                       "--rate-limit", "50/1h")
+    assert code == 0, err
+    listed = json.loads(cli("channel", "list", "--json")[1])
+    assert listed[0]["rate_limits"] == ["50/1h"]
+    with ctx.db.read() as conn:
+        from orchestrator.store import channels as rows
+
+        sealed = rows.sealed_credentials(conn, listed[0]["id"])
+    assert ctx.box.open(sealed) == {"bearer_token": "NEW-tok"}
+    code, _, err = cli("channel", "update", "x-main", "--credential", "consumer_key=only")
+    assert code == 1 and "needs credentials" in err and "only" not in err
+    code, _, err = cli("channel", "update", "x-main")
+    assert code == 1 and "nothing to change" in err
