@@ -7,7 +7,7 @@ import logging
 import sys
 
 from orchestrator import config
-from orchestrator.cli import commands, processes
+from orchestrator.cli import channel_commands, delivery_commands, post_commands, processes
 from orchestrator.errors import SiaranError
 from orchestrator.logging import configure
 
@@ -17,7 +17,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="siaran", description="Multichannel publishing for a public-relations office.")
     parser.add_argument("--user", help="who is acting (default: SIARAN_USER or login name)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    commands.register(sub)
+    channel_commands.register(sub)
+    post_commands.register(sub)
+    delivery_commands.register(sub)
     processes.register(sub)
     return parser
 
