@@ -1,0 +1,1 @@
+"""Shared machinery of the benchmarks in ``bench/`` (not a benchmark itself)."""
