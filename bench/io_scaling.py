@@ -51,7 +51,7 @@ def run_once(system: Siaran, sandbox: SandboxProcess, workers, n: int, latency: 
 
 
 def main() -> None:
-    p = parser(__doc__.split("\n", 1)[0])
+    p = parser(__doc__.split("\n", 1)[0], postgres=False)
     p.add_argument("--latency", type=float, default=0.2, help="seconds per request (0.2)")
     p.add_argument("--seconds", type=float, help="ideal seconds of work per run (8; quick 3)")
     p.add_argument("--reps", type=int, help="runs per thread count (default 3, quick 1)")

@@ -33,7 +33,7 @@ from benchlib.processes import CPUMeter, Workers
 from benchlib.services import SandboxProcess, bench_accounts, database, databases, redis_url
 from benchlib.system import PER_POST, Siaran
 
-CELERY_NOOP = 420  # msg/s, Celery no-op measured on this machine (PLATFORMS.md)
+CELERY_NOOP = 420  # msg/s: a Celery no-op worker, measured earlier on this machine
 BUDGET = 7 * 60  # seconds; configurations not started by then are skipped
 
 
@@ -45,7 +45,7 @@ def siaran_run(system: Siaran, sandbox: SandboxProcess, workers: Workers, n: int
     meter = CPUMeter(redis, {"workers": workers, "sandbox": sandbox.proc.pid})
     meter.start()
     start = datetime.now(UTC)
-    _, relayed, dispatch_s, relay_s = system.tick()
+    _, _, dispatch_s, relay_s = system.tick()
     done = system.wait(batch, timeout=max(120.0, n / 10))
     cpu = meter.stop(batch.deliveries)
     published = done.counts.get("published", 0)

@@ -18,12 +18,13 @@ BENCH_DIR = ROOT / "bench"
 _TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def parser(description: str) -> argparse.ArgumentParser:
-    """The options every benchmark takes."""
+def parser(description: str, *, postgres: bool = True) -> argparse.ArgumentParser:
+    """The options every benchmark takes (``--no-postgres`` where both databases run)."""
     p = argparse.ArgumentParser(description=description)
     p.add_argument("--quick", action="store_true", help="a small run, under a minute")
-    p.add_argument("--no-postgres", action="store_true",
-                   help="skip PostgreSQL even when it is reachable")
+    if postgres:
+        p.add_argument("--no-postgres", action="store_true",
+                       help="skip PostgreSQL even when it is reachable")
     p.add_argument("--keep", action="store_true",
                    help="keep the work directory (logs, SQLite files) and print its path")
     return p

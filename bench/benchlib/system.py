@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from cryptography.fernet import Fernet
-from sqlalchemy import func, inspect, select, update
+from sqlalchemy import func, select
 
 from benchlib.processes import Child, Workers, scheduler, siaran_workers
 from benchlib.services import clear_namespace, namespace
@@ -25,22 +25,12 @@ from orchestrator.context import open_context
 from orchestrator.logging import configure
 from orchestrator.outbox import relay
 from orchestrator.store.db import Database
-from orchestrator.store.schema import attempts, channels, deliveries
+from orchestrator.store.schema import attempts, deliveries
+from orchestrator.transport import Transport
 from schedules.dispatch import dispatch_due
 
 #: Channels per post: half X accounts, half Facebook Pages.
 PER_POST = 4
-
-
-def make_transport(broker):
-    """What :func:`orchestrator.outbox.relay` sends with (a Transport, or a send function)."""
-    try:
-        from orchestrator.transport import Transport
-    except ImportError:
-        from orchestrator.broker import sender
-
-        return sender(broker)
-    return Transport(broker)
 
 
 @dataclass
@@ -60,7 +50,6 @@ class Finished:
     counts: dict[str, int]
     first_started: datetime | None
     last_finished: datetime | None
-    finished_at: list[datetime] = field(default_factory=list)
 
 
 class Siaran:
@@ -85,17 +74,13 @@ class Siaran:
         }
         self._log = open(root / "driver.log", "a")  # noqa: SIM115 - closed in close()
         configure("json", stream=self._log)
-        try:  # the driver shares the workers' settings
-            settings = config.load({**os.environ, **self.env})
-        except TypeError:  # a load() that reads only os.environ
-            os.environ.update(self.env)
-            settings = config.load()
+        settings = config.load({**os.environ, **self.env})  # the workers' settings
         db = Database(settings.database_url)
         db.migrate()
         db.dispose()
         self.ctx = open_context(settings)
         self.broker = make_broker(redis_url, self.namespace)
-        self.transport = make_transport(self.broker)
+        self.transport = Transport(self.broker)
         self.x_channels: list[str] = []
         self.fb_channels: list[str] = []
         self._posts_written = 0
@@ -113,12 +98,8 @@ class Siaran:
                 name = f"bench-{platform}-{i}"
                 channel_admin.add_channel(self.ctx, name=name, platform=platform,
                                           credentials=channel_credentials(platform, account),
-                                          api_base=api_base)
+                                          api_base=api_base, rate_limits=())
                 names.append(name)
-        if "rate_limits" in {c["name"] for c in inspect(self.ctx.db.engine)
-                             .get_columns("channels")}:
-            with self.ctx.db.write() as conn:
-                conn.execute(update(channels).values(rate_limits="[]"))
 
     def write_posts(self, count: int, *, at: list[datetime] | None = None,
                     per_post: int = PER_POST, label: str = "") -> Batch:
@@ -205,15 +186,12 @@ class Siaran:
             first, last = conn.execute(
                 select(func.min(attempts.c.started_at), func.max(attempts.c.finished_at))
                 .select_from(joined).where(where)).one()
-            ends = list(conn.execute(select(attempts.c.finished_at).select_from(joined)
-                                     .where(where, attempts.c.outcome == "published")
-                                     .order_by(attempts.c.finished_at)).scalars())
         # UTCDateTime returns aware datetimes; a raw SQL aggregate on SQLite may not.
         first, last = (_aware(v) for v in (first, last))
-        return Finished(counts or self.counts(batch), first, last, [_aware(e) for e in ends])
+        return Finished(counts or self.counts(batch), first, last)
 
     def close(self) -> None:
-        self.transport.close() if hasattr(self.transport, "close") else self.broker.close()
+        self.transport.close()
         self.ctx.db.dispose()
         clear_namespace(self.redis_url, self.namespace)
         self._log.close()
