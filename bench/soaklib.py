@@ -136,7 +136,8 @@ def run_soak(workdir: Path, *, deliveries: int = 500, accounts: int = 4, workers
            "SIARAN_REDIS_NAMESPACE": f"soak-{uuid.uuid4().hex[:8]}",
            "SIARAN_LOG_FORMAT": "json", "SIARAN_HTTP_TIMEOUT": "2",
            "SIARAN_CLAIM_TIMEOUT": "6", "SIARAN_HEARTBEAT_SECONDS": "5",
-           "SIARAN_TICK_SECONDS": "0.2", "SIARAN_USER": "soak"}
+           "SIARAN_TICK_SECONDS": "0.2", "SIARAN_USER": "soak",
+           "dramatiq_worker_timeout": "100"}
     settings = config.load(env)
     Database(settings.database_url).migrate()
     ctx = open_context(settings)

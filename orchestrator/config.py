@@ -50,6 +50,10 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
     return value
 
 
+#: How long an idle Dramatiq consumer waits before asking Redis again.
+DRAMATIQ_IDLE_POLL_MS = 100
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything Siaran reads from its environment, resolved once."""
@@ -144,5 +148,8 @@ def child_environment(settings: Settings, **extra: str) -> dict[str, str]:
         env["SIARAN_REDIS_URL"] = settings.redis_url
     if settings.media_base_url:
         env["SIARAN_MEDIA_BASE_URL"] = settings.media_base_url
+    # Dramatiq's idle consumers poll Redis after up to this many ms (its default, 1,000,
+    # adds up to a second to a post's lateness).
+    env.setdefault("dramatiq_worker_timeout", str(DRAMATIQ_IDLE_POLL_MS))
     env.update(extra)
     return env

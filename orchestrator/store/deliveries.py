@@ -54,9 +54,13 @@ def create(conn: Connection, post_id: int, channel_ids: Iterable[int], now: date
          "attempts": 0, "updated_at": now} for c in channel_ids])
 
 
+#: Hot-path statements are built once, with bind parameters: building them per call cost
+#: several times more CPU than running them (docs/BENCHMARKS.md).
+_FIND = select(*_COLUMNS).select_from(_JOINED).where(deliveries.c.id == bindparam("d"))
+
+
 def find(conn: Connection, delivery_id: int) -> Delivery | None:
-    row = conn.execute(select(*_COLUMNS).select_from(_JOINED)
-                       .where(deliveries.c.id == delivery_id)).first()
+    row = conn.execute(_FIND, {"d": delivery_id}).first()
     return None if row is None else _delivery(row)
 
 
@@ -97,19 +101,34 @@ def statuses(conn: Connection, post_id: int) -> list[DeliveryStatus]:
         select(deliveries.c.status).where(deliveries.c.post_id == post_id)).scalars()]
 
 
+_MOVES: dict[tuple[str, ...], object] = {}
+
+
+def _move_statement(fields: tuple[str, ...]):
+    """The compare-and-set UPDATE for one set of extra fields, built once."""
+    statement = _MOVES.get(fields)
+    if statement is None:
+        statement = _MOVES[fields] = update(deliveries).where(
+            deliveries.c.id == bindparam("m_id"),
+            deliveries.c.status.in_(bindparam("m_sources", expanding=True)),
+        ).values(status=bindparam("m_target"), updated_at=bindparam("m_now"),
+                 **{k: bindparam(f"f_{k}") for k in fields})
+    return statement
+
+
 def move(conn: Connection, delivery_id: int, sources: Iterable[DeliveryStatus],
          target: DeliveryStatus, now: datetime, **fields: object) -> bool:
     """Compare-and-set: move only from one of ``sources``. True if this call moved it."""
     sources = list(sources)
     for source in sources:
         move_delivery(source, target)
-    return conn.execute(update(deliveries).where(
-        deliveries.c.id == delivery_id,
-        deliveries.c.status.in_([s.value for s in sources]),
-    ).values(status=target.value, updated_at=now, **fields)).rowcount == 1
+    statement = _move_statement(tuple(sorted(fields)))
+    return conn.execute(statement, {
+        "m_id": delivery_id, "m_sources": [s.value for s in sources], "m_target": target.value,
+        "m_now": now, **{f"f_{k}": v for k, v in fields.items()}}).rowcount == 1
 
 
-def _claimable(delivery_id: int, now: datetime) -> list:
+def _claimable(delivery_id, latest) -> list:
     """A claimable delivery of a publishing post whose retry time has come."""
     post_publishing = exists().where(and_(posts.c.id == deliveries.c.post_id,
                                           posts.c.status == PostStatus.PUBLISHING.value))
@@ -117,22 +136,27 @@ def _claimable(delivery_id: int, now: datetime) -> list:
             deliveries.c.status.in_([s.value for s in CLAIMABLE]),
             post_publishing,
             or_(deliveries.c.next_attempt_at.is_(None),
-                deliveries.c.next_attempt_at <= now + CLOCK_TOLERANCE)]
+                deliveries.c.next_attempt_at <= latest)]
+
+
+_CLAIM = update(deliveries).where(*_claimable(bindparam("d"), bindparam("latest"))).values(
+    status=DeliveryStatus.SENDING.value, claimed_by=bindparam("w"), claimed_at=bindparam("now"),
+    attempts=deliveries.c.attempts + 1,
+    first_attempt_at=func.coalesce(deliveries.c.first_attempt_at, bindparam("now")),
+    updated_at=bindparam("now"))
 
 
 def claim(conn: Connection, delivery_id: int, worker: str, now: datetime) -> bool:
     """Take a claimable delivery for this worker; at most one caller wins."""
-    return conn.execute(update(deliveries).where(*_claimable(delivery_id, now)).values(
-        status=DeliveryStatus.SENDING.value, claimed_by=worker, claimed_at=now,
-        attempts=deliveries.c.attempts + 1,
-        first_attempt_at=func.coalesce(deliveries.c.first_attempt_at, now),
-        updated_at=now)).rowcount == 1
+    return conn.execute(_CLAIM, {"d": delivery_id, "latest": now + CLOCK_TOLERANCE,
+                                 "w": worker, "now": now}).rowcount == 1
 
 
 def defer(conn: Connection, delivery_id: int, until: datetime, reason: str,
           now: datetime) -> bool:
     """Push a claimable delivery to ``until`` without trying it (a guard said wait)."""
-    return conn.execute(update(deliveries).where(*_claimable(delivery_id, now)).values(
+    return conn.execute(update(deliveries).where(
+        *_claimable(delivery_id, now + CLOCK_TOLERANCE)).values(
         status=DeliveryStatus.RETRY_WAIT.value, next_attempt_at=until, error=reason,
         updated_at=now)).rowcount == 1
 
