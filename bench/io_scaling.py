@@ -12,12 +12,11 @@ dispatch and relay before the first claim are reported apart); each thread count
 
 from __future__ import annotations
 
-import shutil
 import sys
 import time
 from datetime import UTC, datetime
 
-from benchlib.common import emit, machine, median, parser, r, say, workdir
+from benchlib.common import finish, machine, median, parser, r, say, workdir
 from benchlib.processes import CPUMeter
 from benchlib.services import (
     SandboxProcess,
@@ -127,13 +126,8 @@ def main() -> None:
         out[f"cpu_ms_per_delivery_{threads}"] = row["cpu"]
         out[f"runs_{threads}"] = row["runs"]
     out["ratio"] = out.get("ratio_64")
-    out["seconds"] = round(time.monotonic() - started)
     say(f"ratio at 64 threads: {out['ratio']} (target >= 0.8)")
-    emit("io_scaling", out)
-    if args.keep:
-        say(f"work directory kept: {root}")
-    else:
-        shutil.rmtree(root, ignore_errors=True)
+    finish("io_scaling", out, root, args.keep, started)
 
 
 if __name__ == "__main__":

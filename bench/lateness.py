@@ -18,14 +18,13 @@ arrival − due time), and its steady rate from the first arrival to the last.
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 import time
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import update
 
-from benchlib.common import emit, machine, parser, percentile, r, say, workdir
+from benchlib.common import finish, machine, parser, percentile, r, say, workdir
 from benchlib.services import SandboxProcess, bench_accounts, database, databases, redis_url
 from benchlib.system import Batch, Siaran
 from orchestrator.store.schema import posts
@@ -148,13 +147,8 @@ def main() -> None:
     out["p99_ms"] = head.get("p99_ms")
     out["p50_ms"] = head.get("p50_ms")
     out["burst_drain_per_s"] = results.get("sqlite_burst", {}).get("drain_per_s")
-    out["seconds"] = round(time.monotonic() - started)
     say(f"spread p99 (SQLite): {out['p99_ms']} ms (target <= 250 ms)")
-    emit("lateness", out)
-    if args.keep:
-        say(f"work directory kept: {root}")
-    else:
-        shutil.rmtree(root, ignore_errors=True)
+    finish("lateness", out, root, args.keep, started)
 
 
 if __name__ == "__main__":

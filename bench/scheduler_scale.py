@@ -13,7 +13,6 @@ PostgreSQL gets an ``ANALYZE`` after the bulk load, as autovacuum would do on it
 
 from __future__ import annotations
 
-import shutil
 import sys
 import time
 from contextlib import ExitStack
@@ -21,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import insert, text
 
-from benchlib.common import emit, machine, median, parser, say, workdir
+from benchlib.common import finish, machine, median, parser, say, workdir
 from benchlib.services import bench_accounts, database, databases, redis_url
 from benchlib.system import Siaran
 from orchestrator.store.schema import deliveries, post_channels, posts
@@ -151,12 +150,7 @@ def main() -> None:
         ratios.append(ratio)
         say(f"{kind}: tick at {large:,} ÷ tick at {small:,} = {ratio:.2f} (target <= 1.5)")
     out["ratio"] = round(max(ratios), 3)
-    out["seconds"] = round(time.monotonic() - started)
-    emit("scheduler_scale", out)
-    if args.keep:
-        say(f"work directory kept: {root}")
-    else:
-        shutil.rmtree(root, ignore_errors=True)
+    finish("scheduler_scale", out, root, args.keep, started)
 
 
 if __name__ == "__main__":

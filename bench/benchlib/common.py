@@ -80,6 +80,19 @@ def emit(name: str, results: dict) -> None:
     print(json.dumps({"bench": name, **results}, default=_round), flush=True)
 
 
+def finish(name: str, results: dict, root, keep: bool, started: float) -> None:
+    """Close a benchmark: its duration, the JSON line, and the work directory kept or gone."""
+    import shutil
+    import time
+
+    results["seconds"] = round(time.monotonic() - started)
+    emit(name, results)
+    if keep:
+        say(f"work directory kept: {root}")
+    else:
+        shutil.rmtree(root, ignore_errors=True)
+
+
 def _round(value: object) -> object:
     return str(value)
 
