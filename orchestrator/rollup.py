@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 
 from orchestrator.domain.states import PostStatus, rollup
 from orchestrator.store import deliveries as rows
@@ -16,10 +16,12 @@ FOLLOWING = frozenset({PostStatus.PUBLISHING, PostStatus.PARTIALLY_PUBLISHED,
                        PostStatus.FAILED})
 
 
+_POST_STATUS = select(posts.c.status).where(posts.c.id == bindparam("p")).with_for_update()
+
+
 def roll_up(conn: Connection, post_id: int, now: datetime) -> PostStatus:
     """Recompute the post's status from its deliveries (row-locked on PostgreSQL)."""
-    current = PostStatus(conn.execute(
-        select(posts.c.status).where(posts.c.id == post_id).with_for_update()).scalar_one())
+    current = PostStatus(conn.execute(_POST_STATUS, {"p": post_id}).scalar_one())
     if current not in FOLLOWING:
         return current
     target = rollup(rows.statuses(conn, post_id))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from orchestrator.domain.limits import RateLimit
@@ -50,8 +50,12 @@ def by_name(conn: Connection, name: str) -> Channel:
     return _channel(row)
 
 
+_BY_ID = select(*_PUBLIC).where(channels.c.id == bindparam("c"))
+_SEALED = select(channels.c.credentials).where(channels.c.id == bindparam("c"))
+
+
 def by_id(conn: Connection, channel_id: int) -> Channel:
-    row = conn.execute(select(*_PUBLIC).where(channels.c.id == channel_id)).first()
+    row = conn.execute(_BY_ID, {"c": channel_id}).first()
     if row is None:
         raise NotFound(f"no channel with id {channel_id}")
     return _channel(row)
@@ -62,8 +66,7 @@ def all_channels(conn: Connection) -> list[Channel]:
 
 
 def sealed_credentials(conn: Connection, channel_id: int) -> str:
-    return conn.execute(
-        select(channels.c.credentials).where(channels.c.id == channel_id)).scalar_one()
+    return conn.execute(_SEALED, {"c": channel_id}).scalar_one()
 
 
 def move(conn: Connection, channel_id: int, current: ChannelState, target: ChannelState

@@ -96,9 +96,11 @@ def with_status(conn: Connection, status: DeliveryStatus | None, limit: int = 10
     return [_delivery(r) for r in conn.execute(query)]
 
 
+_STATUSES = select(deliveries.c.status).where(deliveries.c.post_id == bindparam("p"))
+
+
 def statuses(conn: Connection, post_id: int) -> list[DeliveryStatus]:
-    return [DeliveryStatus(s) for s in conn.execute(
-        select(deliveries.c.status).where(deliveries.c.post_id == post_id)).scalars()]
+    return [DeliveryStatus(s) for s in conn.execute(_STATUSES, {"p": post_id}).scalars()]
 
 
 _MOVES: dict[tuple[str, ...], object] = {}
@@ -187,12 +189,16 @@ def first_attempt_at(conn: Connection, delivery_id: int) -> datetime | None:
                         .where(deliveries.c.id == delivery_id)).scalar_one()
 
 
+_ATTEMPT = insert(attempts)
+
+
 def record_attempt(conn: Connection, attempt: Attempt, message_id: str | None) -> None:
-    conn.execute(insert(attempts).values(
-        delivery_id=attempt.delivery_id, started_at=attempt.started_at,
-        finished_at=attempt.finished_at, worker=attempt.worker, message_id=message_id,
-        outcome=attempt.outcome, http_status=attempt.http_status,
-        error_kind=attempt.error_kind, excerpt=attempt.excerpt))
+    conn.execute(_ATTEMPT, {
+        "delivery_id": attempt.delivery_id, "started_at": attempt.started_at,
+        "finished_at": attempt.finished_at, "worker": attempt.worker,
+        "message_id": message_id, "outcome": attempt.outcome,
+        "http_status": attempt.http_status, "error_kind": attempt.error_kind,
+        "excerpt": attempt.excerpt})
 
 
 def attempts_of(conn: Connection, delivery_id: int) -> list[dict]:

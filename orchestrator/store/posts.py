@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from orchestrator.domain.model import Post, PostMedia
 from orchestrator.domain.states import PostStatus, move_post
@@ -33,15 +33,21 @@ def insert_post(conn: Connection, *, title: str, pillar: str, body: str,
     return post_id
 
 
+#: Statements of the delivery hot path, built once (see docs/BENCHMARKS.md).
+_POST = select(posts).where(posts.c.id == bindparam("p"))
+_CHANNEL_NAMES = (select(channels.c.name)
+                  .join(post_channels, post_channels.c.channel_id == channels.c.id)
+                  .where(post_channels.c.post_id == bindparam("p")).order_by(channels.c.name))
+_MEDIA = (select(post_media).where(post_media.c.post_id == bindparam("p"))
+          .order_by(post_media.c.position))
+
+
 def get(conn: Connection, post_id: int) -> Post:
-    row = conn.execute(select(posts).where(posts.c.id == post_id)).first()
+    row = conn.execute(_POST, {"p": post_id}).first()
     if row is None:
         raise NotFound(f"no post with id {post_id}")
-    names = conn.execute(
-        select(channels.c.name).join(post_channels, post_channels.c.channel_id == channels.c.id)
-        .where(post_channels.c.post_id == post_id).order_by(channels.c.name)).scalars()
-    media = conn.execute(select(post_media).where(post_media.c.post_id == post_id)
-                         .order_by(post_media.c.position))
+    names = conn.execute(_CHANNEL_NAMES, {"p": post_id}).scalars()
+    media = conn.execute(_MEDIA, {"p": post_id})
     return _post(row, tuple(names), tuple(
         PostMedia(m.digest, m.mime, m.size, m.ext, m.alt_text) for m in media))
 
