@@ -113,7 +113,7 @@ def main() -> None:
                    help="runs of the default configuration (default 3, quick 1)")
     p.add_argument("--experiments", default="", metavar="NAME,...",
                    help="run Siaran's workers with proposed changes applied "
-                        "(bench/benchlib/experiments.py: prebuilt, env_once, sqlite_lock)")
+                        "(bench/benchlib/experiments.py: env_once, sqlite_lock)")
     args = p.parse_args()
     n = args.deliveries or (1000 if args.quick else 5000)
     n -= n % PER_POST
