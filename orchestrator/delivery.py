@@ -59,6 +59,7 @@ class Claimed:
     channel: Channel
     sealed: str
     uploads: dict[str, str]
+    admission: Admission
 
 
 def deliver(ctx: Context, delivery_id: int, *, guards: Guards | None = None,
@@ -84,7 +85,7 @@ def deliver(ctx: Context, delivery_id: int, *, guards: Guards | None = None,
                                  platform=channel.platform)
         return _failed(ctx, claimed, rendered, unknown, started, message_id, guards, bound)
     if guards:
-        guards.success(channel.id)
+        guards.success(channel.id, claimed.admission)
         if published.quota_wait:
             guards.cool_down(channel.id, published.quota_wait)
     with ctx.db.write() as conn:
@@ -143,7 +144,7 @@ def _claim(conn: Connection, delivery_id: int, guards: Guards | None, now: datet
     ttl = CONNECTORS[channel.platform].media_id_ttl
     return Claimed(rows.get(conn, delivery_id), post_rows.get(conn, delivery.post_id), channel,
                    channel_rows.sealed_credentials(conn, channel.id),
-                   rows.uploads_of(conn, delivery_id, ttl, now))
+                   rows.uploads_of(conn, delivery_id, ttl, now), admission)
 
 
 def _publish(ctx: Context, post: Post, rendered: RenderedPost, channel: Channel,

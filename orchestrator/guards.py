@@ -26,27 +26,36 @@ CIRCUIT_FAILURES = 5
 CIRCUIT_WINDOW = 60
 CIRCUIT_OPEN = 30
 
-# KEYS: one sorted set per limit. ARGV: now, member, then (count, seconds) per key.
-# Takes a slot in every window or in none; returns 0, or the seconds until a slot frees.
-_TAKE = """
+# KEYS: cool-down, circuit, failure counter, then one sorted set per posting limit.
+# ARGV: now, member, then (count, seconds) per window. One round trip per delivery:
+# returns {wait, reason, failures}; reason 1 = cool-down, 2 = circuit, 3 = posting limit.
+# A slot is taken in every window or in none.
+_ADMIT = """
 local now = tonumber(ARGV[1])
+local failures = tonumber(redis.call('GET', KEYS[3]) or '0')
+local cooling = tonumber(redis.call('GET', KEYS[1]) or '0')
+if cooling > now then return {tostring(cooling - now), 1, failures} end
+local circuit = redis.call('PTTL', KEYS[2])
+if circuit ~= -2 then return {tostring(math.max(circuit, 1000) / 1000), 2, failures} end
 local wait = 0
-for i, key in ipairs(KEYS) do
-  local count = tonumber(ARGV[1 + 2 * i])
-  local seconds = tonumber(ARGV[2 + 2 * i])
-  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - seconds)
-  if redis.call('ZCARD', key) >= count then
-    local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+for i = 4, #KEYS do
+  local count = tonumber(ARGV[2 * i - 5])
+  local seconds = tonumber(ARGV[2 * i - 4])
+  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - seconds)
+  if redis.call('ZCARD', KEYS[i]) >= count then
+    local oldest = redis.call('ZRANGE', KEYS[i], 0, 0, 'WITHSCORES')
     wait = math.max(wait, tonumber(oldest[2]) + seconds - now)
   end
 end
-if wait > 0 then return tostring(wait) end
-for i, key in ipairs(KEYS) do
-  redis.call('ZADD', key, now, ARGV[2])
-  redis.call('EXPIRE', key, tonumber(ARGV[2 + 2 * i]) + 1)
+if wait > 0 then return {tostring(wait), 3, failures} end
+for i = 4, #KEYS do
+  redis.call('ZADD', KEYS[i], now, ARGV[2])
+  redis.call('EXPIRE', KEYS[i], tonumber(ARGV[2 * i - 4]) + 1)
 end
-return '0'
+return {'0', 0, failures}
 """
+_REASONS = {1: "platform asked to wait", 2: "circuit open after repeated outages",
+            3: "posting limit of the channel reached"}
 
 
 @dataclass
@@ -56,6 +65,8 @@ class Admission:
     wait: float = 0.0
     reason: str = ""
     slots: list[tuple[str, str]] = field(default_factory=list)
+    #: Consecutive outages counted for the channel when it was admitted.
+    failures: int = 0
 
     @property
     def ok(self) -> bool:
@@ -66,7 +77,7 @@ class Guards:
     def __init__(self, client: redis.Redis, namespace: str) -> None:
         self.client = client
         self.ns = namespace
-        self._take = client.register_script(_TAKE)
+        self._admit = client.register_script(_ADMIT)
 
     def _key(self, kind: str, channel_id: int, *extra: object) -> str:
         return ":".join([self.ns, kind, str(channel_id), *map(str, extra)])
@@ -74,24 +85,17 @@ class Guards:
     def admit(self, channel_id: int, limits: tuple[RateLimit, ...]) -> Admission:
         """May this channel publish now? Takes a posting slot when it may."""
         now = time.time()
-        cooling, circuit = self.client.mget(self._key("cooldown", channel_id),
-                                            self._key("circuit", channel_id))
-        if cooling and float(cooling) > now:
-            return Admission(float(cooling) - now, "platform asked to wait")
-        if circuit:
-            ttl = self.client.pttl(self._key("circuit", channel_id))
-            return Admission(max(ttl, 1000) / 1000, "circuit open after repeated outages")
-        if not limits:
-            return Admission()
-        keys = [self._key("window", channel_id, limit.seconds) for limit in limits]
+        keys = [self._key("cooldown", channel_id), self._key("circuit", channel_id),
+                self._key("failures", channel_id)]
+        keys += [self._key("window", channel_id, limit.seconds) for limit in limits]
         member = f"{now:.6f}-{uuid.uuid4().hex[:8]}"
         args: list[object] = [now, member]
         for limit in limits:
             args += [limit.count, limit.seconds]
-        wait = float(self._take(keys=keys, args=args))
-        if wait > 0:
-            return Admission(wait, "posting limit of the channel reached")
-        return Admission(slots=[(k, member) for k in keys])
+        wait, reason, failures = self._admit(keys=keys, args=args)
+        if reason:
+            return Admission(float(wait), _REASONS[int(reason)], failures=int(failures))
+        return Admission(slots=[(k, member) for k in keys[3:]], failures=int(failures))
 
     def release(self, admission: Admission) -> None:
         """Give back the slots of an admission that was not used."""
@@ -119,5 +123,10 @@ class Guards:
                                         ex=CIRCUIT_OPEN, nx=True))
         return False
 
-    def success(self, channel_id: int) -> None:
-        self.client.delete(self._key("failures", channel_id))
+    def success(self, channel_id: int, admission: Admission) -> None:
+        """A publication went through: outages are no longer consecutive.
+
+        Only when outages had been counted at admission, so a healthy channel costs no
+        extra round trip."""
+        if admission.failures:
+            self.client.delete(self._key("failures", channel_id))

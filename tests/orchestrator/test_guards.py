@@ -1,0 +1,71 @@
+"""Guards on a real Redis: one admission script for cool-downs, circuits and windows."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+import redis
+
+from orchestrator.domain.limits import RateLimit
+from orchestrator.guards import CIRCUIT_FAILURES, Guards
+
+
+@pytest.fixture
+def guards(redis_url):
+    client = redis.Redis.from_url(redis_url)
+    namespace = f"siaran-guards-{uuid.uuid4().hex[:10]}"
+    yield Guards(client, namespace)
+    keys = client.keys(f"{namespace}:*")
+    if keys:
+        client.delete(*keys)
+
+
+def test_a_fresh_channel_is_admitted_without_slots(guards):
+    admission = guards.admit(1, ())
+    assert admission.ok and admission.slots == [] and admission.failures == 0
+
+
+def test_a_cool_down_turns_the_channel_away_until_it_ends(guards):
+    guards.cool_down(1, 30)
+    admission = guards.admit(1, ())
+    assert not admission.ok and 29 < admission.wait <= 30
+    assert admission.reason == "platform asked to wait"
+    assert guards.admit(2, ()).ok  # other channels are not affected
+
+
+def test_consecutive_outages_open_the_circuit(guards):
+    opened = [guards.outage(1) for _ in range(CIRCUIT_FAILURES)]
+    assert opened == [False] * (CIRCUIT_FAILURES - 1) + [True]
+    admission = guards.admit(1, ())
+    assert not admission.ok and 0 < admission.wait <= 30
+    assert admission.reason == "circuit open after repeated outages"
+
+
+def test_a_success_resets_the_outages_counted_before_it(guards):
+    for _ in range(CIRCUIT_FAILURES - 1):
+        guards.outage(1)
+    admission = guards.admit(1, ())
+    assert admission.ok and admission.failures == CIRCUIT_FAILURES - 1
+    guards.success(1, admission)
+    assert guards.outage(1) is False  # counting starts again
+    assert guards.admit(1, ()).failures == 1
+
+
+def test_a_success_on_a_healthy_channel_sends_nothing(guards):
+    admission = guards.admit(1, ())
+    guards.client.set(guards._key("failures", 1), 3)  # counted by another worker meanwhile
+    guards.success(1, admission)
+    assert guards.client.get(guards._key("failures", 1)) == b"3"
+
+
+def test_posting_windows_take_a_slot_in_every_window_or_in_none(guards):
+    limits = (RateLimit(2, 3600), RateLimit(5, 60))
+    first, second = guards.admit(1, limits), guards.admit(1, limits)
+    assert first.ok and second.ok and len(first.slots) == 2
+    third = guards.admit(1, limits)
+    assert not third.ok and 3590 < third.wait <= 3600
+    assert third.reason == "posting limit of the channel reached"
+    assert guards.client.zcard(guards._key("window", 1, 60)) == 2  # nothing taken
+    guards.release(second)
+    assert guards.admit(1, limits).ok
