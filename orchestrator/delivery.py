@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import socket
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 import structlog
@@ -37,6 +37,7 @@ from orchestrator.rollup import roll_up
 from orchestrator.store import channels as channel_rows
 from orchestrator.store import deliveries as rows
 from orchestrator.store import posts as post_rows
+from orchestrator.store import work as work_rows
 
 log = structlog.get_logger("siaran.delivery")
 WORKER = f"{socket.gethostname()}:{os.getpid()}"
@@ -118,11 +119,11 @@ def connector_for(ctx: Context, channel: Channel, sealed: str) -> Connector:
 
 def _claim(conn: Connection, delivery_id: int, guards: Guards | None, now: datetime
            ) -> Claimed | Outcome | None:
-    delivery = rows.find(conn, delivery_id)
-    if delivery is None:
+    work = work_rows.read(conn, delivery_id)
+    if work is None:
         log.warning("message for an unknown delivery ignored", delivery_id=delivery_id)
         return None
-    channel = channel_rows.by_id(conn, delivery.channel_id)
+    delivery, channel = work.delivery, work.channel
     if channel.state is not ChannelState.ACTIVE:
         reason = f"channel {channel.name} is {channel.state.value}"
         rows.move(conn, delivery_id, [D.QUEUED, D.RETRY_WAIT], D.HELD, now, error=reason)
@@ -135,16 +136,21 @@ def _claim(conn: Connection, delivery_id: int, guards: Guards | None, now: datet
                      retry_in=round(admission.wait, 3))
             return Outcome(D.RETRY_WAIT, admission.wait)
         return None
-    if not rows.claim(conn, delivery_id, WORKER, now):
+    won = rows.claim(conn, delivery_id, WORKER, now)
+    if won is None:
         if guards:
             guards.release(admission)
         log.info("delivery not claimable, skipped", delivery_id=delivery_id,
                  status=delivery.status.value)
         return None
-    ttl = CONNECTORS[channel.platform].media_id_ttl
-    return Claimed(rows.get(conn, delivery_id), post_rows.get(conn, delivery.post_id), channel,
-                   channel_rows.sealed_credentials(conn, channel.id),
-                   rows.uploads_of(conn, delivery_id, ttl, now), admission)
+    # Uploads are remembered by earlier attempts only.
+    uploads = (rows.uploads_of(conn, delivery_id, CONNECTORS[channel.platform].media_id_ttl, now)
+               if delivery.attempts else {})
+    claimed = replace(delivery, status=D.SENDING, attempts=won.attempts,
+                      first_attempt_at=won.first_attempt_at, claimed_at=now,
+                      claimed_by=WORKER, updated_at=now)
+    return Claimed(claimed, post_rows.complete(conn, work.post_row), channel, work.sealed,
+                   uploads, admission)
 
 
 def _publish(ctx: Context, post: Post, rendered: RenderedPost, channel: Channel,

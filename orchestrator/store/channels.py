@@ -18,7 +18,7 @@ _PUBLIC = (channels.c.id, channels.c.name, channels.c.platform, channels.c.api_b
            channels.c.state, channels.c.rate_limits)
 
 
-def _channel(row) -> Channel:
+def from_row(row) -> Channel:
     limits = None
     if row.rate_limits is not None:
         limits = tuple(RateLimit(c, s) for c, s in json.loads(row.rate_limits))
@@ -47,7 +47,7 @@ def by_name(conn: Connection, name: str) -> Channel:
     row = conn.execute(select(*_PUBLIC).where(channels.c.name == name)).first()
     if row is None:
         raise NotFound(f"no channel named {name!r}")
-    return _channel(row)
+    return from_row(row)
 
 
 _BY_ID = select(*_PUBLIC).where(channels.c.id == bindparam("c"))
@@ -58,11 +58,11 @@ def by_id(conn: Connection, channel_id: int) -> Channel:
     row = conn.execute(_BY_ID, {"c": channel_id}).first()
     if row is None:
         raise NotFound(f"no channel with id {channel_id}")
-    return _channel(row)
+    return from_row(row)
 
 
 def all_channels(conn: Connection) -> list[Channel]:
-    return [_channel(r) for r in conn.execute(select(*_PUBLIC).order_by(channels.c.name))]
+    return [from_row(r) for r in conn.execute(select(*_PUBLIC).order_by(channels.c.name))]
 
 
 def sealed_credentials(conn: Connection, channel_id: int) -> str:

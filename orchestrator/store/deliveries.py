@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import (
     Connection,
+    Row,
     and_,
     bindparam,
     delete,
@@ -36,7 +37,7 @@ _COLUMNS = (*deliveries.c, channels.c.name.label("channel"), channels.c.platform
 _JOINED = deliveries.join(channels, channels.c.id == deliveries.c.channel_id)
 
 
-def _delivery(row) -> Delivery:
+def from_row(row) -> Delivery:
     return Delivery(id=row.id, post_id=row.post_id, channel_id=row.channel_id,
                     channel=row.channel, platform=row.platform,
                     status=DeliveryStatus(row.status), external_id=row.external_id,
@@ -61,7 +62,7 @@ _FIND = select(*_COLUMNS).select_from(_JOINED).where(deliveries.c.id == bindpara
 
 def find(conn: Connection, delivery_id: int) -> Delivery | None:
     row = conn.execute(_FIND, {"d": delivery_id}).first()
-    return None if row is None else _delivery(row)
+    return None if row is None else from_row(row)
 
 
 def get(conn: Connection, delivery_id: int) -> Delivery:
@@ -74,7 +75,7 @@ def get(conn: Connection, delivery_id: int) -> Delivery:
 def for_post(conn: Connection, post_id: int) -> list[Delivery]:
     rows = conn.execute(select(*_COLUMNS).select_from(_JOINED)
                         .where(deliveries.c.post_id == post_id).order_by(channels.c.name))
-    return [_delivery(r) for r in rows]
+    return [from_row(r) for r in rows]
 
 
 def for_posts(conn: Connection, post_ids: list[int]) -> dict[int, list[Delivery]]:
@@ -84,7 +85,7 @@ def for_posts(conn: Connection, post_ids: list[int]) -> dict[int, list[Delivery]
                             .where(deliveries.c.post_id.in_(post_ids))
                             .order_by(deliveries.c.post_id, channels.c.name))
         for r in rows:
-            found[r.post_id].append(_delivery(r))
+            found[r.post_id].append(from_row(r))
     return found
 
 
@@ -93,7 +94,7 @@ def with_status(conn: Connection, status: DeliveryStatus | None, limit: int = 10
     query = select(*_COLUMNS).select_from(_JOINED).order_by(deliveries.c.id.desc()).limit(limit)
     if status is not None:
         query = query.where(deliveries.c.status == status.value)
-    return [_delivery(r) for r in conn.execute(query)]
+    return [from_row(r) for r in conn.execute(query)]
 
 
 _STATUSES = select(deliveries.c.status).where(deliveries.c.post_id == bindparam("p"))
@@ -145,13 +146,15 @@ _CLAIM = update(deliveries).where(*_claimable(bindparam("d"), bindparam("latest"
     status=DeliveryStatus.SENDING.value, claimed_by=bindparam("w"), claimed_at=bindparam("now"),
     attempts=deliveries.c.attempts + 1,
     first_attempt_at=func.coalesce(deliveries.c.first_attempt_at, bindparam("now")),
-    updated_at=bindparam("now"))
+    updated_at=bindparam("now")).returning(deliveries.c.attempts, deliveries.c.first_attempt_at)
 
 
-def claim(conn: Connection, delivery_id: int, worker: str, now: datetime) -> bool:
-    """Take a claimable delivery for this worker; at most one caller wins."""
+def claim(conn: Connection, delivery_id: int, worker: str, now: datetime) -> Row | None:
+    """Take a claimable delivery for this worker; at most one caller wins.
+
+    The winner gets the claimed row's ``attempts`` and ``first_attempt_at``; others None."""
     return conn.execute(_CLAIM, {"d": delivery_id, "latest": now + CLOCK_TOLERANCE,
-                                 "w": worker, "now": now}).rowcount == 1
+                                 "w": worker, "now": now}).first()
 
 
 def defer(conn: Connection, delivery_id: int, until: datetime, reason: str,
@@ -175,7 +178,7 @@ def held_of_channel(conn: Connection, channel_id: int) -> list[Delivery]:
     rows = conn.execute(select(*_COLUMNS).select_from(_JOINED).where(
         deliveries.c.channel_id == channel_id,
         deliveries.c.status == DeliveryStatus.HELD.value))
-    return [_delivery(r) for r in rows]
+    return [from_row(r) for r in rows]
 
 
 def count_attempts(conn: Connection, delivery_id: int, kinds: Iterable[str]) -> int:

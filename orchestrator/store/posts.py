@@ -46,8 +46,13 @@ def get(conn: Connection, post_id: int) -> Post:
     row = conn.execute(_POST, {"p": post_id}).first()
     if row is None:
         raise NotFound(f"no post with id {post_id}")
-    names = conn.execute(_CHANNEL_NAMES, {"p": post_id}).scalars()
-    media = conn.execute(_MEDIA, {"p": post_id})
+    return complete(conn, row)
+
+
+def complete(conn: Connection, row) -> Post:
+    """The post of a ``posts`` row (or a view of one), with its channel names and media."""
+    names = conn.execute(_CHANNEL_NAMES, {"p": row.id}).scalars()
+    media = conn.execute(_MEDIA, {"p": row.id})
     return _post(row, tuple(names), tuple(
         PostMedia(m.digest, m.mime, m.size, m.ext, m.alt_text) for m in media))
 

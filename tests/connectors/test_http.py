@@ -57,6 +57,32 @@ def test_last_response_is_per_thread(sandbox):
     assert seen == [None] and session.last_response is not None
 
 
+@pytest.fixture
+def no_proxy_environment(monkeypatch):
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+    return monkeypatch
+
+
+def test_proxies_from_the_environment_are_honoured(sandbox, unused_port, no_proxy_environment):
+    no_proxy_environment.setenv("HTTP_PROXY", f"http://127.0.0.1:{unused_port}")
+    with pytest.raises(requests.exceptions.ProxyError):
+        RebasingSession(sandbox.url, timeout=2).get("https://x/_sandbox/health")
+    no_proxy_environment.setenv("NO_PROXY", "127.0.0.1")
+    assert RebasingSession(sandbox.url, timeout=2).get("https://x/_sandbox/health").ok
+
+
+def test_the_environment_is_read_once_per_host(sandbox, unused_port, no_proxy_environment):
+    session = RebasingSession(sandbox.url, timeout=2)
+    assert session.get("https://x/_sandbox/health").ok
+    no_proxy_environment.setenv("HTTP_PROXY", f"http://127.0.0.1:{unused_port}")
+    assert session.get("https://x/_sandbox/health").ok  # settings kept from the first request
+    explicit = {"http": f"http://127.0.0.1:{unused_port}"}
+    with pytest.raises(requests.exceptions.ProxyError):  # a request's own proxies still count
+        session.get("https://x/_sandbox/health", proxies=explicit)
+
+
 def test_connect_failure_is_unavailable(unused_port):
     session = RebasingSession(f"http://127.0.0.1:{unused_port}", timeout=1)
     with pytest.raises(requests.ConnectionError) as info:

@@ -13,7 +13,7 @@ from orchestrator.domain.states import PostStatus as P
 from orchestrator.errors import ConfigError, InvalidTransition, NotFound
 from orchestrator.rollup import roll_up
 from orchestrator.secrets import CredentialBox
-from orchestrator.store import channels, deliveries, posts
+from orchestrator.store import channels, deliveries, posts, work
 from orchestrator.store.db import Database
 from orchestrator.store.schema import channels as channels_table
 
@@ -89,12 +89,29 @@ def test_claim_succeeds_once_and_only_for_a_publishing_post(db):
         assert not deliveries.claim(conn, delivery.id, "w1", NOW)  # post not publishing
         posts.move(conn, post_id, P.APPROVED, P.PUBLISHING, NOW)
     with db.write() as conn:
-        assert deliveries.claim(conn, delivery.id, "w1", NOW)
+        won = deliveries.claim(conn, delivery.id, "w1", NOW)
+    assert won.attempts == 1 and won.first_attempt_at == NOW
     with db.write() as conn:
-        assert not deliveries.claim(conn, delivery.id, "w2", NOW)
+        assert deliveries.claim(conn, delivery.id, "w2", NOW) is None
     with db.read() as conn:
         claimed = deliveries.get(conn, delivery.id)
     assert claimed.status is D.SENDING and claimed.attempts == 1
+
+
+def test_work_of_a_delivery_is_read_in_one_go(db):
+    with db.write() as conn:
+        c = _channel(conn)
+        other = _channel(conn, "fb-main", "facebook")
+        post_id = _approved_post(conn, [c.id, other.id])
+        delivery = next(d for d in deliveries.for_post(conn, post_id) if d.channel_id == c.id)
+    with db.read() as conn:
+        found = work.read(conn, delivery.id)
+        post = posts.complete(conn, found.post_row)
+        assert work.read(conn, delivery.id + 1000) is None
+    assert found.delivery == delivery
+    assert found.channel == c and BOX.open(found.sealed) == {"bearer_token": "tok-secret-42"}
+    assert post.id == post_id and post.channels == ("fb-main", "x-main")
+    assert post.body == "Halo" and post.status is P.APPROVED
 
 
 def test_retry_wait_is_not_claimed_before_its_time(db):
