@@ -13,7 +13,6 @@ from orchestrator.errors import InvalidTransition
 from orchestrator.queues import queue_for
 from orchestrator.rollup import roll_up
 from orchestrator.store import audit
-from orchestrator.store import channels as channel_rows
 from orchestrator.store import deliveries as rows
 from orchestrator.store import posts as post_rows
 
@@ -22,23 +21,18 @@ D = DeliveryStatus
 
 def start_publishing(conn: Connection, post_id: int, now: datetime, actor: str,
                      reason: str) -> int:
-    """Move an approved post to publishing and queue its deliveries; returns how many."""
-    post = post_rows.get(conn, post_id)
-    if post.status is not PostStatus.APPROVED:
-        raise InvalidTransition("post", post.status.value, PostStatus.PUBLISHING.value)
+    """Move an approved post to publishing and queue its deliveries; returns how many.
+
+    A post that is not approved (another scheduler took it) raises InvalidTransition."""
     post_rows.move(conn, post_id, PostStatus.APPROVED, PostStatus.PUBLISHING, now)
-    queued = 0
-    for delivery in rows.for_post(conn, post_id):
-        if delivery.status is not D.PENDING:
-            continue
-        channel = channel_rows.by_id(conn, delivery.channel_id)
-        if channel.state is ChannelState.ACTIVE:
-            rows.move(conn, delivery.id, [D.PENDING], D.QUEUED, now)
-            rows.add_to_outbox(conn, delivery.id, queue_for(delivery.platform), now)
-            queued += 1
+    active = []
+    for delivery_id, name, platform, state in rows.pending_targets(conn, post_id):
+        if state == ChannelState.ACTIVE.value:
+            active.append((delivery_id, queue_for(platform)))
         else:
-            rows.move(conn, delivery.id, [D.PENDING], D.HELD, now,
-                      error=f"channel {channel.name} is {channel.state.value}")
+            rows.move(conn, delivery_id, [D.PENDING], D.HELD, now,
+                      error=f"channel {name} is {state}")
+    queued = rows.queue_pending(conn, active, now)
     audit.record(conn, actor=actor, action=reason, entity="post", entity_id=post_id, now=now,
                  queued=queued)
     roll_up(conn, post_id, now)

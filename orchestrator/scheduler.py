@@ -24,8 +24,14 @@ SWEEP_EVERY = 5.0
 
 def tick(ctx: Context, transport: Transport) -> tuple[int, int]:
     """One pass: (posts dispatched, messages relayed)."""
-    dispatched = dispatch_due(ctx)
-    relayed = relay(ctx, transport)
+    relayed = 0
+
+    def relay_batch() -> None:
+        nonlocal relayed
+        relayed += relay(ctx, transport)
+
+    dispatched = dispatch_due(ctx, after_batch=relay_batch)
+    relay_batch()  # what was queued outside the scheduler (publish now, retries)
     if dispatched or relayed:
         log.info("scheduler tick", dispatched=dispatched, relayed=relayed)
     return dispatched, relayed

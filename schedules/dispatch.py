@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -17,8 +18,12 @@ SYSTEM_ACTOR = "scheduler"
 BATCH = 200
 
 
-def dispatch_due(ctx: Context, *, batch: int = BATCH) -> int:
-    """Queue the deliveries of every due approved post; returns how many posts started."""
+def dispatch_due(ctx: Context, *, batch: int = BATCH,
+                 after_batch: Callable[[], object] | None = None) -> int:
+    """Queue the deliveries of every due approved post; returns how many posts started.
+
+    ``after_batch`` runs after each committed batch (the scheduler relays the outbox there,
+    so the first deliveries of a burst leave while the rest is being dispatched)."""
     started = 0
     while True:
         now = ctx.now()
@@ -30,6 +35,8 @@ def dispatch_due(ctx: Context, *, batch: int = BATCH) -> int:
                     started += 1
                 except InvalidTransition:
                     continue  # another scheduler took it first
+        if due and after_batch is not None:
+            after_batch()
         if len(due) < batch:
             return started
 

@@ -21,7 +21,8 @@ from sqlalchemy import (
 
 from orchestrator.domain.model import Attempt, Delivery
 from orchestrator.domain.states import CLAIMABLE, DeliveryStatus, PostStatus, move_delivery
-from orchestrator.errors import NotFound
+from orchestrator.errors import InvalidTransition, NotFound
+from orchestrator.store import moves
 from orchestrator.store.schema import (
     attempts,
     channels,
@@ -104,31 +105,13 @@ def statuses(conn: Connection, post_id: int) -> list[DeliveryStatus]:
     return [DeliveryStatus(s) for s in conn.execute(_STATUSES, {"p": post_id}).scalars()]
 
 
-_MOVES: dict[tuple[str, ...], object] = {}
-
-
-def _move_statement(fields: tuple[str, ...]):
-    """The compare-and-set UPDATE for one set of extra fields, built once."""
-    statement = _MOVES.get(fields)
-    if statement is None:
-        statement = _MOVES[fields] = update(deliveries).where(
-            deliveries.c.id == bindparam("m_id"),
-            deliveries.c.status.in_(bindparam("m_sources", expanding=True)),
-        ).values(status=bindparam("m_target"), updated_at=bindparam("m_now"),
-                 **{k: bindparam(f"f_{k}") for k in fields})
-    return statement
-
-
 def move(conn: Connection, delivery_id: int, sources: Iterable[DeliveryStatus],
          target: DeliveryStatus, now: datetime, **fields: object) -> bool:
     """Compare-and-set: move only from one of ``sources``. True if this call moved it."""
     sources = list(sources)
     for source in sources:
         move_delivery(source, target)
-    statement = _move_statement(tuple(sorted(fields)))
-    return conn.execute(statement, {
-        "m_id": delivery_id, "m_sources": [s.value for s in sources], "m_target": target.value,
-        "m_now": now, **{f"f_{k}": v for k, v in fields.items()}}).rowcount == 1
+    return moves.move(conn, deliveries, delivery_id, sources, target, now, fields)
 
 
 def _claimable(delivery_id, latest) -> list:
@@ -212,6 +195,40 @@ def attempts_of(conn: Connection, delivery_id: int) -> list[dict]:
              "http_status": r.http_status, "error_kind": r.error_kind, "excerpt": r.excerpt,
              "duration_ms": round((r.finished_at - r.started_at).total_seconds() * 1000, 1)}
             for r in rows]
+
+
+_PENDING_TARGETS = (select(deliveries.c.id, channels.c.name, channels.c.platform, channels.c.state)
+                    .select_from(_JOINED)
+                    .where(deliveries.c.post_id == bindparam("p"),
+                           deliveries.c.status == DeliveryStatus.PENDING.value)
+                    .order_by(deliveries.c.id))
+
+
+def pending_targets(conn: Connection, post_id: int) -> list[Row]:
+    """(id, name, platform, state) of the post's pending deliveries and their channels."""
+    return list(conn.execute(_PENDING_TARGETS, {"p": post_id}))
+
+
+_QUEUE = update(deliveries).where(
+    deliveries.c.id.in_(bindparam("ids", expanding=True)),
+    deliveries.c.status == DeliveryStatus.PENDING.value,
+).values(status=DeliveryStatus.QUEUED.value, updated_at=bindparam("now"))
+_OUTBOX = insert(outbox)
+
+
+def queue_pending(conn: Connection, targets: list[tuple[int, str]], now: datetime) -> int:
+    """Move pending deliveries to queued and write their outbox rows, set-wise.
+
+    ``targets`` are (delivery id, queue); returns how many moved."""
+    if not targets:
+        return 0
+    move_delivery(DeliveryStatus.PENDING, DeliveryStatus.QUEUED)
+    moved = conn.execute(_QUEUE, {"ids": [d for d, _ in targets], "now": now}).rowcount
+    if moved != len(targets):
+        raise InvalidTransition("delivery", "not pending", DeliveryStatus.QUEUED.value)
+    conn.execute(_OUTBOX, [{"delivery_id": d, "queue": q, "created_at": now}
+                           for d, q in targets])
+    return moved
 
 
 def add_to_outbox(conn: Connection, delivery_id: int, queue: str, now: datetime) -> None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select
 
 from orchestrator.domain.model import Post, PostMedia
 from orchestrator.domain.states import PostStatus, move_post
 from orchestrator.errors import InvalidTransition, NotFound
+from orchestrator.store import moves
 from orchestrator.store.schema import channels, post_channels, post_media, posts
 
 
@@ -66,10 +67,7 @@ def move(conn: Connection, post_id: int, current: PostStatus, target: PostStatus
          now: datetime, **fields: object) -> None:
     """Compare-and-set the status; refuses an illegal move, or one another writer beat."""
     move_post(current, target)
-    done = conn.execute(update(posts).where(
-        posts.c.id == post_id, posts.c.status == current.value,
-    ).values(status=target.value, updated_at=now, **fields)).rowcount
-    if done != 1:
+    if not moves.move(conn, posts, post_id, [current], target, now, fields):
         raise InvalidTransition("post", current.value, target.value)
 
 
