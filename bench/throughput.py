@@ -114,6 +114,9 @@ def main() -> None:
     p.add_argument("--experiments", default="", metavar="NAME,...",
                    help="run Siaran's workers with proposed changes applied "
                         "(bench/benchlib/experiments.py: env_once, sqlite_lock)")
+    p.add_argument("--configs", default="", metavar="PxT,...",
+                   help="only these processes x threads configurations, e.g. 1x8,1x16,2x8 "
+                        "(each run --reps times, SQLite unless PostgreSQL is reachable too)")
     args = p.parse_args()
     n = args.deliveries or (1000 if args.quick else 5000)
     n -= n % PER_POST
@@ -135,10 +138,12 @@ def main() -> None:
     try:
         for kind in kinds:
             plan = [(default, reps, n)]
-            if not args.quick:
+            if args.configs:
+                plan = [(_config(c), reps, n) for c in args.configs.split(",")]
+            elif not args.quick:
                 other = (1, 8) if default != (1, 8) else (2, 8)
                 plan.append((other, 1, n))
-            if kind == "sqlite":
+            if kind == "sqlite" and not args.configs:
                 plan.append(((1, 64), 1, n // 2 // PER_POST * PER_POST))  # the memory run
             with database(kind, root) as url:
                 system = Siaran(root / kind, url, redis)
@@ -162,6 +167,14 @@ def main() -> None:
         say(f"work directory kept: {root}")
     else:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def _config(text: str) -> tuple[int, int]:
+    try:
+        processes, threads = (int(x) for x in text.lower().split("x"))
+    except ValueError:
+        raise SystemExit(f"--configs: {text!r} is not PROCESSESxTHREADS, e.g. 2x8") from None
+    return processes, threads
 
 
 def report(results: dict[str, dict], n: int, reps: int, default: tuple[int, int],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
@@ -11,6 +10,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 
 from orchestrator.errors import ConfigError
+from orchestrator.store.writer_lock import WriterLock
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -21,10 +21,7 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = _make_engine(url)
-        # SQLite has one writer at a time. Writers of this process queue here and wake the
-        # moment the lock is free, instead of sleeping in SQLite's busy handler (1-100 ms
-        # steps). Writers of other processes still meet at the busy handler.
-        self._writers = threading.RLock() if self.is_sqlite else nullcontext()
+        self._writers = _writer_lock(self.engine) if self.is_sqlite else nullcontext()
 
     @property
     def is_sqlite(self) -> bool:
@@ -61,6 +58,16 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if isinstance(self._writers, WriterLock):
+            self._writers.close()
+
+
+def _writer_lock(engine: Engine) -> WriterLock:
+    """Writers queue on a lock file beside the database (none for an in-memory one)."""
+    path = engine.url.database
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return WriterLock(None)
+    return WriterLock(Path(path).with_name(Path(path).name + "-writer.lock"))
 
 
 def _make_engine(url: str) -> Engine:
