@@ -20,9 +20,7 @@ def add_channel(ctx: Context, *, name: str, platform: str, credentials: dict[str
                 api_base: str | None = None,
                 rate_limits: tuple[RateLimit, ...] | None = None) -> Channel:
     """Check and store a channel. Errors name missing keys, never values."""
-    name = name.strip()
-    if not name:
-        raise ConfigError("a channel needs a name")
+    name = _checked_name(name)
     if platform not in CONNECTORS:
         raise ConfigError(f"unknown platform {platform!r}; known: {', '.join(CONNECTORS)}")
     if api_base is not None:
@@ -116,6 +114,23 @@ def check(ctx: Context, name: str) -> dict:
         return {"channel": name, "ok": False, "account": "", "detail": str(error)}
     return {"channel": name, "ok": health.ok, "account": health.account,
             "detail": health.detail}
+
+
+NAME_MAX = 100
+
+
+def _checked_name(name: str) -> str:
+    """A channel name is one line of printable text, at most ``NAME_MAX`` characters."""
+    name = name.strip()
+    if not name:
+        raise ConfigError("a channel needs a name")
+    if not name.isprintable():
+        raise ConfigError("a channel name must be printable text on one line "
+                          "(no tabs, line breaks or control characters)")
+    if len(name) > NAME_MAX:
+        raise ConfigError(f"a channel name has at most {NAME_MAX} characters, "
+                          f"this one has {len(name)}")
+    return name
 
 
 def _checked_api_base(api_base: str) -> str:

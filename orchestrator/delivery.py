@@ -149,8 +149,9 @@ def _claim(conn: Connection, delivery_id: int, guards: Guards | None, now: datet
     claimed = replace(delivery, status=D.SENDING, attempts=won.attempts,
                       first_attempt_at=won.first_attempt_at, claimed_at=now,
                       claimed_by=WORKER, updated_at=now)
-    return Claimed(claimed, post_rows.complete(conn, work.post_row), channel, work.sealed,
-                   uploads, admission)
+    post = post_rows.complete(conn, work.post_row, names=work.channel_names,
+                              has_media=work.has_media)
+    return Claimed(claimed, post, channel, work.sealed, uploads, admission)
 
 
 def _publish(ctx: Context, post: Post, rendered: RenderedPost, channel: Channel,

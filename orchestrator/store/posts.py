@@ -50,11 +50,14 @@ def get(conn: Connection, post_id: int) -> Post:
     return complete(conn, row)
 
 
-def complete(conn: Connection, row) -> Post:
-    """The post of a ``posts`` row (or a view of one), with its channel names and media."""
-    names = conn.execute(_CHANNEL_NAMES, {"p": row.id}).scalars()
-    media = conn.execute(_MEDIA, {"p": row.id})
-    return _post(row, tuple(names), tuple(
+def complete(conn: Connection, row, *, names: tuple[str, ...] | None = None,
+             has_media: bool = True) -> Post:
+    """The post of a ``posts`` row (or a view of one), with its channel names and media;
+    names already read, or knowing there are no media, saves a query each."""
+    if names is None:
+        names = tuple(conn.execute(_CHANNEL_NAMES, {"p": row.id}).scalars())
+    media = conn.execute(_MEDIA, {"p": row.id}) if has_media else ()
+    return _post(row, names, tuple(
         PostMedia(m.digest, m.mime, m.size, m.ext, m.alt_text) for m in media))
 
 

@@ -1,16 +1,24 @@
 """What one delivery attempt needs, read in one statement: the delivery, its channel with
-the sealed credentials, and its post's row (completed by :func:`posts.complete`)."""
+the sealed credentials, its post's row, the post's channel names and whether it has media
+(completed by :func:`posts.complete`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import LABEL_STYLE_TABLENAME_PLUS_COL, Column, Connection, bindparam, select
+from sqlalchemy import (
+    LABEL_STYLE_TABLENAME_PLUS_COL,
+    Column,
+    Connection,
+    bindparam,
+    func,
+    select,
+)
 
 from orchestrator.domain.model import Channel, Delivery
 from orchestrator.store import channels as channel_rows
 from orchestrator.store import deliveries as delivery_rows
-from orchestrator.store.schema import channels, deliveries, posts
+from orchestrator.store.schema import channels, deliveries, post_channels, post_media, posts
 
 
 class ColumnsOf:
@@ -34,7 +42,17 @@ _DELIVERY = {c.name: c for c in deliveries.c} | {"channel": channels.c.name,
                                                  "platform": channels.c.platform}
 _CHANNEL = {c.name: c for c in channels.c}
 _POST = {c.name: c for c in posts.c}
-_READ = (select(deliveries, channels, posts)
+#: Channel names are printable one-line text (channel_admin), so a line break separates them.
+_NAME_SEPARATOR = "\n"
+_TARGET = channels.alias("target")
+_NAMES = (select(func.aggregate_strings(_TARGET.c.name, _NAME_SEPARATOR))
+          .select_from(post_channels.join(_TARGET, _TARGET.c.id == post_channels.c.channel_id))
+          .where(post_channels.c.post_id == deliveries.c.post_id)
+          .scalar_subquery().label("post_channel_names"))
+_MEDIA_COUNT = (select(func.count()).select_from(post_media)
+                .where(post_media.c.post_id == deliveries.c.post_id)
+                .scalar_subquery().label("post_media_count"))
+_READ = (select(deliveries, channels, posts, _NAMES, _MEDIA_COUNT)
          .select_from(deliveries.join(channels, channels.c.id == deliveries.c.channel_id)
                       .join(posts, posts.c.id == deliveries.c.post_id))
          .where(deliveries.c.id == bindparam("d"))
@@ -47,6 +65,8 @@ class Work:
     channel: Channel
     sealed: str
     post_row: ColumnsOf
+    channel_names: tuple[str, ...]
+    has_media: bool
 
 
 def read(conn: Connection, delivery_id: int) -> Work | None:
@@ -55,5 +75,8 @@ def read(conn: Connection, delivery_id: int) -> Work | None:
     if row is None:
         return None
     channel = ColumnsOf(row, _CHANNEL)
+    names = row._mapping[_NAMES]
     return Work(delivery_rows.from_row(ColumnsOf(row, _DELIVERY)),
-                channel_rows.from_row(channel), channel.credentials, ColumnsOf(row, _POST))
+                channel_rows.from_row(channel), channel.credentials, ColumnsOf(row, _POST),
+                tuple(sorted(names.split(_NAME_SEPARATOR))) if names else (),
+                row._mapping[_MEDIA_COUNT] > 0)

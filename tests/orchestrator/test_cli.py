@@ -79,6 +79,8 @@ BAD_INPUT = [
     (["channel", "add", "x-main", "--platform", "x", *X_CREDS], "already exists"),
     (["channel", "add", "y", "--platform", "x", "--api-base", "ftp://h", *X_CREDS],
      "http(s) URL"),
+    (["channel", "add", "x\tmain", "--platform", "x", *X_CREDS], "printable text on one line"),
+    (["channel", "add", "k" * 101, "--platform", "x", *X_CREDS], "at most 100 characters"),
     (["post", "create", "--title", "T", "--text", "t", "--pillar", "p", "--channel", "nope"],
      "no channel named 'nope'"),
     (["post", "create", "--title", "T", "--text", "t", "--pillar", "p", "--channel", "x-main",

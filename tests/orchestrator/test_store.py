@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from orchestrator.domain.model import Attempt
+from orchestrator.domain.model import Attempt, PostMedia
 from orchestrator.domain.states import DeliveryStatus as D
 from orchestrator.domain.states import PostStatus as P
 from orchestrator.errors import ConfigError, InvalidTransition, NotFound
@@ -110,8 +110,28 @@ def test_work_of_a_delivery_is_read_in_one_go(db):
         assert work.read(conn, delivery.id + 1000) is None
     assert found.delivery == delivery
     assert found.channel == c and BOX.open(found.sealed) == {"bearer_token": "tok-secret-42"}
-    assert post.id == post_id and post.channels == ("fb-main", "x-main")
+    assert found.channel_names == ("fb-main", "x-main") and not found.has_media
+    with db.read() as conn:
+        post = posts.complete(conn, found.post_row, names=found.channel_names,
+                              has_media=found.has_media)
+        assert post == posts.get(conn, post_id)
+    assert post.channels == ("fb-main", "x-main")
     assert post.body == "Halo" and post.status is P.APPROVED
+
+
+def test_work_knows_whether_the_post_has_media(db):
+    photo = PostMedia("ab" * 32, "image/jpeg", 1234, "jpg", "Peta lokasi")
+    with db.write() as conn:
+        c = _channel(conn)
+        post_id = posts.insert_post(conn, title="T", pillar="p", body="Halo", variants={},
+                                    scheduled_at=NOW, author="a", channel_ids=[c.id], now=NOW,
+                                    media=(photo,))
+        deliveries.create(conn, post_id, [c.id], NOW)
+        (delivery,) = deliveries.for_post(conn, post_id)
+    with db.read() as conn:
+        found = work.read(conn, delivery.id)
+        assert found.has_media and found.channel_names == ("x-main",)
+        assert posts.complete(conn, found.post_row, names=found.channel_names).media == (photo,)
 
 
 def test_retry_wait_is_not_claimed_before_its_time(db):
