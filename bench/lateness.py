@@ -27,6 +27,7 @@ from sqlalchemy import update
 from benchlib.common import finish, machine, parser, percentile, r, say, workdir
 from benchlib.services import SandboxProcess, bench_accounts, database, databases, redis_url
 from benchlib.system import Batch, Siaran
+from orchestrator.config import DRAMATIQ_IDLE_POLL_MS
 from orchestrator.store.schema import posts
 
 LEAD = 3.0  # seconds between the end of writing a calendar and its first due time
@@ -89,9 +90,10 @@ def main() -> None:
     p.add_argument("--posts", type=int, help="spread posts (200; quick 20)")
     p.add_argument("--over", type=float, help="seconds they are spread over (60; quick 10)")
     p.add_argument("--burst", type=int, help="burst deliveries (5000; quick 1000)")
-    p.add_argument("--poll-ms", type=int, metavar="MS",
+    p.add_argument("--poll-ms", type=int, metavar="MS", default=DRAMATIQ_IDLE_POLL_MS,
                    help="longest idle poll of Dramatiq's Redis consumer in the workers "
-                        "(dramatiq_worker_timeout; Dramatiq's default is 1000)")
+                        "(dramatiq_worker_timeout; default what `siaran worker` sets, "
+                        f"{DRAMATIQ_IDLE_POLL_MS}; Dramatiq's own default is 1000)")
     args = p.parse_args()
     count = args.posts or (20 if args.quick else 200)
     over = args.over or (10.0 if args.quick else 60.0)
@@ -102,7 +104,7 @@ def main() -> None:
     kinds = ["sqlite"] if args.quick else databases(args.no_postgres)
     say(f"lateness: {count} posts over {over:.0f} s, burst of {burst_n}; scheduler + "
         f"{processes} x {threads} workers"
-        + (f" polling at most every {args.poll_ms} ms" if args.poll_ms else "")
+        + f" polling at most every {args.poll_ms} ms"
         + f"; {', '.join(kinds)}; machine {machine()}")
     sandbox = SandboxProcess(root, bench_accounts(x=4, facebook=4),
                              {"SIARAN_DATA_DIR": str(root / "sandbox-data")})
@@ -115,7 +117,7 @@ def main() -> None:
                 workers = scheduler = None
                 try:
                     system.add_channels(sandbox.url, sandbox.accounts)
-                    poll = {"dramatiq_worker_timeout": str(args.poll_ms)} if args.poll_ms else {}
+                    poll = {"dramatiq_worker_timeout": str(args.poll_ms)}
                     workers = system.workers(processes, threads, env=poll)
                     scheduler = system.scheduler()
                     workers.wait_started()

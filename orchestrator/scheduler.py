@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import dataclass
 
 import structlog
 
@@ -22,19 +23,34 @@ log = structlog.get_logger("siaran.scheduler")
 SWEEP_EVERY = 5.0
 
 
-def tick(ctx: Context, transport: Transport) -> tuple[int, int]:
-    """One pass: (posts dispatched, messages relayed)."""
-    relayed = 0
+@dataclass(frozen=True)
+class Tick:
+    """What one pass did, and how long it took (relaying included in ``seconds``)."""
+
+    dispatched: int
+    relayed: int
+    seconds: float
+    relay_seconds: float
+
+
+def tick(ctx: Context, transport: Transport) -> Tick:
+    """One pass: dispatch the due posts, relaying the outbox after each committed batch."""
+    started = time.perf_counter()
+    relayed, relay_seconds = 0, 0.0
 
     def relay_batch() -> None:
-        nonlocal relayed
+        nonlocal relayed, relay_seconds
+        t0 = time.perf_counter()
         relayed += relay(ctx, transport)
+        relay_seconds += time.perf_counter() - t0
 
     dispatched = dispatch_due(ctx, after_batch=relay_batch)
     relay_batch()  # what was queued outside the scheduler (publish now, retries)
+    done = Tick(dispatched, relayed, time.perf_counter() - started, relay_seconds)
     if dispatched or relayed:
-        log.info("scheduler tick", dispatched=dispatched, relayed=relayed)
-    return dispatched, relayed
+        log.info("scheduler tick", dispatched=dispatched, relayed=relayed,
+                 ms=round(done.seconds * 1000, 1), relay_ms=round(relay_seconds * 1000, 1))
+    return done
 
 
 def run(ctx: Context, transport: Transport, stop: threading.Event) -> None:

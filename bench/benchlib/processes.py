@@ -11,6 +11,7 @@ from pathlib import Path
 import redis
 
 from benchlib.common import BENCH_DIR, children, cpu_seconds, descendants, python, status_kb
+from orchestrator.config import DRAMATIQ_IDLE_POLL_MS
 
 
 class Child:
@@ -82,7 +83,9 @@ def _with_bench_path(env: dict[str, str]) -> dict[str, str]:
 
 def siaran_workers(processes: int, threads: int, env: dict[str, str], log_path: Path,
                    experiments: str = "") -> Workers:
-    """What ``siaran worker`` runs; with ``experiments``, through :mod:`benchlib.experiments`."""
+    """What ``siaran worker`` runs, with its idle poll; with ``experiments``, through
+    :mod:`benchlib.experiments`."""
+    env = {"dramatiq_worker_timeout": str(DRAMATIQ_IDLE_POLL_MS), **env}
     if experiments:
         return Workers("benchlib.experiments", processes, threads,
                        _with_bench_path({**env, "BENCH_EXPERIMENTS": experiments}), log_path)

@@ -23,11 +23,10 @@ from orchestrator import channel_admin, config, editorial
 from orchestrator.broker import make_broker
 from orchestrator.context import open_context
 from orchestrator.logging import configure
-from orchestrator.outbox import relay
+from orchestrator.scheduler import tick as scheduler_tick
 from orchestrator.store.db import Database
 from orchestrator.store.schema import attempts, deliveries
 from orchestrator.transport import Transport
-from schedules.dispatch import dispatch_due
 
 #: Channels per post: half X accounts, half Facebook Pages.
 PER_POST = 4
@@ -135,12 +134,11 @@ class Siaran:
 
     # running -----------------------------------------------------------------------------
     def tick(self) -> tuple[int, int, float, float]:
-        """One scheduler pass in this process: (posts, messages, dispatch s, relay s)."""
-        t0 = time.perf_counter()
-        dispatched = dispatch_due(self.ctx)
-        t1 = time.perf_counter()
-        relayed = relay(self.ctx, self.transport)
-        return dispatched, relayed, t1 - t0, time.perf_counter() - t1
+        """One scheduler pass in this process, as ``siaran scheduler`` makes it (the outbox
+        relayed after each dispatched batch): (posts, messages, dispatch s, relay s)."""
+        done = scheduler_tick(self.ctx, self.transport)
+        return (done.dispatched, done.relayed, done.seconds - done.relay_seconds,
+                done.relay_seconds)
 
     def workers(self, processes: int, threads: int, name: str = "workers",
                 experiments: str = "", env: dict[str, str] | None = None) -> Workers:

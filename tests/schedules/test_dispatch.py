@@ -96,7 +96,8 @@ def test_a_tick_relays_every_dispatched_delivery_to_redis(calendar, siaran_env):
     broker = make_broker(siaran_env["SIARAN_REDIS_URL"], siaran_env["SIARAN_REDIS_NAMESPACE"])
     transport = Transport(broker)
     try:
-        assert tick(calendar, transport) == (3, 6)
+        done = tick(calendar, transport)
+        assert (done.dispatched, done.relayed) == (3, 6)
         assert _outbox(calendar) == []
         deliveries = [d for p in posts for d in _state(calendar, p)[1]]
         assert all(d.transport_id for d in deliveries)
