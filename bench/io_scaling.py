@@ -55,9 +55,6 @@ def main() -> None:
     p.add_argument("--seconds", type=float, help="ideal seconds of work per run (8; quick 3)")
     p.add_argument("--reps", type=int, help="runs per thread count (default 3, quick 1)")
     p.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
-    p.add_argument("--experiments", default="", metavar="NAME,...",
-                   help="run the workers with proposed changes applied "
-                        "(bench/benchlib/experiments.py)")
     args = p.parse_args()
     seconds = args.seconds or (3.0 if args.quick else 8.0)
     reps = args.reps or (1 if args.quick else 3)
@@ -80,7 +77,7 @@ def main() -> None:
                 for threads in THREADS:
                     ideal = threads / args.latency
                     n = max(PER_POST * 10, int(ideal * seconds) // PER_POST * PER_POST)
-                    workers = system.workers(1, threads, experiments=args.experiments)
+                    workers = system.workers(1, threads)
                     try:
                         workers.wait_started()
                         warm = system.write_posts(10)
@@ -111,7 +108,7 @@ def main() -> None:
     say(f"{'threads':>7s} {'ideal/s':>8s} {'achieved/s':>10s} {'ratio':>6s} {'e2e/s':>7s} "
         f"{'req/deliv':>9s} {'worker ms':>9s} {'busy':>5s}")
     out: dict[str, object] = {"latency_ms": args.latency * 1000, "database": args.database,
-                              "reps": reps, "experiments": args.experiments,
+                              "reps": reps,
                               "machine": machine()}
     for threads, row in rows.items():
         ratio = row["per_s"] / row["ideal"]

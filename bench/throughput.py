@@ -69,10 +69,10 @@ def raw_run(raw: RawBaseline, workers: Workers, n: int, redis: str) -> dict:
 
 
 def measure(system: Siaran, sandbox: SandboxProcess, raw: RawBaseline, processes: int,
-            threads: int, n: int, reps: int, redis: str, root, experiments: str = "") -> dict:
+            threads: int, n: int, reps: int, redis: str, root) -> dict:
     """Raw and Siaran alternately, ``reps`` times each, at ``processes`` × ``threads``."""
     tag = f"{processes}x{threads}"
-    siaran_w = system.workers(processes, threads, experiments=experiments)
+    siaran_w = system.workers(processes, threads)
     raw_w = raw.workers(processes, threads, root / f"raw-{tag}.log")
     try:
         siaran_w.wait_started()
@@ -111,9 +111,6 @@ def main() -> None:
     p.add_argument("--deliveries", type=int, help="deliveries per run (default 5000)")
     p.add_argument("--reps", type=int,
                    help="runs of the default configuration (default 3, quick 1)")
-    p.add_argument("--experiments", default="", metavar="NAME,...",
-                   help="run Siaran's workers with proposed changes applied "
-                        "(bench/benchlib/experiments.py: env_once, sqlite_lock)")
     p.add_argument("--configs", default="", metavar="PxT,...",
                    help="only these processes x threads configurations, e.g. 1x8,1x16,2x8 "
                         "(each run --reps times, SQLite unless PostgreSQL is reachable too)")
@@ -128,7 +125,6 @@ def main() -> None:
     kinds = ["sqlite"] if args.quick else databases(args.no_postgres)
     say(f"throughput: {n} deliveries per run, {reps} run(s) of {default[0]}x{default[1]}, "
         f"databases {', '.join(kinds)}"
-        + (f", experiments {args.experiments}" if args.experiments else "")
         + f"; machine {machine()}")
     sandbox = SandboxProcess(root, bench_accounts(x=4, facebook=4),
                              {"SIARAN_DATA_DIR": str(root / "sandbox-data")})
@@ -156,13 +152,13 @@ def main() -> None:
                         say(f"  {kind} {processes} process(es) x {threads} threads")
                         results[f"{kind}_{processes}x{threads}"] = measure(
                             system, sandbox, raw, processes, threads, size, k, redis,
-                            root / kind, args.experiments)
+                            root / kind)
                 finally:
                     system.close()
     finally:
         raw.close()
         sandbox.stop()
-    report(results, n, reps, default, time.monotonic() - started, args.experiments)
+    report(results, n, reps, default, time.monotonic() - started)
     if args.keep:
         say(f"work directory kept: {root}")
     else:
@@ -178,13 +174,13 @@ def _config(text: str) -> tuple[int, int]:
 
 
 def report(results: dict[str, dict], n: int, reps: int, default: tuple[int, int],
-           seconds: float, experiments: str) -> None:
+           seconds: float) -> None:
     say("")
     say(f"{'configuration':16s} {'raw msg/s':>10s} {'siaran/s':>9s} {'ratio':>6s} "
         f"{'claim→/s':>8s} "
         f"{'worker ms':>9s} {'raw ms':>7s} {'sandbox':>7s} {'driver':>7s} {'redis':>6s} "
         f"{'other':>6s} {'busy':>5s} {'RSS MB':>7s}")
-    out: dict[str, object] = {"deliveries": n, "reps": reps, "experiments": experiments,
+    out: dict[str, object] = {"deliveries": n, "reps": reps,
                               "machine": machine()}
     for key, m in results.items():
         ratio = m["siaran_per_s"] / m["raw_per_s"] if m["raw_per_s"] else 0.0

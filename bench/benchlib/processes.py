@@ -81,14 +81,10 @@ def _with_bench_path(env: dict[str, str]) -> dict[str, str]:
     return {**env, "PYTHONPATH": path}
 
 
-def siaran_workers(processes: int, threads: int, env: dict[str, str], log_path: Path,
-                   experiments: str = "") -> Workers:
-    """What ``siaran worker`` runs, with its idle poll; with ``experiments``, through
-    :mod:`benchlib.experiments`."""
+def siaran_workers(processes: int, threads: int, env: dict[str, str], log_path: Path
+                   ) -> Workers:
+    """What ``siaran worker`` runs, with its idle poll."""
     env = {"dramatiq_worker_timeout": str(DRAMATIQ_IDLE_POLL_MS), **env}
-    if experiments:
-        return Workers("benchlib.experiments", processes, threads,
-                       _with_bench_path({**env, "BENCH_EXPERIMENTS": experiments}), log_path)
     return Workers("orchestrator.worker_main", processes, threads, env, log_path)
 
 

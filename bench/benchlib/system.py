@@ -141,9 +141,9 @@ class Siaran:
                 done.relay_seconds)
 
     def workers(self, processes: int, threads: int, name: str = "workers",
-                experiments: str = "", env: dict[str, str] | None = None) -> Workers:
+                env: dict[str, str] | None = None) -> Workers:
         return siaran_workers(processes, threads, {**self.env, **(env or {})},
-                              self.root / f"{name}-{processes}x{threads}.log", experiments)
+                              self.root / f"{name}-{processes}x{threads}.log")
 
     def scheduler(self) -> Child:
         return scheduler(self.env, self.root / "scheduler.log")
