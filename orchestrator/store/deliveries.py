@@ -197,20 +197,24 @@ def attempts_of(conn: Connection, delivery_id: int) -> list[dict]:
             for r in rows]
 
 
-_PENDING_TARGETS = (select(deliveries.c.id, channels.c.name, channels.c.platform, channels.c.state)
-                    .select_from(_JOINED)
-                    .where(deliveries.c.post_id == bindparam("p"),
-                           deliveries.c.status == DeliveryStatus.PENDING.value)
-                    .order_by(deliveries.c.id))
+#: By post only: a status condition here lets SQLite pick ix_deliveries_status, which
+#: holds every pending delivery of the calendar (bench/scheduler_scale.py).
+_TARGETS = (select(deliveries.c.id, deliveries.c.status, channels.c.name, channels.c.platform,
+                   channels.c.state)
+            .select_from(_JOINED).where(deliveries.c.post_id == bindparam("p"))
+            .order_by(deliveries.c.id))
 
 
-def pending_targets(conn: Connection, post_id: int) -> list[Row]:
-    """(id, name, platform, state) of the post's pending deliveries and their channels."""
-    return list(conn.execute(_PENDING_TARGETS, {"p": post_id}))
+def pending_targets(conn: Connection, post_id: int) -> list[tuple[int, str, str, str]]:
+    """(id, channel name, platform, channel state) of the post's pending deliveries."""
+    return [(r.id, r.name, r.platform, r.state) for r in conn.execute(_TARGETS, {"p": post_id})
+            if r.status == DeliveryStatus.PENDING.value]
 
 
+#: One row per execution (one call, many parameter sets): with ``id IN (…)`` SQLite chose
+#: ix_deliveries_status and walked every pending delivery of the calendar.
 _QUEUE = update(deliveries).where(
-    deliveries.c.id.in_(bindparam("ids", expanding=True)),
+    deliveries.c.id == bindparam("d_id"),
     deliveries.c.status == DeliveryStatus.PENDING.value,
 ).values(status=DeliveryStatus.QUEUED.value, updated_at=bindparam("now"))
 _OUTBOX = insert(outbox)
@@ -223,7 +227,7 @@ def queue_pending(conn: Connection, targets: list[tuple[int, str]], now: datetim
     if not targets:
         return 0
     move_delivery(DeliveryStatus.PENDING, DeliveryStatus.QUEUED)
-    moved = conn.execute(_QUEUE, {"ids": [d for d, _ in targets], "now": now}).rowcount
+    moved = conn.execute(_QUEUE, [{"d_id": d, "now": now} for d, _ in targets]).rowcount
     if moved != len(targets):
         raise InvalidTransition("delivery", "not pending", DeliveryStatus.QUEUED.value)
     conn.execute(_OUTBOX, [{"delivery_id": d, "queue": q, "created_at": now}

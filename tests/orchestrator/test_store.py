@@ -174,3 +174,19 @@ def test_outbox_and_attempts_and_rollup(db):
         assert roll_up(conn, post_id, NOW) is P.PARTIALLY_PUBLISHED
         log = deliveries.attempts_of(conn, second.id)
     assert log[0]["http_status"] == 401 and log[0]["message_id"] == "m-1"
+
+
+def test_queue_pending_moves_every_target_and_writes_the_outbox_or_refuses(db):
+    with db.write() as conn:
+        c, other = _channel(conn), _channel(conn, "fb-main", "facebook")
+        post_id = _approved_post(conn, [c.id, other.id])
+        targets = deliveries.pending_targets(conn, post_id)
+        assert [(name, state) for _, name, _, state in targets] == [
+            ("x-main", "active"), ("fb-main", "active")]
+        assert deliveries.queue_pending(
+            conn, [(d, f"publish.{platform}") for d, _, platform, _ in targets], NOW) == 2
+        assert deliveries.pending_targets(conn, post_id) == []
+        assert sorted(d for _, d, _ in deliveries.outbox_batch(conn, 10)) == sorted(
+            d for d, *_ in targets)
+    with pytest.raises(InvalidTransition), db.write() as conn:  # no longer pending
+        deliveries.queue_pending(conn, [(targets[0][0], "publish.x")], NOW)
