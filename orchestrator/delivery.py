@@ -19,7 +19,7 @@ from connectors.registry import CONNECTORS, build_connector
 from orchestrator import retry_policy
 from orchestrator.context import Context
 from orchestrator.domain.model import Attempt, Channel, Delivery, Post
-from orchestrator.domain.states import ChannelState
+from orchestrator.domain.states import CLAIMABLE, ChannelState
 from orchestrator.domain.states import DeliveryStatus as D
 from orchestrator.errors import (
     AuthExpired,
@@ -124,6 +124,8 @@ def _claim(conn: Connection, delivery_id: int, guards: Guards | None, now: datet
         log.warning("message for an unknown delivery ignored", delivery_id=delivery_id)
         return None
     delivery, channel = work.delivery, work.channel
+    if delivery.status not in CLAIMABLE:  # a duplicate message: no guard, no claim
+        return _skipped(delivery)
     if channel.state is not ChannelState.ACTIVE:
         reason = f"channel {channel.name} is {channel.state.value}"
         rows.move(conn, delivery_id, [D.QUEUED, D.RETRY_WAIT], D.HELD, now, error=reason)
@@ -140,9 +142,7 @@ def _claim(conn: Connection, delivery_id: int, guards: Guards | None, now: datet
     if won is None:
         if guards:
             guards.release(admission)
-        log.info("delivery not claimable, skipped", delivery_id=delivery_id,
-                 status=delivery.status.value)
-        return None
+        return _skipped(delivery)
     # Uploads are remembered by earlier attempts only.
     uploads = (rows.uploads_of(conn, delivery_id, CONNECTORS[channel.platform].media_id_ttl, now)
                if delivery.attempts else {})
@@ -152,6 +152,12 @@ def _claim(conn: Connection, delivery_id: int, guards: Guards | None, now: datet
     post = post_rows.complete(conn, work.post_row, names=work.channel_names,
                               has_media=work.has_media)
     return Claimed(claimed, post, channel, work.sealed, uploads, admission)
+
+
+def _skipped(delivery: Delivery) -> None:
+    """Another worker has it, or it is settled (say, a message delivered twice)."""
+    log.info("delivery not claimable, skipped", delivery_id=delivery.id,
+             status=delivery.status.value)
 
 
 def _publish(ctx: Context, post: Post, rendered: RenderedPost, channel: Channel,

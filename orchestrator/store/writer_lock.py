@@ -14,6 +14,8 @@ import os
 import threading
 from pathlib import Path
 
+from orchestrator.errors import ConfigError
+
 
 class WriterLock:
     """Re-entrant within a thread; safe across fork (each process opens its own file)."""
@@ -48,7 +50,13 @@ class WriterLock:
     def _file(self) -> int:
         if self._fd is None or self._pid != os.getpid():
             # A descriptor inherited across fork shares its lock with the parent: reopen.
-            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            # Created like SQLite creates its own files (0666 less the umask): whoever may
+            # write the database may take the lock.
+            try:
+                self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+            except OSError as error:
+                raise ConfigError(f"cannot open the database's writer lock {self.path}: "
+                                  f"{error.strerror}") from None
             self._pid = os.getpid()
         return self._fd
 

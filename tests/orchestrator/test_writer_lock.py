@@ -6,8 +6,10 @@ import multiprocessing
 import threading
 import time
 
+import pytest
 from sqlalchemy import text
 
+from orchestrator.errors import ConfigError
 from orchestrator.store.db import Database
 from orchestrator.store.writer_lock import WriterLock
 
@@ -86,3 +88,14 @@ def test_writers_of_two_processes_and_many_threads_lose_no_update(tmp_path):
         assert conn.execute(text("SELECT n FROM counter")).scalar_one() == 1200
     assert (tmp_path / "counter.db-writer.lock").exists()
     db.dispose()
+
+
+def test_an_unopenable_lock_file_is_a_clear_error_and_holds_nothing(tmp_path):
+    lock = WriterLock(tmp_path / "missing-dir" / "db-writer.lock")
+    with pytest.raises(ConfigError, match="cannot open the database's writer lock"), lock:
+        pass
+    taken = []
+    other = threading.Thread(target=lambda: taken.append(lock._thread_lock.acquire(timeout=5)))
+    other.start()
+    other.join(10)
+    assert taken == [True]  # the failed attempt left the thread lock free
