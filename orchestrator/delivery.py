@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import socket
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 import structlog
@@ -60,15 +60,16 @@ class Claimed:
     channel: Channel
     sealed: str
     uploads: dict[str, str]
-    admission: Admission
+    #: The delivery as read before the claim (to give the claim back).
+    before: Delivery
+    admission: Admission = field(default_factory=Admission)
 
 
 def deliver(ctx: Context, delivery_id: int, *, guards: Guards | None = None,
             message_id: str | None = None) -> Outcome | None:
     """Publish one delivery if this worker wins the claim; None when there was nothing to do."""
     now = ctx.now()
-    with ctx.db.write() as conn:
-        claimed = _claim(conn, delivery_id, guards, now)
+    claimed = _claim(ctx, delivery_id, guards, now)
     if not isinstance(claimed, Claimed):
         return claimed
     delivery, post, channel = claimed.delivery, claimed.post, claimed.channel
@@ -117,31 +118,46 @@ def connector_for(ctx: Context, channel: Channel, sealed: str) -> Connector:
     return connector
 
 
-def _claim(conn: Connection, delivery_id: int, guards: Guards | None, now: datetime
+def _claim(ctx: Context, delivery_id: int, guards: Guards | None, now: datetime
            ) -> Claimed | Outcome | None:
+    """Claim in one write transaction, then ask the guards.
+
+    The guards answer from Redis; asking them after the commit keeps that round trip out of
+    the write transaction (on SQLite, the lock every worker shares). A claim the guards
+    turn away is given back before any request is made."""
+    with ctx.db.write() as conn:
+        taken = _take(conn, delivery_id, now)
+    if not isinstance(taken, Claimed):
+        return taken
+    channel = taken.channel
+    admission = guards.admit(channel.id, channel.posting_limits) if guards else Admission()
+    if admission.ok:
+        return replace(taken, admission=admission)
+    until = now + timedelta(seconds=admission.wait)
+    with ctx.db.write() as conn:
+        given_back = rows.give_back(conn, taken.before, WORKER, until, admission.reason, now)
+    if not given_back:
+        return None
+    log.info("delivery deferred", delivery_id=delivery_id, reason=admission.reason,
+             retry_in=round(admission.wait, 3))
+    return Outcome(D.RETRY_WAIT, admission.wait)
+
+
+def _take(conn: Connection, delivery_id: int, now: datetime) -> Claimed | None:
+    """Read what the attempt needs and claim the delivery for this worker."""
     work = work_rows.read(conn, delivery_id)
     if work is None:
         log.warning("message for an unknown delivery ignored", delivery_id=delivery_id)
         return None
     delivery, channel = work.delivery, work.channel
-    if delivery.status not in CLAIMABLE:  # a duplicate message: no guard, no claim
+    if delivery.status not in CLAIMABLE:  # a duplicate message: nothing to claim
         return _skipped(delivery)
     if channel.state is not ChannelState.ACTIVE:
         reason = f"channel {channel.name} is {channel.state.value}"
         rows.move(conn, delivery_id, [D.QUEUED, D.RETRY_WAIT], D.HELD, now, error=reason)
         return None
-    admission = guards.admit(channel.id, channel.posting_limits) if guards else Admission()
-    if not admission.ok:
-        until = now + timedelta(seconds=admission.wait)
-        if rows.defer(conn, delivery_id, until, admission.reason, now):
-            log.info("delivery deferred", delivery_id=delivery_id, reason=admission.reason,
-                     retry_in=round(admission.wait, 3))
-            return Outcome(D.RETRY_WAIT, admission.wait)
-        return None
     won = rows.claim(conn, delivery_id, WORKER, now)
     if won is None:
-        if guards:
-            guards.release(admission)
         return _skipped(delivery)
     # Uploads are remembered by earlier attempts only.
     uploads = (rows.uploads_of(conn, delivery_id, CONNECTORS[channel.platform].media_id_ttl, now)
@@ -151,7 +167,7 @@ def _claim(conn: Connection, delivery_id: int, guards: Guards | None, now: datet
                       claimed_by=WORKER, updated_at=now)
     post = post_rows.complete(conn, work.post_row, names=work.channel_names,
                               has_media=work.has_media)
-    return Claimed(claimed, post, channel, work.sealed, uploads, admission)
+    return Claimed(claimed, post, channel, work.sealed, uploads, before=delivery)
 
 
 def _skipped(delivery: Delivery) -> None:

@@ -140,13 +140,27 @@ def claim(conn: Connection, delivery_id: int, worker: str, now: datetime) -> Row
                                  "w": worker, "now": now}).first()
 
 
-def defer(conn: Connection, delivery_id: int, until: datetime, reason: str,
-          now: datetime) -> bool:
-    """Push a claimable delivery to ``until`` without trying it (a guard said wait)."""
-    return conn.execute(update(deliveries).where(
-        *_claimable(delivery_id, now + CLOCK_TOLERANCE)).values(
-        status=DeliveryStatus.RETRY_WAIT.value, next_attempt_at=until, error=reason,
-        updated_at=now)).rowcount == 1
+_GIVE_BACK = update(deliveries).where(
+    deliveries.c.id == bindparam("d"),
+    deliveries.c.status == DeliveryStatus.SENDING.value,
+    deliveries.c.claimed_by == bindparam("w"),
+).values(status=DeliveryStatus.RETRY_WAIT.value, attempts=bindparam("attempts"),
+         first_attempt_at=bindparam("first"), claimed_by=bindparam("by"),
+         claimed_at=bindparam("at"), next_attempt_at=bindparam("until"),
+         error=bindparam("reason"), updated_at=bindparam("now"))
+
+
+def give_back(conn: Connection, before: Delivery, worker: str, until: datetime, reason: str,
+              now: datetime) -> bool:
+    """Undo ``worker``'s claim as if it had not happened, and wait until ``until``.
+
+    For a claim that a guard then turned away before any request: ``before`` is the
+    delivery as read before the claim; its attempt count and claim fields come back."""
+    move_delivery(DeliveryStatus.SENDING, DeliveryStatus.RETRY_WAIT)
+    return conn.execute(_GIVE_BACK, {
+        "d": before.id, "w": worker, "attempts": before.attempts,
+        "first": before.first_attempt_at, "by": before.claimed_by, "at": before.claimed_at,
+        "until": until, "reason": reason, "now": now}).rowcount == 1
 
 
 def hold_channel(conn: Connection, channel_id: int, reason: str, now: datetime) -> int:

@@ -247,7 +247,12 @@ def test_posting_limit_is_shared_and_defers_without_a_request(world):
     assert world.deliver(ids[1]).status is D.PUBLISHED
     outcome = world.deliver(ids[2])
     assert outcome.status is D.RETRY_WAIT and 3500 < outcome.retry_in <= 3600
-    assert world.delivery(ids[2])[0].error == "posting limit of the channel reached"
+    deferred, attempts = world.delivery(ids[2])
+    assert deferred.error == "posting limit of the channel reached"
+    # the claim was given back: no attempt counted, none logged, nobody holds it
+    assert deferred.status is D.RETRY_WAIT and deferred.attempts == 0 and attempts == []
+    assert deferred.first_attempt_at is None and deferred.claimed_by is None
+    assert deferred.next_attempt_at > world.now
     assert len(world.sandbox.posts("facebook", "555")) == 2
 
 
