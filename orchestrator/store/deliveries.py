@@ -184,11 +184,6 @@ def count_attempts(conn: Connection, delivery_id: int, kinds: Iterable[str]) -> 
         attempts.c.error_kind.in_(list(kinds)))).scalar_one()
 
 
-def first_attempt_at(conn: Connection, delivery_id: int) -> datetime | None:
-    return conn.execute(select(deliveries.c.first_attempt_at)
-                        .where(deliveries.c.id == delivery_id)).scalar_one()
-
-
 _ATTEMPT = insert(attempts)
 
 
