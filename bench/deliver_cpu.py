@@ -23,7 +23,7 @@ from benchlib.services import (
     SandboxProcess,
     bench_accounts,
     database,
-    postgres_reachable,
+    reachable,
     redis_url,
 )
 from benchlib.system import Siaran
@@ -81,14 +81,12 @@ def main() -> None:
     p = parser(__doc__.split("\n", 1)[0], postgres=False)
     p.add_argument("--posts", type=int, help="posts per run, 4 deliveries each (250; quick 75)")
     p.add_argument("--reps", type=int, help="runs, alternating Siaran and baseline (5; quick 2)")
-    p.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
     args = p.parse_args()
     posts = args.posts or (75 if args.quick else 250)
     reps = args.reps or (2 if args.quick else 5)
     if posts * 4 <= WARM or reps < 1:
         raise SystemExit(f"--posts must be above {WARM // 4} and --reps at least 1")
-    if args.database == "postgresql" and not postgres_reachable():
-        raise SystemExit("PostgreSQL is not reachable")
+    reachable(args.database)
     root = workdir("deliver-cpu")
     redis = redis_url()
     say(f"deliver_cpu: {posts * 4} deliveries per run, {reps} runs, {args.database}, "

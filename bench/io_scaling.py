@@ -22,7 +22,7 @@ from benchlib.services import (
     SandboxProcess,
     bench_accounts,
     database,
-    postgres_reachable,
+    reachable,
     redis_url,
 )
 from benchlib.system import PER_POST, Siaran
@@ -54,12 +54,10 @@ def main() -> None:
     p.add_argument("--latency", type=float, default=0.2, help="seconds per request (0.2)")
     p.add_argument("--seconds", type=float, help="ideal seconds of work per run (8; quick 3)")
     p.add_argument("--reps", type=int, help="runs per thread count (default 3, quick 1)")
-    p.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
     args = p.parse_args()
     seconds = args.seconds or (3.0 if args.quick else 8.0)
     reps = args.reps or (1 if args.quick else 3)
-    if args.database == "postgresql" and not postgres_reachable():
-        raise SystemExit("PostgreSQL is not reachable")
+    reachable(args.database)
     root = workdir("io")
     redis = redis_url()
     say(f"io_scaling: latency {args.latency * 1000:.0f} ms per request, 1 worker process, "

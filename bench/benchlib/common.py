@@ -19,12 +19,15 @@ _TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def parser(description: str, *, postgres: bool = True) -> argparse.ArgumentParser:
-    """The options every benchmark takes (``--no-postgres`` where both databases run)."""
+    """The options every benchmark takes: ``--no-postgres`` where both databases run,
+    else ``--database`` to choose one."""
     p = argparse.ArgumentParser(description=description)
     p.add_argument("--quick", action="store_true", help="a small run, under a minute")
     if postgres:
         p.add_argument("--no-postgres", action="store_true",
                        help="skip PostgreSQL even when it is reachable")
+    else:
+        p.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
     p.add_argument("--keep", action="store_true",
                    help="keep the work directory (logs, SQLite files) and print its path")
     return p

@@ -77,6 +77,13 @@ def database(kind: str, root: Path) -> Iterator[str]:
         admin.dispose()
 
 
+def reachable(kind: str) -> str:
+    """``kind`` (from ``--database``), once it is known to answer."""
+    if kind == "postgresql" and not postgres_reachable():
+        raise SystemExit("PostgreSQL is not reachable")
+    return kind
+
+
 def databases(no_postgres: bool) -> list[str]:
     """The kinds to measure: SQLite always, PostgreSQL when reachable and wanted."""
     return ["sqlite"] + ([] if no_postgres or not postgres_reachable() else ["postgresql"])

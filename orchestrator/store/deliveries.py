@@ -206,8 +206,8 @@ def attempts_of(conn: Connection, delivery_id: int) -> list[dict]:
             for r in rows]
 
 
-#: By post only: a status condition here lets SQLite pick ix_deliveries_status, which
-#: holds every pending delivery of the calendar (bench/scheduler_scale.py).
+#: By post only, the status filtered in Python: with a status condition the planner could
+#: prefer ix_deliveries_status, which holds every pending delivery of the calendar.
 _TARGETS = (select(deliveries.c.id, deliveries.c.status, channels.c.name, channels.c.platform,
                    channels.c.state)
             .select_from(_JOINED).where(deliveries.c.post_id == bindparam("p"))
