@@ -28,8 +28,9 @@ from benchlib.services import (
 )
 from benchlib.system import Siaran
 from connectors.base import RenderedPost
-from orchestrator.delivery import connector_for, deliver
-from orchestrator.guards import Guards
+from orchestrator.pipeline.connections import connector_for
+from orchestrator.pipeline.delivery import deliver
+from orchestrator.pipeline.guards import Guards
 from orchestrator.store import channels as channel_rows
 from orchestrator.store.schema import deliveries, outbox
 from schedules.dispatch import dispatch_due

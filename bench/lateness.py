@@ -27,7 +27,7 @@ from sqlalchemy import update
 from benchlib.common import finish, machine, parser, percentile, r, say, workdir
 from benchlib.services import SandboxProcess, bench_accounts, database, databases, redis_url
 from benchlib.system import Batch, Siaran
-from orchestrator.config import DRAMATIQ_IDLE_POLL_MS
+from orchestrator.runtime.config import DRAMATIQ_IDLE_POLL_MS
 from orchestrator.store.schema import posts
 
 LEAD = 3.0  # seconds between the end of writing a calendar and its first due time

@@ -1,7 +1,7 @@
 """Scheduler scale: one scheduler tick with a small calendar and with a million future posts.
 
 A tick is what the scheduler loop does each time it wakes: due-post dispatch
-(``schedules.dispatch.dispatch_due``) and the outbox relay (``orchestrator.outbox.relay``,
+(``schedules.dispatch.dispatch_due``) and the outbox relay (``orchestrator.pipeline.outbox.relay``,
 sending to Redis). The calendar holds 1,000 and then 1,000,000 approved future posts (quick:
 100,000), each with its target channel and pending delivery, bulk-inserted with SQLAlchemy
 Core; before every tick 10 posts (2 channels each) are written and approved through the

@@ -21,9 +21,11 @@ from pathlib import Path
 
 from connectors.sandbox import Sandbox
 from connectors.sandbox.accounts import channel_credentials
-from orchestrator import channel_admin, config, editorial, publishing
-from orchestrator.context import open_context
-from orchestrator.embedded_redis import is_alive, server_binary
+from orchestrator.channels import admin as channel_admin
+from orchestrator.editorial import publishing, workflow
+from orchestrator.runtime import config
+from orchestrator.runtime.context import open_context
+from orchestrator.runtime.embedded_redis import is_alive, server_binary
 from orchestrator.store import deliveries as rows
 from orchestrator.store.db import Database
 from orchestrator.store.schema import deliveries as deliveries_table
@@ -84,8 +86,8 @@ class Workers:
     def spawn(self) -> subprocess.Popen:
         with open(self.log, "a") as out:
             return subprocess.Popen(
-                [sys.executable, "-m", "dramatiq", "orchestrator.worker_main", "--skip-logging",
-                 "-p", "1", "-t", str(self.threads)],
+                [sys.executable, "-m", "dramatiq", "orchestrator.pipeline.worker_main",
+                 "--skip-logging", "-p", "1", "-t", str(self.threads)],
                 env=self.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
 
     def start(self) -> None:
@@ -158,10 +160,10 @@ def run_soak(workdir: Path, *, deliveries: int = 500, accounts: int = 4, workers
         for i in range(deliveries // 2):
             text = f"Soak {i} {uuid.uuid4().hex[:12]}"
             chosen = [x_names[i % len(x_names)], fb_names[i % len(fb_names)]]
-            post_id = editorial.create_post(ctx, title=f"Soak {i}", text=text,
+            post_id = workflow.create_post(ctx, title=f"Soak {i}", text=text,
                                             pillar="informatif", channels=chosen)
-            editorial.submit(ctx, post_id)
-            editorial.approve(ctx, post_id)
+            workflow.submit(ctx, post_id)
+            workflow.approve(ctx, post_id)
             publishing.publish_now(ctx, post_id)
             for name in chosen:
                 texts[(name, text)] = text

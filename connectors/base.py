@@ -2,7 +2,7 @@
 
 A connector is built from one channel's decrypted credentials and optional ``api_base``;
 it publishes one rendered post and maps every platform answer onto
-:mod:`orchestrator.errors`.
+:mod:`connectors.errors`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import ClassVar
 
-from orchestrator.errors import ConfigError, ContentRejected
+from connectors.errors import ConfigError, ContentRejected
 
 DEFAULT_TIMEOUT = 15.0
 #: ``media_id_ttl`` of platforms whose uploaded media ids never expire.

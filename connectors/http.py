@@ -22,7 +22,7 @@ from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_ex
 from urllib3.exceptions import ProtocolError
 
 from connectors.base import DEFAULT_TIMEOUT
-from orchestrator.errors import (
+from connectors.errors import (
     AuthExpired,
     ContentRejected,
     OutcomeUnknown,

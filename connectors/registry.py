@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from connectors.base import DEFAULT_TIMEOUT, Connector
-from connectors.facebook import FacebookConnector
-from connectors.instagram import InstagramConnector
-from connectors.telegram import TelegramConnector
-from connectors.wordpress import WordPressConnector
-from connectors.x import XConnector
-from orchestrator.errors import ConfigError
+from connectors.errors import ConfigError
+from connectors.platforms.facebook import FacebookConnector
+from connectors.platforms.instagram import InstagramConnector
+from connectors.platforms.telegram import TelegramConnector
+from connectors.platforms.wordpress import WordPressConnector
+from connectors.platforms.x import XConnector
 
 CONNECTORS: dict[str, type[Connector]] = {
     "x": XConnector,

@@ -5,14 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import func, select
-
-from orchestrator.context import Context
-from orchestrator.domain.states import PostStatus
-from orchestrator.errors import InvalidTransition
-from orchestrator.publishing import start_publishing
+from connectors.errors import InvalidTransition
+from orchestrator.editorial.publishing import start_publishing
+from orchestrator.runtime.context import Context
 from orchestrator.store import posts as post_rows
-from orchestrator.store.schema import posts
 
 SYSTEM_ACTOR = "scheduler"
 BATCH = 200
@@ -44,5 +40,4 @@ def dispatch_due(ctx: Context, *, batch: int = BATCH,
 def next_due(ctx: Context) -> datetime | None:
     """When the next approved post falls due."""
     with ctx.db.read() as conn:
-        return conn.execute(select(func.min(posts.c.scheduled_at)).where(
-            posts.c.status == PostStatus.APPROVED.value)).scalar_one()
+        return post_rows.next_due(conn)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-from orchestrator.errors import ValidationError
+from connectors.errors import ValidationError
 
 FORMATS = "ISO 8601 (2026-12-01T09:00+07:00) or YYYY-MM-DD HH:MM in the office time zone"
 
@@ -28,8 +28,3 @@ def parse_day(text: str, tz: ZoneInfo) -> datetime:
     except ValueError:
         raise ValidationError(f"cannot read date {text!r}; use YYYY-MM-DD") from None
     return datetime.combine(day, time(), tzinfo=tz).astimezone(UTC)
-
-
-def local(value: datetime | None, tz: ZoneInfo) -> str | None:
-    """ISO text of ``value`` in the office time zone."""
-    return None if value is None else value.astimezone(tz).isoformat(timespec="seconds")

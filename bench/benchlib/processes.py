@@ -11,7 +11,7 @@ from pathlib import Path
 import redis
 
 from benchlib.common import BENCH_DIR, children, cpu_seconds, descendants, python, status_kb
-from orchestrator.config import DRAMATIQ_IDLE_POLL_MS
+from orchestrator.runtime.config import DRAMATIQ_IDLE_POLL_MS
 
 
 class Child:
@@ -85,7 +85,7 @@ def siaran_workers(processes: int, threads: int, env: dict[str, str], log_path: 
                    ) -> Workers:
     """What ``siaran worker`` runs, with its idle poll."""
     env = {"dramatiq_worker_timeout": str(DRAMATIQ_IDLE_POLL_MS), **env}
-    return Workers("orchestrator.worker_main", processes, threads, env, log_path)
+    return Workers("orchestrator.pipeline.worker_main", processes, threads, env, log_path)
 
 
 def raw_workers(processes: int, threads: int, env: dict[str, str], log_path: Path) -> Workers:

@@ -19,14 +19,16 @@ from sqlalchemy import func, select
 from benchlib.processes import Child, Workers, scheduler, siaran_workers
 from benchlib.services import clear_namespace, namespace
 from connectors.sandbox import channel_credentials
-from orchestrator import channel_admin, config, editorial
-from orchestrator.broker import make_broker
-from orchestrator.context import open_context
-from orchestrator.logging import configure
-from orchestrator.scheduler import tick as scheduler_tick
+from orchestrator.channels import admin as channel_admin
+from orchestrator.editorial import workflow
+from orchestrator.pipeline.broker import make_broker
+from orchestrator.pipeline.transport import Transport
+from orchestrator.runtime import config
+from orchestrator.runtime.context import open_context
+from orchestrator.runtime.logging import configure
 from orchestrator.store.db import Database
 from orchestrator.store.schema import attempts, deliveries
-from orchestrator.transport import Transport
+from schedules.scheduler import tick as scheduler_tick
 
 #: Channels per post: half X accounts, half Facebook Pages.
 PER_POST = 4
@@ -123,10 +125,10 @@ class Siaran:
                       + [self.fb_channels[(n * half + j) % len(self.fb_channels)]
                          for j in range(per_post - half)])
             text = f"Siaran bench {tag} #{n}: layanan publik diperpanjang."
-            post_id = editorial.create_post(ctx, title=f"Bench {n}", text=text,
+            post_id = workflow.create_post(ctx, title=f"Bench {n}", text=text,
                                             pillar="informatif", channels=chosen, at=at[k])
-            editorial.submit(ctx, post_id)
-            editorial.approve(ctx, post_id)
+            workflow.submit(ctx, post_id)
+            workflow.approve(ctx, post_id)
             ids.append(post_id)
             texts[text] = at[k]
         self._posts_written += count

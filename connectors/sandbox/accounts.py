@@ -25,7 +25,7 @@ import copy
 import json
 from pathlib import Path
 
-from orchestrator.errors import ConfigError
+from connectors.errors import ConfigError
 
 PLATFORMS = ("x", "facebook", "instagram", "telegram", "wordpress")
 #: The field that identifies an account on each platform.

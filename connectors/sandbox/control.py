@@ -23,11 +23,11 @@ from __future__ import annotations
 
 import re
 
+from connectors.errors import ConfigError
 from connectors.sandbox import page
 from connectors.sandbox.faults import parse_rule
 from connectors.sandbox.state import SandboxState
 from connectors.sandbox.wire import Request, Response
-from orchestrator.errors import ConfigError
 
 PREFIX = "/_sandbox/"
 _FAULT_ID = re.compile(r"^/_sandbox/faults/(\d+)$")

@@ -36,7 +36,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from orchestrator.errors import ConfigError
+from connectors.errors import ConfigError
 
 ANSWERING_KINDS = ("status", "rate_limit", "expired_token", "duplicate", "quota_exhausted")
 CONTAINER_KINDS = ("container_stuck", "container_error")

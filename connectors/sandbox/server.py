@@ -17,14 +17,14 @@ from urllib.parse import parse_qsl, urlsplit
 
 from connectors.sandbox import control
 from connectors.sandbox.faults import ANSWERING_KINDS, CONTAINER_KINDS
-from connectors.sandbox.graph_api import GraphAPI
-from connectors.sandbox.instagram_api import InstagramAPI
 from connectors.sandbox.platform import PlatformAPI
+from connectors.sandbox.platforms.facebook import GraphAPI
+from connectors.sandbox.platforms.instagram import InstagramAPI
+from connectors.sandbox.platforms.telegram import TelegramAPI
+from connectors.sandbox.platforms.wordpress import WordPressAPI
+from connectors.sandbox.platforms.x import XAPI
 from connectors.sandbox.state import LoggedRequest, SandboxState
-from connectors.sandbox.telegram_api import TelegramAPI
 from connectors.sandbox.wire import Request, Response
-from connectors.sandbox.wordpress_api import WordPressAPI
-from connectors.sandbox.x_api import XAPI
 
 DEFAULT_HANG = 30.0
 _BOT_TOKEN = re.compile(r"^/bot[^/]+/")

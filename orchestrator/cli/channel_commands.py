@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import argparse
 
-from orchestrator import access, channel_admin, views
-from orchestrator.access import ROLES
+from orchestrator.access import roles
+from orchestrator.access.roles import ROLES
+from orchestrator.channels import admin as channel_admin
 from orchestrator.cli.output import emit_json, table
 from orchestrator.cli.parsing import pairs, rate_limits
-from orchestrator.config import Settings
-from orchestrator.context import open_context
-from orchestrator.outbox import relay_now
-from orchestrator.secrets import credential_box
+from orchestrator.editorial import views
+from orchestrator.pipeline.outbox import relay_now
+from orchestrator.runtime.config import Settings
+from orchestrator.runtime.context import open_context
+from orchestrator.runtime.secrets import credential_box
 from orchestrator.store.db import Database
 
 
@@ -129,7 +131,7 @@ def cmd_channel_state(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_user_add(settings: Settings, args: argparse.Namespace) -> None:
     ctx = open_context(settings)
     with ctx.db.write() as conn:
-        access.add_user(conn, acting=ctx.user, name=args.name, roles=args.role, now=ctx.now())
+        roles.add_user(conn, acting=ctx.user, name=args.name, roles=args.role, now=ctx.now())
     if args.json:
         emit_json({"name": args.name, "roles": sorted(set(args.role))})
     else:
@@ -139,7 +141,7 @@ def cmd_user_add(settings: Settings, args: argparse.Namespace) -> None:
 def cmd_user_list(settings: Settings, args: argparse.Namespace) -> None:
     ctx = open_context(settings)
     with ctx.db.read() as conn:
-        found = access.all_users(conn)
+        found = roles.all_users(conn)
     if args.json:
         emit_json(found)
     elif not found:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 
-from orchestrator import publishing, views
 from orchestrator.cli.output import emit_json, table
 from orchestrator.cli.post_commands import DELIVERY_COLUMNS
-from orchestrator.config import Settings
-from orchestrator.context import open_context
 from orchestrator.domain.states import DeliveryStatus
+from orchestrator.editorial import publishing, views
+from orchestrator.runtime.config import Settings
+from orchestrator.runtime.context import open_context
 from orchestrator.store import deliveries as delivery_rows
 
 

@@ -17,14 +17,19 @@ import time
 from dataclasses import replace
 from datetime import timedelta
 
-from orchestrator import channel_admin, config, editorial, publishing, views
+from orchestrator.channels import admin as channel_admin
 from orchestrator.cli.output import table
+from orchestrator.cli.processes import redis_for, run_scheduler, worker_command
 from orchestrator.cli.sample_image import write_flag
-from orchestrator.config import Settings
-from orchestrator.context import Context, open_context
 from orchestrator.domain.states import PostStatus
-from orchestrator.media_server import MediaServer
+from orchestrator.editorial import publishing, views, workflow
+from orchestrator.media.server import MediaServer
+from orchestrator.runtime import config
+from orchestrator.runtime.config import Settings
+from orchestrator.runtime.context import Context, open_context
+from orchestrator.runtime.logging import configure
 from orchestrator.store.db import Database
+from schedules import calendar
 
 FINISHED = {PostStatus.PUBLISHED, PostStatus.PARTIALLY_PUBLISHED, PostStatus.FAILED,
             PostStatus.CANCELLED}
@@ -57,8 +62,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     from connectors.sandbox import Sandbox
-    from orchestrator.cli.processes import redis_for, run_scheduler, worker_command
-    from orchestrator.logging import configure
 
     demo_dir = settings.data_dir / "demo"
     shutil.rmtree(demo_dir, ignore_errors=True)
@@ -121,12 +124,12 @@ def _write_calendar(ctx: Context, sandbox_url: str) -> list[int]:
     for offset, pillar, title, text in SAMPLE_CALENDAR:
         at = None if offset is None else ctx.now() + timedelta(seconds=offset + 2)
         with_image = offset == SAMPLE_CALENDAR[-1][0]
-        post_id = editorial.create_post(
+        post_id = workflow.create_post(
             ctx, title=title, text=text, pillar=pillar, at=at,
             channels=list(CHANNELS.values()) if with_image else TEXT_ONLY,
             media=[(str(flag), "Bendera Merah Putih berkibar")] if with_image else None)
-        editorial.submit(ctx, post_id)
-        editorial.approve(ctx, post_id)
+        workflow.submit(ctx, post_id)
+        workflow.approve(ctx, post_id)
         if at is None:
             publishing.publish_now(ctx, post_id)
         ids.append(post_id)
@@ -162,7 +165,7 @@ def _summary(ctx: Context, sandbox) -> None:
     texts = [(r["platform"], r["account"], r["text"]) for r in rows]
     duplicates = len(texts) - len(set(texts))
     print(f"\n{len(rows)} posts on the sandbox, {duplicates} duplicates.")
-    published = [d for p in views.calendar(ctx, None, None) for d in p["deliveries"]
+    published = [d for p in calendar.calendar(ctx, None, None) for d in p["deliveries"]
                  if d["permalink"]]
     for d in published[:4]:
         print(f"  {d['channel']}: {d['permalink']}")

@@ -6,10 +6,16 @@ import argparse
 import logging
 import sys
 
-from orchestrator import config
-from orchestrator.cli import channel_commands, delivery_commands, post_commands, processes
-from orchestrator.errors import SiaranError
-from orchestrator.logging import configure
+from connectors.errors import SiaranError
+from orchestrator.cli import (
+    channel_commands,
+    delivery_commands,
+    demo,
+    post_commands,
+    processes,
+)
+from orchestrator.runtime import config
+from orchestrator.runtime.logging import configure
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -21,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     post_commands.register(sub)
     delivery_commands.register(sub)
     processes.register(sub)
+    demo.register(sub)
     return parser
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from connectors.errors import ConfigError
 from orchestrator.domain.limits import RateLimit, parse_rate_limit
-from orchestrator.errors import ConfigError
 
 
 def pairs(items: list[str], what: str) -> dict[str, str]:

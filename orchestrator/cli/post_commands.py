@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from orchestrator import editorial, publishing, views
+from connectors.errors import ValidationError
 from orchestrator.cli.output import emit_json, table
 from orchestrator.cli.parsing import pairs
-from orchestrator.config import Settings
-from orchestrator.context import open_context
-from orchestrator.errors import ValidationError
-from orchestrator.outbox import relay_now
+from orchestrator.editorial import publishing, views, workflow
+from orchestrator.pipeline.outbox import relay_now
+from orchestrator.runtime.config import Settings
+from orchestrator.runtime.context import open_context
+from schedules import calendar
 from schedules.timeparse import parse_day, parse_time
 
 DELIVERY_COLUMNS = ["id", "post_id", "channel", "platform", "status", "attempts", "error_kind",
@@ -45,10 +46,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_post_create)
     for name, func, helptext in (
-        ("submit", editorial.submit, "send a draft to review"),
-        ("approve", editorial.approve, "approve a post under review"),
-        ("reject", editorial.reject, "reject a post under review"),
-        ("cancel", editorial.cancel, "cancel a post and its unsent deliveries"),
+        ("submit", workflow.submit, "send a draft to review"),
+        ("approve", workflow.approve, "approve a post under review"),
+        ("reject", workflow.reject, "reject a post under review"),
+        ("cancel", workflow.cancel, "cancel a post and its unsent deliveries"),
         ("publish-now", publishing.publish_now, "publish an approved post immediately"),
     ):
         p = psub.add_parser(name, help=helptext)
@@ -98,7 +99,7 @@ def cmd_post_create(settings: Settings, args: argparse.Namespace) -> None:
     media = [(path, args.alt[i] if i < len(args.alt) else "")
              for i, path in enumerate(args.media)]
     ctx = open_context(settings)
-    post_id = editorial.create_post(ctx, title=args.title, text=args.text, pillar=args.pillar,
+    post_id = workflow.create_post(ctx, title=args.title, text=args.text, pillar=args.pillar,
                                     channels=args.channels, at=at, variants=_variants(args),
                                     media=media, options=_options(args))
     if args.json:
@@ -141,7 +142,7 @@ def cmd_calendar(settings: Settings, args: argparse.Namespace) -> None:
     end = parse_day(args.end, tz) if args.end else None
     if start and end and end <= start:
         raise ValidationError("--to must be after --from")
-    shown = views.calendar(open_context(settings), start, end)
+    shown = calendar.calendar(open_context(settings), start, end)
     if args.json:
         emit_json(shown)
         return

@@ -12,12 +12,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 
+from connectors.errors import ConfigError
 from connectors.registry import CONNECTORS
-from orchestrator import config, embedded_redis
-from orchestrator.config import Settings
-from orchestrator.errors import ConfigError
-from orchestrator.logging import configure
-from orchestrator.queues import queue_for
+from orchestrator.pipeline.queues import queue_for
+from orchestrator.runtime import config, embedded_redis
+from orchestrator.runtime.config import Settings
+from orchestrator.runtime.logging import configure
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -41,9 +41,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8322)
     p.set_defaults(handler=cmd_media_server)
-    from orchestrator.cli import demo
-
-    demo.register(sub)
 
 
 def all_queues() -> list[str]:
@@ -72,8 +69,8 @@ def worker_command(settings: Settings, processes: int, threads: int,
     if unknown:
         raise ConfigError(f"unknown queue {sorted(unknown)[0]!r}; known: "
                           f"{', '.join(all_queues())}")
-    cmd = [sys.executable, "-m", "dramatiq", "orchestrator.worker_main", "--skip-logging",
-           "--processes", str(processes), "--threads", str(threads)]
+    cmd = [sys.executable, "-m", "dramatiq", "orchestrator.pipeline.worker_main",
+           "--skip-logging", "--processes", str(processes), "--threads", str(threads)]
     if queues:
         cmd += ["--queues", *queues]
     return cmd
@@ -121,10 +118,10 @@ def cmd_scheduler(settings: Settings, args: argparse.Namespace) -> int:
 
 def run_scheduler(settings: Settings, stop: threading.Event | None = None) -> int:
     """The scheduler loop in this process; ``settings.redis_url`` must be set."""
-    from orchestrator import scheduler
-    from orchestrator.broker import make_broker
-    from orchestrator.context import open_context
-    from orchestrator.transport import Transport
+    from orchestrator.pipeline.broker import make_broker
+    from orchestrator.pipeline.transport import Transport
+    from orchestrator.runtime.context import open_context
+    from schedules import scheduler
 
     stop = stop or threading.Event()
     if threading.current_thread() is threading.main_thread():
@@ -157,7 +154,7 @@ def cmd_sandbox(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_media_server(settings: Settings, args: argparse.Namespace) -> int:
-    from orchestrator.media_server import MediaServer
+    from orchestrator.media.server import MediaServer
 
     server = MediaServer(settings.data_dir, args.host, args.port)
     print(f"serving {settings.data_dir / 'media'} on {server.url}", flush=True)

@@ -1,14 +1,14 @@
 """The state machines of posts, deliveries and channels.
 
 Each machine is a table of allowed moves; :func:`check` refuses any other move with
-:class:`~orchestrator.errors.InvalidTransition`.
+:class:`~connectors.errors.InvalidTransition`.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
 
-from orchestrator.errors import InvalidTransition
+from connectors.errors import InvalidTransition
 
 
 class PostStatus(StrEnum):

@@ -8,10 +8,10 @@ from datetime import datetime
 from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from connectors.errors import ConfigError, NotFound
 from orchestrator.domain.limits import RateLimit
 from orchestrator.domain.model import Channel
 from orchestrator.domain.states import ChannelState, move_channel
-from orchestrator.errors import ConfigError, NotFound
 from orchestrator.store.schema import channels
 
 _PUBLIC = (channels.c.id, channels.c.name, channels.c.platform, channels.c.api_base,

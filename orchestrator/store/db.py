@@ -9,10 +9,12 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 
-from orchestrator.errors import ConfigError
+from connectors.errors import ConfigError
 from orchestrator.store.writer_lock import WriterLock
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+__all__ = ["Connection", "Database"]
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 class Database:

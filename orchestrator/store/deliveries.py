@@ -19,9 +19,9 @@ from sqlalchemy import (
     update,
 )
 
+from connectors.errors import InvalidTransition, NotFound
 from orchestrator.domain.model import Attempt, Delivery
 from orchestrator.domain.states import CLAIMABLE, DeliveryStatus, PostStatus, move_delivery
-from orchestrator.errors import InvalidTransition, NotFound
 from orchestrator.store import moves
 from orchestrator.store.schema import (
     attempts,

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from sqlalchemy import Connection, bindparam, insert, select
+from sqlalchemy import Connection, bindparam, func, insert, select
 
+from connectors.errors import InvalidTransition, NotFound
 from orchestrator.domain.model import Post, PostMedia
 from orchestrator.domain.states import PostStatus, move_post
-from orchestrator.errors import InvalidTransition, NotFound
 from orchestrator.store import moves
 from orchestrator.store.schema import channels, post_channels, post_media, posts
 
@@ -41,6 +41,22 @@ _CHANNEL_NAMES = (select(channels.c.name)
                   .where(post_channels.c.post_id == bindparam("p")).order_by(channels.c.name))
 _MEDIA = (select(post_media).where(post_media.c.post_id == bindparam("p"))
           .order_by(post_media.c.position))
+
+
+_STATUS_FOR_UPDATE = (select(posts.c.status).where(posts.c.id == bindparam("p"))
+                      .with_for_update())
+_NEXT_DUE = select(func.min(posts.c.scheduled_at)).where(
+    posts.c.status == PostStatus.APPROVED.value)
+
+
+def status_for_update(conn: Connection, post_id: int) -> PostStatus:
+    """The post's status, its row locked until the transaction ends (PostgreSQL)."""
+    return PostStatus(conn.execute(_STATUS_FOR_UPDATE, {"p": post_id}).scalar_one())
+
+
+def next_due(conn: Connection) -> datetime | None:
+    """When the next approved post falls due."""
+    return conn.execute(_NEXT_DUE).scalar_one()
 
 
 def get(conn: Connection, post_id: int) -> Post:

@@ -1,4 +1,4 @@
-"""Tables (SQLAlchemy Core). Migrations in orchestrator/migrations mirror this file."""
+"""Tables (SQLAlchemy Core). Migrations in orchestrator/store/migrations mirror this file."""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ import os
 import threading
 from pathlib import Path
 
-from orchestrator.errors import ConfigError
+from connectors.errors import ConfigError
 
 
 class WriterLock:

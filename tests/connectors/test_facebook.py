@@ -9,11 +9,7 @@ import facebook
 import pytest
 
 from connectors.base import RenderedPost
-from connectors.facebook import FacebookConnector
-from connectors.graph import GRAPH_VERSION, Graph, map_graph_error, retry_after_from_usage
-from connectors.http import RebasingSession
-from connectors.registry import build_connector
-from orchestrator.errors import (
+from connectors.errors import (
     AuthExpired,
     ContentRejected,
     OutcomeUnknown,
@@ -22,6 +18,10 @@ from orchestrator.errors import (
     RateLimited,
     Unavailable,
 )
+from connectors.http import RebasingSession
+from connectors.platforms.facebook import FacebookConnector
+from connectors.platforms.graph import GRAPH_VERSION, Graph, map_graph_error, retry_after_from_usage
+from connectors.registry import build_connector
 from tests.fixtures.sandbox import credentials
 
 SECRET = "SECRET-page-token-556"

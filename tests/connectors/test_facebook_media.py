@@ -7,8 +7,8 @@ from dataclasses import replace
 import pytest
 
 from connectors.base import MediaItem, RenderedPost
+from connectors.errors import Unavailable
 from connectors.registry import build_connector
-from orchestrator.errors import Unavailable
 from tests.fixtures.sandbox import credentials
 
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64

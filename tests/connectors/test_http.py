@@ -7,8 +7,8 @@ import threading
 import pytest
 import requests
 
+from connectors.errors import OutcomeUnknown, Unavailable
 from connectors.http import RebasingSession, redact, transport_error
-from orchestrator.errors import OutcomeUnknown, Unavailable
 
 
 def test_rebase_moves_host_and_keeps_path_and_query():

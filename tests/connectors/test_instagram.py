@@ -1,4 +1,4 @@
-"""InstagramConnector: real facebook-sdk through connectors.graph against the sandbox."""
+"""InstagramConnector: real facebook-sdk through connectors.platforms.graph against the sandbox."""
 
 from __future__ import annotations
 
@@ -8,9 +8,7 @@ import pytest
 import requests
 
 from connectors.base import MediaItem, RenderedPost
-from connectors.instagram import InstagramConnector
-from connectors.registry import build_connector
-from orchestrator.errors import (
+from connectors.errors import (
     AuthExpired,
     ContentRejected,
     OutcomeUnknown,
@@ -18,6 +16,8 @@ from orchestrator.errors import (
     RateLimited,
     Unavailable,
 )
+from connectors.platforms.instagram import InstagramConnector
+from connectors.registry import build_connector
 from tests.fixtures.sandbox import credentials, secrets_of
 
 IMAGE = MediaItem(url="https://setneg.go.id/media/poster.jpg", alt_text="Poster upacara")

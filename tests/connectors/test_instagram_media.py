@@ -7,8 +7,8 @@ from dataclasses import replace
 import pytest
 
 from connectors.base import MediaItem, RenderedPost
+from connectors.errors import RateLimited, Unavailable
 from connectors.registry import build_connector
-from orchestrator.errors import RateLimited, Unavailable
 from tests.fixtures.sandbox import credentials
 
 IMAGES = tuple(MediaItem(url=f"https://setneg.go.id/media/{n}.jpg", alt_text=f"Foto {n}",

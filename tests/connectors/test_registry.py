@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from connectors.facebook import FacebookConnector
-from connectors.instagram import InstagramConnector
+from connectors.errors import ConfigError
+from connectors.platforms.facebook import FacebookConnector
+from connectors.platforms.instagram import InstagramConnector
+from connectors.platforms.telegram import TelegramConnector
+from connectors.platforms.wordpress import WordPressConnector
+from connectors.platforms.x import XConnector
 from connectors.registry import CONNECTORS, build_connector
-from connectors.telegram import TelegramConnector
-from connectors.wordpress import WordPressConnector
-from connectors.x import XConnector
-from orchestrator.errors import ConfigError
 
 
 def test_registry_lists_platforms():

@@ -11,9 +11,9 @@ import requests
 from requests_oauthlib import OAuth1
 
 from connectors.base import RenderedPost
+from connectors.errors import ConfigError, Unavailable
 from connectors.registry import build_connector
 from connectors.sandbox import DEFAULT_ACCOUNTS, Sandbox, channel_credentials, load_accounts
-from orchestrator.errors import ConfigError, Unavailable
 
 
 def api(sandbox, method: str, path: str, **kw) -> requests.Response:

@@ -8,9 +8,7 @@ import pytest
 import requests
 
 from connectors.base import MediaItem, RenderedPost
-from connectors.registry import build_connector
-from connectors.telegram import TelegramConnector
-from orchestrator.errors import (
+from connectors.errors import (
     AuthExpired,
     ContentRejected,
     OutcomeUnknown,
@@ -19,6 +17,8 @@ from orchestrator.errors import (
     RateLimited,
     Unavailable,
 )
+from connectors.platforms.telegram import TelegramConnector
+from connectors.registry import build_connector
 from tests.fixtures.sandbox import credentials, secrets_of
 
 TOKEN = "654321:SECRET-bot-token"

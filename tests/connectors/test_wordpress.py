@@ -8,9 +8,7 @@ import pytest
 import requests
 
 from connectors.base import MediaItem, RenderedPost
-from connectors.registry import build_connector
-from connectors.wordpress import WordPressConnector
-from orchestrator.errors import (
+from connectors.errors import (
     AuthExpired,
     ContentRejected,
     OutcomeUnknown,
@@ -19,6 +17,8 @@ from orchestrator.errors import (
     RateLimited,
     Unavailable,
 )
+from connectors.platforms.wordpress import WordPressConnector
+from connectors.registry import build_connector
 from tests.fixtures.sandbox import credentials, secrets_of
 
 AUTH = ("humas", "SECRET wp01 pass")

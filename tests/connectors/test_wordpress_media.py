@@ -8,8 +8,8 @@ import pytest
 import requests
 
 from connectors.base import MediaItem, RenderedPost
+from connectors.errors import Unavailable
 from connectors.registry import build_connector
-from orchestrator.errors import Unavailable
 from tests.fixtures.sandbox import credentials
 
 AUTH = ("humas", "SECRET wp01 pass")

@@ -8,10 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from connectors.base import RenderedPost
-from connectors.registry import build_connector
-from connectors.x import XConnector
-from connectors.x_errors import retry_after_from_headers
-from orchestrator.errors import (
+from connectors.errors import (
     AuthExpired,
     ContentRejected,
     OutcomeUnknown,
@@ -20,6 +17,9 @@ from orchestrator.errors import (
     RateLimited,
     Unavailable,
 )
+from connectors.platforms.x import XConnector
+from connectors.platforms.x_errors import retry_after_from_headers
+from connectors.registry import build_connector
 from tests.fixtures.sandbox import credentials
 
 SECRETS = ("SECRET-consumer-1002", "SECRET-token-1002", "SECRET-bearer-1002")

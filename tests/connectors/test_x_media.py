@@ -14,15 +14,15 @@ import tweepy
 from requests_oauthlib import OAuth1
 
 from connectors.base import MediaItem, RenderedPost
-from connectors.http import RebasingSession
-from connectors.registry import build_connector
-from orchestrator.errors import (
+from connectors.errors import (
     AuthExpired,
     ConfigError,
     ContentRejected,
     RateLimited,
     Unavailable,
 )
+from connectors.http import RebasingSession
+from connectors.registry import build_connector
 from tests.fixtures.sandbox import credentials
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from connectors.x_text import MAX_WEIGHTED, URL_WEIGHT, fits, weighted_length
+from connectors.platforms.x_text import MAX_WEIGHTED, URL_WEIGHT, fits, weighted_length
 
 
 @pytest.mark.parametrize(("text", "expected"), [

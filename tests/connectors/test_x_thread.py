@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from connectors.base import MediaItem, RenderedPost
+from connectors.errors import OutcomeUnknown, Unavailable
+from connectors.platforms.x_text import split_thread, weighted_length
 from connectors.registry import build_connector
-from connectors.x_text import split_thread, weighted_length
-from orchestrator.errors import OutcomeUnknown, Unavailable
 from tests.fixtures.sandbox import credentials
 
 SENTENCE = "Pelayanan paspor di kantor imigrasi dibuka kembali mulai hari Senin pukul 08.00."

@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 
-from orchestrator.embedded_redis import URL_FILE, is_alive
+from orchestrator.runtime.embedded_redis import URL_FILE, is_alive
 from tests.fixtures.sandbox import credentials
 from tests.fixtures.services import siaran
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from orchestrator.cli.sample_image import write_flag
-from orchestrator.media_server import MediaServer
+from orchestrator.media.server import MediaServer
 from tests.e2e.conftest import running_system
 from tests.fixtures.sandbox import credentials
 

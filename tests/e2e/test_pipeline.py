@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from orchestrator.broker import make_broker
-from orchestrator.transport import Transport
+from orchestrator.pipeline.broker import make_broker
+from orchestrator.pipeline.transport import Transport
 
 X_ACCOUNT, FB_PAGE = "1001", "555"
 

@@ -15,12 +15,13 @@ import pytest
 import redis
 import requests
 
-from orchestrator import channel_admin, editorial, publishing
+from orchestrator.channels import admin as channel_admin
 from orchestrator.cli.sample_image import write_flag
-from orchestrator.delivery import deliver
 from orchestrator.domain.states import DeliveryStatus as D
-from orchestrator.guards import Guards
-from orchestrator.reconcile import reconcile
+from orchestrator.editorial import publishing, workflow
+from orchestrator.pipeline.delivery import deliver
+from orchestrator.pipeline.guards import Guards
+from orchestrator.pipeline.reconcile import reconcile
 from orchestrator.store import channels as channel_rows
 from orchestrator.store import deliveries as rows
 from tests.fixtures.sandbox import TEST_ACCOUNTS, credentials
@@ -53,10 +54,10 @@ class World:
 
     def post(self, platform: str, text: str | None = None) -> tuple[int, str]:
         text = text or f"Pengumuman {uuid.uuid4().hex[:10]}"
-        post_id = editorial.create_post(self.ctx, title="T", text=text, pillar="informatif",
+        post_id = workflow.create_post(self.ctx, title="T", text=text, pillar="informatif",
                                         channels=[platform])
-        editorial.submit(self.ctx, post_id)
-        editorial.approve(self.ctx, post_id)
+        workflow.submit(self.ctx, post_id)
+        workflow.approve(self.ctx, post_id)
         publishing.publish_now(self.ctx, post_id)
         with self.ctx.db.write() as conn:  # as if the relay had sent it
             (delivery,) = rows.for_post(conn, post_id)
@@ -279,11 +280,11 @@ def test_a_success_that_exhausts_the_window_cools_the_channel(world):
 def test_a_retry_reuses_the_media_uploaded_by_the_failed_attempt(world, tmp_path):
     """The image goes up once; the retry posts with the remembered media id."""
     image = write_flag(tmp_path / "bendera.jpg")
-    post_id = editorial.create_post(world.ctx, title="T", text="Dengan gambar.",
+    post_id = workflow.create_post(world.ctx, title="T", text="Dengan gambar.",
                                     pillar="informatif", channels=["x"],
                                     media=[(str(image), "Bendera Merah Putih")])
-    editorial.submit(world.ctx, post_id)
-    editorial.approve(world.ctx, post_id)
+    workflow.submit(world.ctx, post_id)
+    workflow.approve(world.ctx, post_id)
     publishing.publish_now(world.ctx, post_id)
     with world.ctx.db.read() as conn:
         (delivery,) = rows.for_post(conn, post_id)

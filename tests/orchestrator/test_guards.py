@@ -8,7 +8,7 @@ import pytest
 import redis
 
 from orchestrator.domain.limits import RateLimit
-from orchestrator.guards import CIRCUIT_FAILURES, Guards
+from orchestrator.pipeline.guards import CIRCUIT_FAILURES, Guards
 
 
 @pytest.fixture

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from orchestrator import editorial
+from connectors.errors import ValidationError
 from orchestrator.cli.main import main
 from orchestrator.cli.sample_image import write_flag
 from orchestrator.domain.model import Post, PostMedia
 from orchestrator.domain.states import PostStatus
-from orchestrator.errors import ValidationError
-from orchestrator.media import media_dir, store
-from orchestrator.rendering import render, variant_text
+from orchestrator.editorial import workflow
+from orchestrator.media.files import media_dir, store
+from orchestrator.pipeline.rendering import render, variant_text
 
 X_CREDS = ["--credential", "consumer_key=ck", "--credential", "consumer_secret=cs",
            "--credential", "access_token=at", "--credential", "access_token_secret=ats"]
@@ -115,26 +115,26 @@ def test_submit_refuses_an_image_without_alt_text_on_every_channel(cli, ctx, tmp
 
 
 def test_several_broken_rules_are_reported_together(ctx, cli):
-    post_id = editorial.create_post(ctx, title="Panjang", text="kata " * 80,
+    post_id = workflow.create_post(ctx, title="Panjang", text="kata " * 80,
                                     pillar="informatif", channels=["x-main"])
     with pytest.raises(ValidationError) as refused:
-        editorial.submit(ctx, post_id)
+        workflow.submit(ctx, post_id)
     assert "x-main:" in str(refused.value) and "280" in str(refused.value)
 
 
 def test_unknown_variant_fields_and_options_are_refused(ctx, cli):
     with pytest.raises(ValidationError, match="variant field 'judul'"):
-        editorial.create_post(ctx, title="T", text="t", pillar="p", channels=["x-main"],
+        workflow.create_post(ctx, title="T", text="t", pillar="p", channels=["x-main"],
                               variants={"x": {"judul": "?"}})
     with pytest.raises(ValidationError, match="option 'pin'"):
-        editorial.create_post(ctx, title="T", text="t", pillar="p", channels=["x-main"],
+        workflow.create_post(ctx, title="T", text="t", pillar="p", channels=["x-main"],
                               options={"pin": True})
 
 
 def test_media_server_serves_stored_files_by_name_only(ctx, tmp_path):
     import requests
 
-    from orchestrator.media_server import MediaServer
+    from orchestrator.media.server import MediaServer
 
     stored = store(ctx.settings.data_dir, jpeg(tmp_path / "a.jpg"))
     server = MediaServer(ctx.settings.data_dir).start()

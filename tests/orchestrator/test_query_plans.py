@@ -14,7 +14,6 @@ from datetime import UTC, datetime
 import pytest
 
 from orchestrator.domain.states import DeliveryStatus, PostStatus
-from orchestrator.rollup import _POST_STATUS
 from orchestrator.store import deliveries, moves, posts, work
 from orchestrator.store.db import Database
 from orchestrator.store.schema import deliveries as deliveries_table
@@ -28,7 +27,7 @@ HOT = {
     "statuses": (deliveries._STATUSES, {"p": 1}),
     "targets": (deliveries._TARGETS, {"p": 1}),
     "queue": (deliveries._QUEUE, {"d_id": 1, "now": NOW}),
-    "post status": (_POST_STATUS, {"p": 1}),
+    "post status": (posts._STATUS_FOR_UPDATE, {"p": 1}),
     "post": (posts._POST, {"p": 1}),
     "move delivery": (moves._statement(deliveries_table, ()),
                       {"m_id": 1, "m_sources": [DeliveryStatus.SENDING.value],

@@ -6,6 +6,7 @@ import itertools
 
 import pytest
 
+from connectors.errors import InvalidTransition
 from orchestrator.domain.states import (
     CHANNEL_MOVES,
     DELIVERY_MOVES,
@@ -18,7 +19,6 @@ from orchestrator.domain.states import (
     move_post,
     rollup,
 )
-from orchestrator.errors import InvalidTransition
 
 MACHINES = [
     ("post", POST_MOVES, PostStatus, move_post),

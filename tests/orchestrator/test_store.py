@@ -7,12 +7,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from connectors.errors import ConfigError, InvalidTransition, NotFound
 from orchestrator.domain.model import Attempt, PostMedia
 from orchestrator.domain.states import DeliveryStatus as D
 from orchestrator.domain.states import PostStatus as P
-from orchestrator.errors import ConfigError, InvalidTransition, NotFound
-from orchestrator.rollup import roll_up
-from orchestrator.secrets import CredentialBox
+from orchestrator.pipeline.rollup import roll_up
+from orchestrator.runtime.secrets import CredentialBox
 from orchestrator.store import channels, deliveries, posts, work
 from orchestrator.store.db import Database
 from orchestrator.store.schema import channels as channels_table

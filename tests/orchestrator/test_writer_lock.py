@@ -9,7 +9,7 @@ import time
 import pytest
 from sqlalchemy import text
 
-from orchestrator.errors import ConfigError
+from connectors.errors import ConfigError
 from orchestrator.store.db import Database
 from orchestrator.store.writer_lock import WriterLock
 

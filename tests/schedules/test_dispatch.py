@@ -6,15 +6,16 @@ from datetime import timedelta
 
 import pytest
 
-from orchestrator import channel_admin, editorial
-from orchestrator.broker import make_broker
+from orchestrator.channels import admin as channel_admin
 from orchestrator.domain.states import DeliveryStatus as D
 from orchestrator.domain.states import PostStatus as P
-from orchestrator.scheduler import tick
+from orchestrator.editorial import workflow
+from orchestrator.pipeline.broker import make_broker
+from orchestrator.pipeline.transport import Transport
 from orchestrator.store import deliveries as rows
 from orchestrator.store import posts as post_rows
-from orchestrator.transport import Transport
 from schedules.dispatch import dispatch_due
+from schedules.scheduler import tick
 from tests.fixtures.sandbox import credentials
 
 CHANNELS = {"x-main": ("x", "1001"), "fb-main": ("facebook", "555")}
@@ -35,10 +36,10 @@ def calendar(ctx):
 
 def _approved(ctx, minutes: float, channels=("x-main", "fb-main")) -> int:
     at = ctx.now() + timedelta(minutes=minutes)
-    post_id = editorial.create_post(ctx, title="T", text=f"Kabar {minutes}", pillar="informatif",
+    post_id = workflow.create_post(ctx, title="T", text=f"Kabar {minutes}", pillar="informatif",
                                     channels=list(channels), at=at)
-    editorial.submit(ctx, post_id)
-    editorial.approve(ctx, post_id)
+    workflow.submit(ctx, post_id)
+    workflow.approve(ctx, post_id)
     return post_id
 
 

@@ -1,0 +1,193 @@
+"""Facebook Pages through the Graph API (facebook-sdk, via :mod:`connectors.platforms.graph`).
+
+Publishing — https://developers.facebook.com/docs/graph-api/reference/page/photos and
+https://developers.facebook.com/docs/graph-api/reference/page/feed:
+
+- text: ``POST /{page-id}/feed`` with ``message`` → ``{"id": "{page-id}_{post-id}"}``;
+- one photo: ``POST /{page-id}/photos`` (``url`` or a multipart ``source``, ``message``)
+  → ``{"id","post_id"}``;
+- several photos: each uploaded with ``published=false`` (kept in ``post.uploads`` and
+  reused by a retry, after a ``GET /{photo-id}`` shows it still exists), then ``/feed``
+  with ``attached_media=[{"media_fbid":…}]``;
+- one video: ``POST /{page-id}/videos`` (``file_url`` or a multipart ``source``,
+  ``description``) → ``{"id": video}`` — https://developers.facebook.com/docs/graph-api/
+  reference/page/videos. Photos and a video never share a post.
+
+Photo formats JPEG, BMP, PNG, GIF, TIFF; Meta recommends photos under 4 MB (a warning
+here, not a refusal) — https://developers.facebook.com/docs/graph-api/photo-uploads/.
+Alt text goes in the photo's ``alt_text_custom`` (the field Meta's own tools set; its
+effect through the API is not confirmed). Read-back for reconciliation:
+``GET /{page-id}/feed?fields=id,message,created_time,permalink_url&since=…``.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+from urllib.parse import parse_qs, urlsplit
+
+from connectors.base import (
+    MB,
+    ChannelHealth,
+    Connector,
+    MediaItem,
+    PlatformLimits,
+    Problem,
+    Published,
+    RenderedPost,
+)
+from connectors.errors import (
+    AuthExpired,
+    ContentRejected,
+    OutcomeUnknown,
+    PermissionDenied,
+    Unavailable,
+)
+from connectors.http import retry_safe
+from connectors.platforms.graph import Graph, retry_after_from_usage
+
+PLATFORM = "facebook"
+FEED_FIELDS = "id,message,created_time,permalink_url"
+FIND_PAGES = 5
+
+
+def permalink_for(post_id: str) -> str:
+    """Facebook resolves ``/{page}_{post}`` to the post."""
+    return f"https://www.facebook.com/{post_id}"
+
+
+class FacebookConnector(Connector):
+    """One Facebook Page."""
+
+    platform: ClassVar[str] = PLATFORM
+    #: 10 photos per post is the common ceiling of multi-photo posts; Meta documents none.
+    limits: ClassVar[PlatformLimits] = PlatformLimits(
+        max_text=63206, max_media=10,
+        image_types=frozenset({"image/jpeg", "image/png", "image/gif", "image/bmp",
+                               "image/tiff"}),
+        video_types=frozenset({"video/mp4", "video/quicktime"}))
+    #: Meta's recommended photo size; larger ones get a warning.
+    recommended_image_bytes: ClassVar[int] = 4 * MB
+    #: Unpublished photos stay on the Page until deleted (Meta documents no expiry); a
+    #: week bounds the reuse, and each reused id is checked with a GET before use.
+    media_id_ttl: ClassVar[float] = 7 * 86_400.0
+    credential_keys: ClassVar[tuple[frozenset[str], ...]] = (
+        frozenset({"page_id", "page_access_token"}),
+    )
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.page_id = str(self.credentials["page_id"])
+        self.graph = Graph(
+            self.credentials["page_access_token"],
+            platform=PLATFORM,
+            api_base=self.api_base,
+            timeout=self.timeout,
+        )
+
+    def media_problems(self, post: RenderedPost) -> list[Problem]:
+        """Photos or one video, never both; big photos warned about."""
+        problems = super().media_problems(post)
+        videos = sum(1 for m in post.media if m.is_video)
+        if videos and videos < len(post.media):
+            problems.append(Problem(PLATFORM, "a Facebook post carries photos or one video, "
+                                              "not both"))
+        if videos > 1:
+            problems.append(Problem(PLATFORM, f"{videos} videos, limit 1"))
+        for number, item in enumerate(post.media, 1):
+            if item.is_image and item.byte_size() > self.recommended_image_bytes:
+                problems.append(Problem(PLATFORM, f"media {number} ({item.filename}) is over "
+                                                  "4 MB; Facebook may compress it visibly",
+                                        blocking=False))
+        return problems
+
+    # uploads --------------------------------------------------------------------------
+    def _send_media(self, edge: str, item: MediaItem, **data: Any) -> dict:
+        url_key = "url" if edge == "photos" else "file_url"
+        if item.is_image and item.alt_text:
+            data["alt_text_custom"] = item.alt_text
+        if item.url:
+            return self.graph.post(self.page_id, edge, **{url_key: item.url}, **data)
+        return self.graph.upload(self.page_id, edge,
+                                 {"source": (item.filename, item.read(), item.mime)}, **data)
+
+    @retry_safe
+    def upload_unpublished(self, item: MediaItem) -> str:
+        """Upload a photo to attach later (nothing is shown; safe to repeat)."""
+        try:
+            return str(self._send_media("photos", item, published="false")["id"])
+        except OutcomeUnknown as exc:
+            raise Unavailable(f"photo upload failed: {exc.detail}", platform=PLATFORM) from None
+
+    def _still_there(self, photo_id: str) -> bool:
+        try:
+            self.graph.get(photo_id, fields="id")
+        except ContentRejected:
+            return False
+        return True
+
+    def photo_id(self, post: RenderedPost, item: MediaItem) -> str:
+        """An unpublished photo's id: an earlier attempt's while it exists, else a new one."""
+        known = post.uploads.get(item.digest) if item.digest else None
+        if known and not self._still_there(known):
+            del post.uploads[item.digest]
+        return self.media_id(post, item, self.upload_unpublished)
+
+    # contract -------------------------------------------------------------------------
+    def publish(self, post: RenderedPost, *, key: str) -> Published:
+        """/feed for text, /photos for one photo, photos + /feed for several, /videos."""
+        if any(m.is_video for m in post.media):
+            self.refuse_invalid(post)
+            video = self._send_media("videos", post.media[0], description=post.text)
+            video_id = str(video.get("id") or "") if isinstance(video, dict) else ""
+            if not video_id:
+                raise OutcomeUnknown("accepted without a video id", platform=PLATFORM)
+            return Published(external_id=video_id,
+                             permalink=f"https://www.facebook.com/{self.page_id}/videos/"
+                                       f"{video_id}")
+        if len(post.media) == 1:
+            result = self._send_media("photos", post.media[0], message=post.text)
+            result = {"id": result.get("post_id")} if isinstance(result, dict) else result
+        elif post.media:
+            ids = [self.photo_id(post, m) for m in post.media]
+            attached = json.dumps([{"media_fbid": i} for i in ids])
+            result = self.graph.post(self.page_id, "feed", message=post.text,
+                                     attached_media=attached)
+        else:
+            result = self.graph.post(self.page_id, "feed", message=post.text)
+        post_id = str(result.get("id") or "") if isinstance(result, dict) else ""
+        if not post_id:
+            raise OutcomeUnknown("accepted without a post id", platform=PLATFORM)
+        answer = self.graph.session.last_response
+        return Published(external_id=post_id, permalink=permalink_for(post_id),
+                         quota_wait=retry_after_from_usage(
+                             answer.headers if answer is not None else None))
+
+    def find(self, post: RenderedPost, *, key: str, since: datetime) -> Published | None:
+        """Look through the Page's feed since ``since`` for the same message."""
+        if since.tzinfo is None:
+            since = since.replace(tzinfo=UTC)
+        args: dict[str, str | int] = {
+            "fields": FEED_FIELDS, "since": int(since.timestamp()), "limit": 100,
+        }
+        for _ in range(FIND_PAGES):
+            page = self.graph.edge(self.page_id, "feed", **args)
+            for item in page.get("data", []):
+                if item.get("message") == post.text:
+                    post_id = str(item["id"])
+                    return Published(post_id, item.get("permalink_url") or permalink_for(post_id))
+            next_url = (page.get("paging") or {}).get("next")
+            after = parse_qs(urlsplit(next_url).query).get("after") if next_url else None
+            if not after:
+                return None
+            args["after"] = after[0]
+        return None
+
+    def check(self) -> ChannelHealth:
+        """GET /{page-id}?fields=id,name; refused tokens give ok=False, outages raise."""
+        try:
+            page = self.graph.get(self.page_id, fields="id,name")
+        except (AuthExpired, PermissionDenied) as exc:
+            return ChannelHealth(ok=False, detail=exc.detail)
+        return ChannelHealth(ok=True, account=str(page.get("name") or page.get("id")))

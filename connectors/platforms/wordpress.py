@@ -1,0 +1,213 @@
+"""The office's WordPress site through the REST API (``wp/v2``), in plain HTTP.
+
+Auth: an application password over HTTP Basic (``username:application_password``).
+Publishing: the first image as featured image — ``POST {site}/wp-json/wp/v2/media`` with
+the raw file, its ``Content-Type``, ``Content-Disposition: attachment; filename=…`` and the
+media endpoint's ``alt_text`` field → 201 ``{"id",…}`` (remembered in ``post.uploads``, and
+reused by a retry once ``GET /media/{id}`` shows it still exists); category and tag names
+resolved to ids with ``GET /wp/v2/categories?search=…`` (``/tags``), missing ones created
+with ``POST`` (``{"name"}`` → 201; a name created meanwhile answers 400 ``term_exists``
+with ``data.term_id`` — https://core.trac.wordpress.org/changeset/43756); then
+``POST {site}/wp-json/wp/v2/posts`` (JSON ``title``, ``content``, ``excerpt``,
+``status: "publish"``, ``slug``, ``featured_media``, ``categories``, ``tags``) → 201 with
+``id`` and ``link``, the article's public address. Read-back:
+``GET /wp-json/wp/v2/posts?search=…&after=…&context=edit`` (raw title and content).
+Errors ``{"code","message","data":{"status"}}``. References:
+https://developer.wordpress.org/rest-api/reference/posts/,
+https://developer.wordpress.org/rest-api/reference/media/,
+https://developer.wordpress.org/rest-api/reference/categories/ and
+https://developer.wordpress.org/rest-api/using-the-rest-api/authentication/.
+
+WordPress keeps no idempotency key and never refuses repeated content, so after an
+unknown outcome only :meth:`find` can tell whether the post exists.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+from urllib.parse import quote
+
+import requests
+
+from connectors.base import (
+    MB,
+    PERMANENT,
+    ChannelHealth,
+    Connector,
+    MediaItem,
+    PlatformLimits,
+    Problem,
+    Published,
+    RenderedPost,
+)
+from connectors.errors import (
+    AuthExpired,
+    ContentRejected,
+    OutcomeUnknown,
+    PermanentError,
+    PermissionDenied,
+)
+from connectors.http import PlainHttp, excerpt, redact, retry_after_header, status_error
+
+PLATFORM = "wordpress"
+FIND_PAGES = 5
+SEARCH_WORDS = 8
+
+
+class WordPressConnector(Connector):
+    """One user of one WordPress site."""
+
+    platform: ClassVar[str] = PLATFORM
+    #: The upload limit is the site's PHP setting; 64 MB is a common host default.
+    limits: ClassVar[PlatformLimits] = PlatformLimits(
+        max_text=1_000_000, max_media=1,
+        image_types=frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"}),
+        max_image_bytes=64 * MB)
+    #: Media library items stay until deleted; a reused id is checked with a GET first.
+    media_id_ttl: ClassVar[float] = PERMANENT
+    credential_keys: ClassVar[tuple[frozenset[str], ...]] = (
+        frozenset({"site_url", "username", "application_password"}),
+    )
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.site = str(self.credentials["site_url"]).rstrip("/")
+        self.http = PlainHttp(platform=PLATFORM, api_base=self.api_base, timeout=self.timeout)
+        self.http.session.auth = (str(self.credentials["username"]),
+                                  str(self.credentials["application_password"]))
+
+    def media_problems(self, post: RenderedPost) -> list[Problem]:
+        """The first image becomes the featured image (a local file); others are left out."""
+        problems = self.item_problems(1, post.media[0]) if post.media else []
+        if post.media and not post.media[0].path:
+            problems.append(Problem(PLATFORM, "the featured image must be a local file"))
+        if len(post.media) > self.limits.max_media:
+            problems.append(Problem(PLATFORM, f"only the first image becomes the featured "
+                                              f"image; {len(post.media) - 1} other media "
+                                              "items are not published", blocking=False))
+        return problems
+
+    def _url(self, route: str) -> str:
+        return f"{self.site}/wp-json/wp/v2/{route}"
+
+    def _json(self, response: requests.Response, publishes: bool = False) -> Any:
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if response.ok:
+            if body is None:
+                cls = OutcomeUnknown if publishes else ContentRejected
+                raise cls("unreadable answer", platform=PLATFORM, status=response.status_code,
+                          excerpt=excerpt(response))
+            return body
+        if isinstance(body, dict) and body.get("code"):
+            detail = f"({body['code']}) {body.get('message', '')}"
+        else:
+            detail = f"HTTP {response.status_code}"
+        raise status_error(response, detail, platform=PLATFORM,
+                           retry_after=retry_after_header(response))
+
+    def _read(self, route: str, **params: Any) -> Any:
+        return self._json(self.http.send("GET", self._url(route), params=params or None,
+                                         sent_is_unknown=False))
+
+    # media and terms --------------------------------------------------------------------
+    def upload(self, item: MediaItem) -> str:
+        """POST the raw file to /media with its alt text; the attachment id."""
+        headers = {"Content-Type": item.mime,
+                   "Content-Disposition": f"attachment; filename*=UTF-8''"
+                                          f"{quote(item.filename)}"}
+        params = {"alt_text": item.alt_text} if item.alt_text else None
+        response = self.http.send("POST", self._url("media"), data=item.read(),
+                                  headers=headers, params=params, sent_is_unknown=False)
+        return str(self._json(response)["id"])
+
+    def featured_id(self, post: RenderedPost) -> int:
+        """The featured image's id: an earlier attempt's while it exists, else a new upload."""
+        item = post.media[0]
+        known = post.uploads.get(item.digest) if item.digest else None
+        if known:
+            try:
+                self._read(f"media/{known}", context="edit")
+            except PermanentError as exc:
+                if exc.status != 404:  # 404 rest_post_invalid_id: deleted meanwhile
+                    raise
+                del post.uploads[item.digest]
+        return int(self.media_id(post, item, self.upload))
+
+    def term_id(self, taxonomy: str, name: str) -> int:
+        """The id of the category or tag called ``name``, created when the site lacks it."""
+        for term in self._read(taxonomy, search=name, per_page=100):
+            if html.unescape(str(term.get("name", ""))).casefold() == name.casefold():
+                return int(term["id"])
+        response = self.http.send("POST", self._url(taxonomy), json={"name": name},
+                                  sent_is_unknown=False)
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if isinstance(body, dict) and body.get("code") == "term_exists":
+            return int((body.get("data") or {})["term_id"])  # created meanwhile
+        return int(self._json(response)["id"])
+
+    # contract ---------------------------------------------------------------------------
+    def publish(self, post: RenderedPost, *, key: str) -> Published:
+        """Featured image and terms first, then the post, created as published."""
+        self.refuse_invalid(post)
+        # The slug carries the delivery's idempotency key: reconciliation looks it up exactly.
+        body: dict[str, Any] = {"title": post.title, "content": post.text, "status": "publish",
+                                "slug": key}
+        if post.excerpt:
+            body["excerpt"] = post.excerpt
+        if post.media:
+            body["featured_media"] = self.featured_id(post)
+        if post.categories:
+            body["categories"] = [self.term_id("categories", n) for n in post.categories]
+        if post.tags:
+            body["tags"] = [self.term_id("tags", n) for n in post.tags]
+        response = self.http.send("POST", self._url("posts"), json=body)
+        created = self._json(response, publishes=True)
+        try:
+            return Published(external_id=str(created["id"]), permalink=created.get("link"))
+        except (KeyError, TypeError):
+            raise OutcomeUnknown("accepted without a post id", platform=PLATFORM) from None
+
+    def find(self, post: RenderedPost, *, key: str, since: datetime) -> Published | None:
+        """The post whose slug is ``key``; else the same raw title and content since ``since``."""
+        if since.tzinfo is None:
+            since = since.replace(tzinfo=UTC)
+        marked = self._json(self.http.send(
+            "GET", self._url("posts"), sent_is_unknown=False,
+            params={"slug": key, "status": "publish,future", "context": "edit"}))
+        if marked:
+            return Published(str(marked[0]["id"]), marked[0].get("link"))
+        words = (post.title or post.text).split()[:SEARCH_WORDS]
+        params: dict[str, Any] = {
+            "search": " ".join(words), "after": since.astimezone(UTC).strftime(
+                "%Y-%m-%dT%H:%M:%S"), "status": "publish,future", "context": "edit",
+            "per_page": 100,
+        }
+        for page in range(1, FIND_PAGES + 1):
+            params["page"] = page
+            response = self.http.send("GET", self._url("posts"), params=params,
+                                      sent_is_unknown=False)
+            items = self._json(response)
+            for item in items:
+                title = (item.get("title") or {}).get("raw")
+                content = (item.get("content") or {}).get("raw")
+                if title == post.title and content == post.text:
+                    return Published(str(item["id"]), item.get("link"))
+            if page >= int(response.headers.get("x-wp-totalpages", "1") or 1):
+                return None
+        return None
+
+    def check(self) -> ChannelHealth:
+        """GET users/me; refused passwords give ok=False, outages raise."""
+        try:
+            me = self._json(self.http.send("GET", self._url("users/me"), sent_is_unknown=False))
+        except (AuthExpired, PermissionDenied) as exc:
+            return ChannelHealth(ok=False, detail=redact(exc.detail))
+        return ChannelHealth(ok=True, account=str(me.get("name") or me.get("slug")))

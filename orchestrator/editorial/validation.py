@@ -1,0 +1,52 @@
+"""Checking a post against every target channel's rules before it is approved.
+
+Each connector knows its platform's rules (``Connector.validate``); this module renders the
+post for every channel, asks, and gathers every problem into one answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from connectors.errors import ValidationError
+from orchestrator.domain.model import Post
+from orchestrator.pipeline.connections import connector_for
+from orchestrator.pipeline.rendering import render
+from orchestrator.runtime.context import Context
+from orchestrator.store import channels as channel_rows
+
+
+@dataclass(frozen=True)
+class Finding:
+    channel: str
+    message: str
+    blocking: bool
+
+    def __str__(self) -> str:
+        return f"{self.channel}: {self.message}"
+
+
+def findings(ctx: Context, post: Post) -> list[Finding]:
+    """Every rule the post breaks on every target channel (warnings included)."""
+    found: list[Finding] = []
+    with ctx.db.read() as conn:
+        targets = [channel_rows.by_name(conn, name) for name in post.channels]
+        sealed = {c.id: channel_rows.sealed_credentials(conn, c.id) for c in targets}
+    for channel in targets:
+        connector = connector_for(ctx, channel, sealed[channel.id])
+        rendered = render(post, channel.platform, data_dir=ctx.settings.data_dir,
+                          media_base_url=ctx.settings.media_base_url)
+        found += [Finding(channel.name, p.message, p.blocking)
+                  for p in connector.validate(rendered)]
+    return found
+
+
+def require_publishable(ctx: Context, post: Post) -> list[Finding]:
+    """Refuse, listing every blocking problem at once; return the warnings."""
+    found = findings(ctx, post)
+    blocking = [f for f in found if f.blocking]
+    if blocking:
+        raise ValidationError(f"post {post.id} breaks {len(blocking)} platform rule"
+                              f"{'s' if len(blocking) > 1 else ''}: "
+                              + "; ".join(map(str, blocking)))
+    return [f for f in found if not f.blocking]

@@ -1,0 +1,233 @@
+"""Carrying out one delivery: guards, claim, publish through the connector, record, roll up.
+
+Transport-agnostic: the actor calls :func:`deliver` and re-sends the message with the
+returned delay. Every outcome is committed before the message is acknowledged.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+
+import structlog
+
+from connectors import retry as retry_policy
+from connectors.base import Published, RenderedPost
+from connectors.errors import (
+    AuthExpired,
+    ConfigError,
+    DuplicateContent,
+    OutcomeUnknown,
+    PermanentError,
+    PublishError,
+    RateLimited,
+    Unavailable,
+)
+from connectors.registry import CONNECTORS
+from orchestrator.domain.model import Attempt, Channel, Delivery, Post
+from orchestrator.domain.states import CLAIMABLE, ChannelState
+from orchestrator.domain.states import DeliveryStatus as D
+from orchestrator.pipeline.connections import connector_for
+from orchestrator.pipeline.guards import Admission, Guards
+from orchestrator.pipeline.rendering import idempotency_key, render
+from orchestrator.pipeline.rollup import roll_up
+from orchestrator.runtime.context import Context
+from orchestrator.store import channels as channel_rows
+from orchestrator.store import deliveries as rows
+from orchestrator.store import posts as post_rows
+from orchestrator.store import work as work_rows
+from orchestrator.store.db import Connection
+
+log = structlog.get_logger("siaran.delivery")
+WORKER = f"{socket.gethostname()}:{os.getpid()}"
+#: Error kinds that spend a delivery's retry budget (rate-limit waits do not).
+BUDGET_KINDS = ("unavailable",)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to a delivery; ``retry_in`` seconds when it must be tried again."""
+
+    status: D
+    retry_in: float | None = None
+
+
+@dataclass(frozen=True)
+class Claimed:
+    delivery: Delivery
+    post: Post
+    channel: Channel
+    sealed: str
+    uploads: dict[str, str]
+    #: The delivery as read before the claim (to give the claim back).
+    before: Delivery
+    admission: Admission = field(default_factory=Admission)
+
+
+def deliver(ctx: Context, delivery_id: int, *, guards: Guards | None = None,
+            message_id: str | None = None) -> Outcome | None:
+    """Publish one delivery if this worker wins the claim; None when there was nothing to do."""
+    now = ctx.now()
+    claimed = _claim(ctx, delivery_id, guards, now)
+    if not isinstance(claimed, Claimed):
+        return claimed
+    delivery, post, channel = claimed.delivery, claimed.post, claimed.channel
+    bound = log.bind(post_id=post.id, delivery_id=delivery_id, channel=channel.name,
+                     platform=channel.platform, attempt=delivery.attempts)
+    started = ctx.now()
+    rendered = render(post, delivery.platform, delivery.id, data_dir=ctx.settings.data_dir,
+                      media_base_url=ctx.settings.media_base_url, uploads=claimed.uploads)
+    try:
+        published = _publish(ctx, post, rendered, channel, claimed.sealed)
+    except PublishError as error:
+        return _failed(ctx, claimed, rendered, error, started, message_id, guards, bound)
+    except Exception as error:  # noqa: BLE001 - a bug after sending is an unknown outcome
+        unknown = OutcomeUnknown(f"unexpected {type(error).__name__}: {error}",
+                                 platform=channel.platform)
+        return _failed(ctx, claimed, rendered, unknown, started, message_id, guards, bound)
+    if guards:
+        guards.success(channel.id, claimed.admission)
+        if published.quota_wait:
+            guards.cool_down(channel.id, published.quota_wait)
+    with ctx.db.write() as conn:
+        _finish(conn, claimed, rendered, D.PUBLISHED,
+                _attempt(delivery, started, ctx.now(), "published"), message_id,
+                external_id=published.external_id, permalink=published.permalink,
+                error_kind=None, error=None, next_attempt_at=None)
+    bound.info("delivery published", external_id=published.external_id)
+    return Outcome(D.PUBLISHED)
+
+
+def _claim(ctx: Context, delivery_id: int, guards: Guards | None, now: datetime
+           ) -> Claimed | Outcome | None:
+    """Claim in one write transaction, then ask the guards.
+
+    The guards answer from Redis; asking them after the commit keeps that round trip out of
+    the write transaction (on SQLite, the lock every worker shares). A claim the guards
+    turn away is given back before any request is made."""
+    with ctx.db.write() as conn:
+        taken = _take(conn, delivery_id, now)
+    if not isinstance(taken, Claimed):
+        return taken
+    channel = taken.channel
+    admission = guards.admit(channel.id, channel.posting_limits) if guards else Admission()
+    if admission.ok:
+        return replace(taken, admission=admission)
+    until = now + timedelta(seconds=admission.wait)
+    with ctx.db.write() as conn:
+        given_back = rows.give_back(conn, taken.before, WORKER, until, admission.reason, now)
+    if not given_back:
+        return None
+    log.info("delivery deferred", delivery_id=delivery_id, reason=admission.reason,
+             retry_in=round(admission.wait, 3))
+    return Outcome(D.RETRY_WAIT, admission.wait)
+
+
+def _take(conn: Connection, delivery_id: int, now: datetime) -> Claimed | None:
+    """Read what the attempt needs and claim the delivery for this worker."""
+    work = work_rows.read(conn, delivery_id)
+    if work is None:
+        log.warning("message for an unknown delivery ignored", delivery_id=delivery_id)
+        return None
+    delivery, channel = work.delivery, work.channel
+    if delivery.status not in CLAIMABLE:  # a duplicate message: nothing to claim
+        return _skipped(delivery)
+    if channel.state is not ChannelState.ACTIVE:
+        reason = f"channel {channel.name} is {channel.state.value}"
+        rows.move(conn, delivery_id, [D.QUEUED, D.RETRY_WAIT], D.HELD, now, error=reason)
+        return None
+    won = rows.claim(conn, delivery_id, WORKER, now)
+    if won is None:
+        return _skipped(delivery)
+    # Uploads are remembered by earlier attempts only.
+    uploads = (rows.uploads_of(conn, delivery_id, CONNECTORS[channel.platform].media_id_ttl, now)
+               if delivery.attempts else {})
+    claimed = replace(delivery, status=D.SENDING, attempts=won.attempts,
+                      first_attempt_at=won.first_attempt_at, claimed_at=now,
+                      claimed_by=WORKER, updated_at=now)
+    post = post_rows.complete(conn, work.post_row, names=work.channel_names,
+                              has_media=work.has_media)
+    return Claimed(claimed, post, channel, work.sealed, uploads, before=delivery)
+
+
+def _skipped(delivery: Delivery) -> None:
+    """Another worker has it, or it is settled (say, a message delivered twice)."""
+    log.info("delivery not claimable, skipped", delivery_id=delivery.id,
+             status=delivery.status.value)
+
+
+def _publish(ctx: Context, post: Post, rendered: RenderedPost, channel: Channel,
+             sealed: str) -> Published:
+    if post.content_hash != post.approved_hash:
+        raise PermanentError("content changed after approval", platform=channel.platform)
+    try:
+        connector = connector_for(ctx, channel, sealed)
+    except ConfigError as error:
+        raise PermanentError(str(error), platform=channel.platform) from None
+    return connector.publish(rendered, key=idempotency_key(post, rendered.delivery_id))
+
+
+def _failed(ctx: Context, claimed: Claimed, rendered: RenderedPost, error: PublishError,
+            started: datetime, message_id: str | None, guards: Guards | None, bound) -> Outcome:
+    delivery, channel = claimed.delivery, claimed.channel
+    finished = ctx.now()
+    _tell_guards(guards, channel.id, error)
+    with ctx.db.write() as conn:
+        if isinstance(error, (OutcomeUnknown, DuplicateContent)):
+            status, delay = D.UNKNOWN, None
+        else:
+            spent = rows.count_attempts(conn, delivery.id, BUDGET_KINDS)
+            first = delivery.first_attempt_at or started
+            delay = retry_policy.next_delay(
+                error, platform=delivery.platform, attempt=spent + 1,
+                elapsed=(finished - first).total_seconds(),
+                give_up=ctx.settings.retry_give_up)
+            status = D.FAILED if delay is None else D.RETRY_WAIT
+        next_at = None if delay is None else finished + timedelta(seconds=delay)
+        _finish(conn, claimed, rendered, status,
+                _attempt(delivery, started, finished, "error", error), message_id,
+                error_kind=error.kind, error=str(error), next_attempt_at=next_at)
+        if isinstance(error, AuthExpired):
+            _needs_reauth(conn, channel, str(error), finished)
+    bound.warning("delivery attempt failed", error_kind=error.kind, error=str(error),
+                  http_status=error.status, next_status=status.value, retry_in=delay)
+    return Outcome(status, delay)
+
+
+def _tell_guards(guards: Guards | None, channel_id: int, error: PublishError) -> None:
+    if guards is None:
+        return
+    if isinstance(error, RateLimited) and error.retry_after:
+        guards.cool_down(channel_id, error.retry_after)
+    elif isinstance(error, Unavailable) and guards.outage(channel_id):
+        log.warning("circuit opened", channel_id=channel_id)
+
+
+def _needs_reauth(conn: Connection, channel: Channel, reason: str, now: datetime) -> None:
+    """The channel's token is dead: mark it and hold its waiting deliveries."""
+    if channel_rows.move(conn, channel.id, ChannelState.ACTIVE, ChannelState.NEEDS_REAUTH):
+        held = rows.hold_channel(conn, channel.id, f"channel needs re-authorisation: {reason}",
+                                 now)
+        log.warning("channel needs re-authorisation", channel=channel.name, held=held)
+
+
+def _finish(conn: Connection, claimed: Claimed, rendered: RenderedPost, status: D,
+            attempt: Attempt, message_id: str | None, **fields: object) -> None:
+    delivery = claimed.delivery
+    rows.record_attempt(conn, attempt, message_id)
+    rows.save_uploads(conn, delivery.id, rendered.uploads, claimed.uploads, attempt.finished_at)
+    # A definite answer also settles a delivery the sweeper meanwhile marked unknown.
+    sources = [D.SENDING, D.UNKNOWN] if status in (D.PUBLISHED, D.FAILED) else [D.SENDING]
+    rows.move(conn, delivery.id, sources, status, attempt.finished_at, **fields)
+    roll_up(conn, delivery.post_id, attempt.finished_at)
+
+
+def _attempt(delivery: Delivery, started: datetime, finished: datetime, outcome: str,
+             error: PublishError | None = None) -> Attempt:
+    return Attempt(delivery_id=delivery.id, started_at=started, finished_at=finished,
+                   worker=WORKER, outcome=outcome,
+                   http_status=error.status if error else None,
+                   error_kind=error.kind if error else None,
+                   excerpt=(error.excerpt or error.detail)[:500] if error else "")

@@ -1,0 +1,155 @@
+"""Settings. The only module that reads the environment.
+
+=========================  ===========================================  ====================
+variable                   meaning                                      default
+=========================  ===========================================  ====================
+SIARAN_DATA_DIR            where Siaran keeps its files                 ~/.local/share/siaran
+SIARAN_DATABASE_URL        SQLAlchemy URL (PostgreSQL in production)    SQLite in data dir
+SIARAN_REDIS_URL           Redis for the queues                         embedded server
+SIARAN_REDIS_NAMESPACE     key prefix of Siaran's queues                siaran
+SIARAN_TIMEZONE            the office's time zone                       Asia/Jakarta
+SIARAN_USER                who is acting (CLI ``--user`` wins)          login name
+SIARAN_SECRET_KEY          key that encrypts credentials at rest        key file in data dir
+SIARAN_LOG_FORMAT          ``json`` or ``console``                      console on a terminal
+SIARAN_HTTP_TIMEOUT        seconds for every platform request           15
+SIARAN_TICK_SECONDS        scheduler loop period                        1
+SIARAN_CLAIM_TIMEOUT       seconds before a silent claim is abandoned   max(120, 6 × timeout)
+SIARAN_HEARTBEAT_SECONDS   a dead worker's messages return after this   60
+SIARAN_RETRY_GIVE_UP       per-platform retry horizon, ``x=1800,…``     1800 s each
+SIARAN_MEDIA_BASE_URL      public URL of the media store (Instagram)    none
+=========================  ===========================================  ====================
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from connectors.errors import ConfigError
+
+
+def _default_data_dir(env: Mapping[str, str]) -> Path:
+    base = env.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "siaran"
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from None
+    if value <= 0:
+        raise ConfigError(f"{name} must be positive, got {raw!r}")
+    return value
+
+
+#: How long an idle Dramatiq consumer waits before asking Redis again.
+DRAMATIQ_IDLE_POLL_MS = 100
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything Siaran reads from its environment, resolved once."""
+
+    data_dir: Path
+    database_url: str
+    redis_url: str | None
+    redis_namespace: str
+    timezone: ZoneInfo
+    user: str
+    secret_key: str | None
+    log_format: str | None
+    http_timeout: float
+    tick_seconds: float
+    claim_timeout: float
+    heartbeat_seconds: float
+    retry_give_up: dict[str, float]
+    media_base_url: str | None = None
+
+    @property
+    def embedded_redis(self) -> bool:
+        """True when Siaran must run its own Redis server."""
+        return not self.redis_url
+
+    def with_user(self, user: str | None) -> Settings:
+        """The same settings acting as another user."""
+        return replace(self, user=user) if user else self
+
+
+def load(environ: Mapping[str, str] | None = None) -> Settings:
+    """Read the SIARAN_* environment (or the given mapping)."""
+    env = os.environ if environ is None else environ
+    data_dir = Path(env.get("SIARAN_DATA_DIR") or _default_data_dir(env)).expanduser()
+    tz_name = env.get("SIARAN_TIMEZONE") or "Asia/Jakarta"
+    try:
+        tz = ZoneInfo(tz_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"SIARAN_TIMEZONE: unknown time zone {tz_name!r}") from None
+    db_url = env.get("SIARAN_DATABASE_URL") or f"sqlite:///{data_dir / 'siaran.db'}"
+    http_timeout = _float(env, "SIARAN_HTTP_TIMEOUT", 15.0)
+    log_format = env.get("SIARAN_LOG_FORMAT") or None
+    if log_format not in (None, "json", "console"):
+        raise ConfigError(f"SIARAN_LOG_FORMAT must be json or console, got {log_format!r}")
+    return Settings(
+        data_dir=data_dir,
+        database_url=db_url,
+        redis_url=env.get("SIARAN_REDIS_URL") or None,
+        redis_namespace=env.get("SIARAN_REDIS_NAMESPACE") or "siaran",
+        timezone=tz,
+        user=env.get("SIARAN_USER") or _login_name(),
+        secret_key=env.get("SIARAN_SECRET_KEY") or None,
+        log_format=log_format,
+        http_timeout=http_timeout,
+        tick_seconds=_float(env, "SIARAN_TICK_SECONDS", 1.0),
+        claim_timeout=_float(env, "SIARAN_CLAIM_TIMEOUT", max(120.0, 6 * http_timeout)),
+        heartbeat_seconds=_float(env, "SIARAN_HEARTBEAT_SECONDS", 60.0),
+        retry_give_up=_per_platform(env, "SIARAN_RETRY_GIVE_UP"),
+        media_base_url=env.get("SIARAN_MEDIA_BASE_URL") or None,
+    )
+
+
+def _per_platform(env: Mapping[str, str], name: str) -> dict[str, float]:
+    """``x=1800,facebook=3600`` → {"x": 1800.0, "facebook": 3600.0}."""
+    found: dict[str, float] = {}
+    for item in filter(None, (env.get(name) or "").split(",")):
+        key, _, value = item.partition("=")
+        try:
+            found[key.strip()] = float(value)
+        except ValueError:
+            raise ConfigError(f"{name} must look like x=1800,facebook=3600; got {item!r}"
+                              ) from None
+    return found
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def child_environment(settings: Settings, **extra: str) -> dict[str, str]:
+    """Environment for a child process that must share these settings."""
+    env = dict(os.environ)
+    env.update(
+        SIARAN_DATA_DIR=str(settings.data_dir),
+        SIARAN_DATABASE_URL=settings.database_url,
+        SIARAN_REDIS_NAMESPACE=settings.redis_namespace,
+        SIARAN_USER=settings.user,
+    )
+    if settings.redis_url:
+        env["SIARAN_REDIS_URL"] = settings.redis_url
+    if settings.media_base_url:
+        env["SIARAN_MEDIA_BASE_URL"] = settings.media_base_url
+    # Dramatiq's idle consumers poll Redis after up to this many ms (its default, 1,000,
+    # adds up to a second to a post's lateness).
+    env.setdefault("dramatiq_worker_timeout", str(DRAMATIQ_IDLE_POLL_MS))
+    env.update(extra)
+    return env

@@ -1,0 +1,19 @@
+"""Calendar views: the posts of a period with the state of each delivery."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from orchestrator.editorial.views import post_view
+from orchestrator.runtime.context import Context
+from orchestrator.store import deliveries as delivery_rows
+from orchestrator.store import posts as post_rows
+
+
+def calendar(ctx: Context, start: datetime | None, end: datetime | None) -> list[dict]:
+    """Posts in [start, end) with their delivery states."""
+    tz = ctx.settings.timezone
+    with ctx.db.read() as conn:
+        posts = post_rows.between(conn, start, end)
+        by_post = delivery_rows.for_posts(conn, [p.id for p in posts])
+    return [post_view(p, by_post[p.id], tz) for p in posts]
