@@ -6,8 +6,8 @@ import pytest
 
 from orchestrator.cli.sample_image import write_flag
 from orchestrator.media.server import MediaServer
-from tests.e2e.conftest import running_system
 from tests.fixtures.sandbox import credentials
+from tests.fixtures.system import running_system
 
 ACCOUNTS = {"x": "1001", "facebook": "555", "instagram": "777", "telegram": "@setneg",
             "wordpress": "editor"}
