@@ -98,7 +98,22 @@ def between(conn: Connection, start: datetime | None, end: datetime | None) -> l
         query = query.where(posts.c.scheduled_at >= start)
     if end is not None:
         query = query.where(posts.c.scheduled_at < end)
-    return [_post(r, ()) for r in conn.execute(query)]
+    found = list(conn.execute(query))
+    names = channel_names(conn, [r.id for r in found])
+    return [_post(r, names[r.id]) for r in found]
+
+
+def channel_names(conn: Connection, post_ids: list[int]) -> dict[int, tuple[str, ...]]:
+    """The target channel names of each post, by name, in one statement."""
+    found: dict[int, list[str]] = {p: [] for p in post_ids}
+    if post_ids:
+        query = (select(post_channels.c.post_id, channels.c.name)
+                 .join(channels, post_channels.c.channel_id == channels.c.id)
+                 .where(post_channels.c.post_id.in_(post_ids))
+                 .order_by(post_channels.c.post_id, channels.c.name))
+        for post_id, name in conn.execute(query):
+            found[post_id].append(name)
+    return {p: tuple(names) for p, names in found.items()}
 
 
 def due(conn: Connection, now: datetime, limit: int) -> list[int]:
