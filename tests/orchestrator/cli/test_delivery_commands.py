@@ -61,7 +61,7 @@ def test_retry_of_a_waiting_delivery_by_an_author_is_refused(ctx, capsys, waitin
 def test_retry_of_an_unknown_delivery_asks_for_force(ctx, capsys, sandbox, waiting_delivery):
     delivery_id = waiting_delivery.delivery_id
     assert run(capsys, "deliveries", "retry", str(delivery_id))[0] == 0
-    sandbox.add_fault("x", "commit_then_drop", account="1001")
+    sandbox.add_fault("x", "commit_then_drop", account="1001", count=1)
     assert deliver(ctx, delivery_id).status is D.UNKNOWN
     code, _, err = run(capsys, "deliveries", "retry", str(delivery_id))
     assert code == 1 and "--force" in err

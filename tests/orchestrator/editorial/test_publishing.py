@@ -57,7 +57,7 @@ def test_retrying_a_waiting_delivery_needs_the_operator_role(ctx, waiting_delive
 def test_an_unknown_delivery_is_still_retried_only_with_force(ctx, sandbox, waiting_delivery):
     delivery_id = waiting_delivery.delivery_id
     publishing.retry_delivery(ctx, delivery_id)
-    sandbox.add_fault("x", "commit_then_drop", account="1001")
+    sandbox.add_fault("x", "commit_then_drop", account="1001", count=1)
     assert deliver(ctx, delivery_id).status is D.UNKNOWN
     outbox = outbox_of(ctx, delivery_id)
     with pytest.raises(InvalidTransition, match="--force"):
