@@ -18,9 +18,9 @@ from urllib.parse import urlsplit, urlunsplit
 import requests
 from requests.adapters import HTTPAdapter
 from requests.exceptions import ChunkedEncodingError, ContentDecodingError
-from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_exponential_jitter
 from urllib3.exceptions import ProtocolError
 
+from connectors import retry
 from connectors.base import DEFAULT_TIMEOUT
 from connectors.errors import (
     AuthExpired,
@@ -211,9 +211,11 @@ class PlainHttp:
             raise error from None
 
 
+_IN_CALL = retry.in_call(retry.IN_CALL)
+
+
 def retry_safe(fn):
-    """Short in-call retries (tenacity) for requests that are safe to repeat: reads, and
-    media uploads that create nothing visible. Never for the call that publishes."""
-    return retry(retry=retry_if_exception_type((Unavailable, OutcomeUnknown)),
-                 stop=stop_after_attempt(3),
-                 wait=wait_exponential_jitter(multiplier=0.2, max=2), reraise=True)(fn)
+    """Short in-call retries (:data:`connectors.retry.IN_CALL`) for requests that are safe to
+    repeat: reads, and media uploads that create nothing visible. Never for the call that
+    publishes."""
+    return _IN_CALL(fn)

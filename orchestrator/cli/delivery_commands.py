@@ -8,6 +8,7 @@ from orchestrator.cli.output import emit_json, table
 from orchestrator.cli.post_commands import DELIVERY_COLUMNS
 from orchestrator.domain.states import DeliveryStatus
 from orchestrator.editorial import publishing, views
+from orchestrator.pipeline.outbox import relay_now
 from orchestrator.runtime.config import Settings
 from orchestrator.runtime.context import open_context
 from orchestrator.store import deliveries as delivery_rows
@@ -19,7 +20,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_deliveries)
     dsub = p.add_subparsers(dest="action", metavar="ACTION")
-    r = dsub.add_parser("retry", help="queue a failed delivery again")
+    r = dsub.add_parser("retry", help="queue a failed or waiting (retry_wait) delivery again, "
+                                      "now")
     r.add_argument("id", type=int)
     r.add_argument("--force", action="store_true",
                    help="also retry an 'unknown' delivery (check the platform first)")
@@ -51,6 +53,7 @@ def cmd_deliveries(settings: Settings, args: argparse.Namespace) -> None:
 def cmd_delivery_retry(settings: Settings, args: argparse.Namespace) -> None:
     ctx = open_context(settings)
     publishing.retry_delivery(ctx, args.id, force=args.force)
+    relay_now(ctx)
     if args.json:
         emit_json({"id": args.id, "status": "queued"})
     else:

@@ -101,6 +101,8 @@ class Delivery:
     next_attempt_at: datetime | None = None
     transport_id: str | None = None
     reconciled_at: datetime | None = None
+    #: Seconds the channel's guards have made it wait, in total.
+    deferred_seconds: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -50,19 +50,22 @@ def publish_now(ctx: Context, post_id: int) -> int:
 
 
 def retry_delivery(ctx: Context, delivery_id: int, *, force: bool = False) -> None:
-    """Queue a failed delivery again; an ``unknown`` one only with ``force``.
+    """Queue a delivery again, now: a ``failed`` one, or one waiting in ``retry_wait`` (a
+    backoff, or a guard's deferral); an ``unknown`` one only with ``force``.
 
     An unknown delivery may already be on the platform: retrying it blindly can post twice,
-    so the operator must say they checked.
+    so the operator must say they checked. The time the channel's guards made it wait
+    starts again from nothing; the guards themselves still apply.
     """
     now = ctx.now()
-    sources = [D.FAILED, D.UNKNOWN] if force else [D.FAILED]
+    sources = [D.FAILED, D.RETRY_WAIT, *([D.UNKNOWN] if force else [])]
     with ctx.db.write() as conn:
         delivery = rows.get(conn, delivery_id)
         if delivery.status is D.UNKNOWN and not force:
             raise InvalidTransition("delivery", "unknown", "queued (check the platform, "
                                     "then retry with --force)")
-        if not rows.move(conn, delivery_id, sources, D.QUEUED, now, next_attempt_at=None):
+        if not rows.move(conn, delivery_id, sources, D.QUEUED, now, next_attempt_at=None,
+                         deferred_seconds=0.0):
             raise InvalidTransition("delivery", delivery.status.value, D.QUEUED.value)
         rows.add_to_outbox(conn, delivery_id, queue_for(delivery.platform), now)
         post = post_rows.get(conn, delivery.post_id)

@@ -1,8 +1,9 @@
 """The Dramatiq broker: Redis transport with Siaran's middleware.
 
 Redis holds only messages (a delivery id each); the database holds every state. Dramatiq's
-own retries are off: a delivery that must be tried again is re-sent, delayed, by
-:mod:`orchestrator.pipeline.transport`, with the delay the retry policy chose.
+own retries are off (:func:`connectors.retry.never_retry`): a delivery that must be tried
+again is re-sent, delayed, by :mod:`orchestrator.pipeline.transport`, with the delay the
+retry policy chose.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dramatiq.middleware import (
     TimeLimit,
 )
 
+from connectors.retry import never_retry
 from orchestrator.runtime.logging import LogContext
 
 #: redis-py caps a pool at 100 connections; a worker with many threads needs more.
@@ -27,11 +29,6 @@ MAX_CONNECTIONS = 1000
 #: Dramatiq's default (1,000) can leave a killed worker's messages waiting for minutes on
 #: a quiet queue; 50,000 (5 %) finds them within seconds for the cost of one ZRANGEBYSCORE.
 MAINTENANCE_CHANCE = 50_000
-
-
-def never_retry(retries: int, exception: BaseException) -> bool:
-    """Dramatiq never retries on its own: the database decides what happens next."""
-    return False
 
 
 def make_broker(redis_url: str, namespace: str, heartbeat_seconds: float = 60.0

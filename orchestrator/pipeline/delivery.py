@@ -13,18 +13,9 @@ from datetime import datetime, timedelta
 
 import structlog
 
-from connectors import retry as retry_policy
+from connectors import retry
 from connectors.base import Published, RenderedPost
-from connectors.errors import (
-    AuthExpired,
-    ConfigError,
-    DuplicateContent,
-    OutcomeUnknown,
-    PermanentError,
-    PublishError,
-    RateLimited,
-    Unavailable,
-)
+from connectors.errors import ConfigError, OutcomeUnknown, PermanentError, PublishError
 from connectors.registry import CONNECTORS
 from orchestrator.domain.model import Attempt, Channel, Delivery, Post
 from orchestrator.domain.states import CLAIMABLE, ChannelState
@@ -42,8 +33,9 @@ from orchestrator.store.db import Connection
 
 log = structlog.get_logger("siaran.delivery")
 WORKER = f"{socket.gethostname()}:{os.getpid()}"
-#: Error kinds that spend a delivery's retry budget (rate-limit waits do not).
-BUDGET_KINDS = ("unavailable",)
+#: The delivery's next state for each decision of the retry policy.
+NEXT_STATUS = {retry.Action.RETRY: D.RETRY_WAIT, retry.Action.FAIL: D.FAILED,
+               retry.Action.HOLD_CHANNEL: D.FAILED, retry.Action.RECONCILE: D.UNKNOWN}
 
 
 @dataclass(frozen=True)
@@ -90,7 +82,9 @@ def deliver(ctx: Context, delivery_id: int, *, guards: Guards | None = None,
     if guards:
         guards.success(channel.id, claimed.admission)
         if published.quota_wait:
-            guards.cool_down(channel.id, published.quota_wait)
+            guards.cool_down(channel.id, retry.cool_down_for(
+                published.quota_wait, platform=channel.platform,
+                give_up=ctx.settings.retry_give_up))
     with ctx.db.write() as conn:
         _finish(conn, claimed, rendered, D.PUBLISHED,
                 _attempt(delivery, started, ctx.now(), "published"), message_id,
@@ -115,14 +109,33 @@ def _claim(ctx: Context, delivery_id: int, guards: Guards | None, now: datetime
     admission = guards.admit(channel.id, channel.posting_limits) if guards else Admission()
     if admission.ok:
         return replace(taken, admission=admission)
-    until = now + timedelta(seconds=admission.wait)
+    return _deferred(ctx, taken, admission, now)
+
+
+def _deferred(ctx: Context, taken: Claimed, admission: Admission, now: datetime
+              ) -> Outcome | None:
+    """A guard turned the claim away: give it back to wait (capped), or give up."""
+    before = taken.before
+    decision = retry.defer(admission.wait, reason=admission.reason,
+                           platform=taken.channel.platform, deferred=before.deferred_seconds,
+                           give_up=ctx.settings.retry_give_up)
     with ctx.db.write() as conn:
-        given_back = rows.give_back(conn, taken.before, WORKER, until, admission.reason, now)
-    if not given_back:
-        return None
-    log.info("delivery deferred", delivery_id=delivery_id, reason=admission.reason,
-             retry_in=round(admission.wait, 3))
-    return Outcome(D.RETRY_WAIT, admission.wait)
+        if decision.action is retry.Action.RETRY:
+            until = now + timedelta(seconds=decision.delay)
+            if not rows.give_back(conn, before, WORKER, until, admission.reason, now):
+                return None
+        else:
+            if not rows.give_up_deferred(conn, before, WORKER, decision.reason,
+                                         retry.DEFERRED_TOO_LONG, now):
+                return None
+            roll_up(conn, before.post_id, now)
+    if decision.action is not retry.Action.RETRY:
+        log.warning("delivery deferred too long, failed", delivery_id=before.id,
+                    reason=decision.reason)
+        return Outcome(D.FAILED)
+    log.info("delivery deferred", delivery_id=before.id, reason=admission.reason,
+             retry_in=round(decision.delay, 3), asked=round(admission.wait, 3))
+    return Outcome(D.RETRY_WAIT, decision.delay)
 
 
 def _take(conn: Connection, delivery_id: int, now: datetime) -> Claimed | None:
@@ -173,35 +186,35 @@ def _failed(ctx: Context, claimed: Claimed, rendered: RenderedPost, error: Publi
             started: datetime, message_id: str | None, guards: Guards | None, bound) -> Outcome:
     delivery, channel = claimed.delivery, claimed.channel
     finished = ctx.now()
-    _tell_guards(guards, channel.id, error)
+    spent = 0
+    if retry.spends_budget(error):
+        with ctx.db.read() as conn:
+            spent = rows.count_attempts(conn, delivery.id, retry.BUDGET_KINDS)
+    first = delivery.first_attempt_at or started
+    decision = retry.decide(error, platform=delivery.platform, attempts_spent=spent,
+                            elapsed=(finished - first).total_seconds(),
+                            give_up=ctx.settings.retry_give_up)
+    _tell_guards(guards, channel.id, decision)
+    status, delay = NEXT_STATUS[decision.action], decision.delay
+    next_at = None if delay is None else finished + timedelta(seconds=delay)
     with ctx.db.write() as conn:
-        if isinstance(error, (OutcomeUnknown, DuplicateContent)):
-            status, delay = D.UNKNOWN, None
-        else:
-            spent = rows.count_attempts(conn, delivery.id, BUDGET_KINDS)
-            first = delivery.first_attempt_at or started
-            delay = retry_policy.next_delay(
-                error, platform=delivery.platform, attempt=spent + 1,
-                elapsed=(finished - first).total_seconds(),
-                give_up=ctx.settings.retry_give_up)
-            status = D.FAILED if delay is None else D.RETRY_WAIT
-        next_at = None if delay is None else finished + timedelta(seconds=delay)
         _finish(conn, claimed, rendered, status,
                 _attempt(delivery, started, finished, "error", error), message_id,
                 error_kind=error.kind, error=str(error), next_attempt_at=next_at)
-        if isinstance(error, AuthExpired):
+        if decision.action is retry.Action.HOLD_CHANNEL:
             _needs_reauth(conn, channel, str(error), finished)
     bound.warning("delivery attempt failed", error_kind=error.kind, error=str(error),
-                  http_status=error.status, next_status=status.value, retry_in=delay)
+                  http_status=error.status, next_status=status.value, retry_in=delay,
+                  decision=decision.reason)
     return Outcome(status, delay)
 
 
-def _tell_guards(guards: Guards | None, channel_id: int, error: PublishError) -> None:
+def _tell_guards(guards: Guards | None, channel_id: int, decision: retry.Decision) -> None:
     if guards is None:
         return
-    if isinstance(error, RateLimited) and error.retry_after:
-        guards.cool_down(channel_id, error.retry_after)
-    elif isinstance(error, Unavailable) and guards.outage(channel_id):
+    if decision.cool_down:
+        guards.cool_down(channel_id, decision.cool_down)
+    elif decision.outage and guards.outage(channel_id):
         log.warning("circuit opened", channel_id=channel_id)
 
 

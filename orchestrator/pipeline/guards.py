@@ -4,12 +4,14 @@
   a publish takes a slot atomically, and gives it back if the claim then fails.
 * **Cool-down** — when a platform says "wait until T" (429 reset headers, retry_after),
   every worker leaves that channel alone until T.
-* **Circuit** — after ``CIRCUIT_FAILURES`` consecutive ``Unavailable`` answers within
-  ``CIRCUIT_WINDOW`` seconds the channel's circuit opens for ``CIRCUIT_OPEN`` seconds:
+* **Circuit** — after ``CIRCUIT.failures`` consecutive ``Unavailable`` answers within
+  ``CIRCUIT.window`` seconds the channel's circuit opens for ``CIRCUIT.open`` seconds:
   deliveries wait instead of each burning their retries against a dead host.
 
-A delivery turned away by a guard is deferred (``retry_wait``) without a request and without
-spending its retry budget.
+The numbers, what a rate limit or an outage tells the guards, and what happens to a
+delivery they turn away are the retry policy's (:mod:`connectors.retry`): it is deferred
+(``retry_wait``) without a request and without spending its retry budget, for a capped wait
+and, in total, no longer than the rate-limit horizon.
 """
 
 from __future__ import annotations
@@ -20,11 +22,8 @@ from dataclasses import dataclass, field
 
 import redis
 
+from connectors.retry import CIRCUIT
 from orchestrator.domain.limits import RateLimit
-
-CIRCUIT_FAILURES = 5
-CIRCUIT_WINDOW = 60
-CIRCUIT_OPEN = 30
 
 # KEYS: cool-down, circuit, failure counter, then one sorted set per posting limit.
 # ARGV: now, member, then (count, seconds) per window. One round trip per delivery:
@@ -115,12 +114,12 @@ class Guards:
         key = self._key("failures", channel_id)
         pipe = self.client.pipeline()
         pipe.incr(key)
-        pipe.expire(key, CIRCUIT_WINDOW)
+        pipe.expire(key, CIRCUIT.window)
         failures = pipe.execute()[0]
-        if failures >= CIRCUIT_FAILURES:
+        if failures >= CIRCUIT.failures:
             self.client.delete(key)
             return bool(self.client.set(self._key("circuit", channel_id), "1",
-                                        ex=CIRCUIT_OPEN, nx=True))
+                                        ex=CIRCUIT.open, nx=True))
         return False
 
     def success(self, channel_id: int, admission: Admission) -> None:

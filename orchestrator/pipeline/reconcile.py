@@ -7,8 +7,8 @@ with the same text, published by this account since the first attempt (minus a m
 clock skew). Found → ``published`` with its id and link. Not found → queued again (for a
 duplicate refusal: ``failed``). Cannot tell (the platform has no read API, as Telegram's
 Bot API; or the read failed) → stays ``unknown`` with the evidence for an operator, and is
-asked again later. Reads are safe to repeat, so they get short in-call retries (tenacity),
-even after a timeout.
+asked again later. Reads are safe to repeat, so they get short in-call retries
+(:data:`connectors.retry.READ_BACK`), even after a timeout.
 """
 
 from __future__ import annotations
@@ -17,15 +17,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import structlog
-from tenacity import (
-    retry,
-    retry_if_exception_type,
-    stop_after_attempt,
-    wait_exponential_jitter,
-)
 
+from connectors import retry
 from connectors.base import Connector, Published, RenderedPost
-from connectors.errors import OutcomeUnknown, PublishError, RetryableError
+from connectors.errors import PublishError
 from orchestrator.domain.model import Attempt
 from orchestrator.domain.states import DeliveryStatus as D
 from orchestrator.pipeline.connections import connector_for
@@ -51,9 +46,7 @@ class Verdict:
     detail: str = ""
 
 
-@retry(retry=retry_if_exception_type((RetryableError, OutcomeUnknown)),
-       stop=stop_after_attempt(3),
-       wait=wait_exponential_jitter(multiplier=0.5, max=4), reraise=True)
+@retry.in_call(retry.READ_BACK)
 def _find(connector: Connector, post: RenderedPost, key: str, since) -> Published | None:
     return connector.find(post, key=key, since=since)
 

@@ -17,6 +17,7 @@ from datetime import timedelta
 
 import structlog
 
+from connectors.retry import SWEEP
 from orchestrator.domain.model import Attempt
 from orchestrator.domain.states import DeliveryStatus as D
 from orchestrator.pipeline.queues import queue_for
@@ -27,12 +28,10 @@ from orchestrator.store import deliveries as rows
 from orchestrator.store import sweeps
 
 log = structlog.get_logger("siaran.sweeper")
-#: A message not picked up after this long is checked for in Redis.
-LOST_AFTER = timedelta(seconds=30)
-#: Wait this long after an uncertain attempt before reading the platform back.
-SETTLE = timedelta(seconds=5)
-#: An undecided delivery is asked about again this often.
-RECHECK = timedelta(seconds=30)
+#: The sweeper's timings are the retry policy's (connectors.retry.SWEEP).
+LOST_AFTER = timedelta(seconds=SWEEP.lost_after)
+SETTLE = timedelta(seconds=SWEEP.settle)
+RECHECK = timedelta(seconds=SWEEP.recheck)
 
 
 def stale_after(ctx: Context) -> timedelta:

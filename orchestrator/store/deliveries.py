@@ -46,7 +46,8 @@ def from_row(row) -> Delivery:
                     error=row.error, updated_at=row.updated_at,
                     first_attempt_at=row.first_attempt_at, claimed_at=row.claimed_at,
                     claimed_by=row.claimed_by, next_attempt_at=row.next_attempt_at,
-                    transport_id=row.transport_id, reconciled_at=row.reconciled_at)
+                    transport_id=row.transport_id, reconciled_at=row.reconciled_at,
+                    deferred_seconds=row.deferred_seconds)
 
 
 def create(conn: Connection, post_id: int, channel_ids: Iterable[int], now: datetime) -> None:
@@ -144,10 +145,12 @@ _GIVE_BACK = update(deliveries).where(
     deliveries.c.id == bindparam("d"),
     deliveries.c.status == DeliveryStatus.SENDING.value,
     deliveries.c.claimed_by == bindparam("w"),
-).values(status=DeliveryStatus.RETRY_WAIT.value, attempts=bindparam("attempts"),
+).values(status=bindparam("status"), attempts=bindparam("attempts"),
          first_attempt_at=bindparam("first"), claimed_by=bindparam("by"),
          claimed_at=bindparam("at"), next_attempt_at=bindparam("until"),
-         error=bindparam("reason"), updated_at=bindparam("now"))
+         error=bindparam("reason"), error_kind=bindparam("kind"),
+         deferred_seconds=deliveries.c.deferred_seconds + bindparam("waited"),
+         updated_at=bindparam("now"))
 
 
 def give_back(conn: Connection, before: Delivery, worker: str, until: datetime, reason: str,
@@ -155,12 +158,28 @@ def give_back(conn: Connection, before: Delivery, worker: str, until: datetime, 
     """Undo ``worker``'s claim as if it had not happened, and wait until ``until``.
 
     For a claim that a guard then turned away before any request: ``before`` is the
-    delivery as read before the claim; its attempt count and claim fields come back."""
+    delivery as read before the claim; its attempt count and claim fields come back, and
+    the wait is added to the time it spent deferred."""
     move_delivery(DeliveryStatus.SENDING, DeliveryStatus.RETRY_WAIT)
+    return _give_back(conn, before, worker, DeliveryStatus.RETRY_WAIT, reason,
+                      before.error_kind, now, until)
+
+
+def give_up_deferred(conn: Connection, before: Delivery, worker: str, reason: str,
+                     kind: str, now: datetime) -> bool:
+    """Undo ``worker``'s claim like :func:`give_back`, but fail: waited long enough."""
+    move_delivery(DeliveryStatus.SENDING, DeliveryStatus.FAILED)
+    return _give_back(conn, before, worker, DeliveryStatus.FAILED, reason, kind, now, None)
+
+
+def _give_back(conn: Connection, before: Delivery, worker: str, status: DeliveryStatus,
+               reason: str, kind: str | None, now: datetime, until: datetime | None) -> bool:
+    waited = 0.0 if until is None else (until - now).total_seconds()
     return conn.execute(_GIVE_BACK, {
-        "d": before.id, "w": worker, "attempts": before.attempts,
+        "d": before.id, "w": worker, "status": status.value, "attempts": before.attempts,
         "first": before.first_attempt_at, "by": before.claimed_by, "at": before.claimed_at,
-        "until": until, "reason": reason, "now": now}).rowcount == 1
+        "until": until, "reason": reason, "kind": kind, "waited": waited,
+        "now": now}).rowcount == 1
 
 
 def hold_channel(conn: Connection, channel_id: int, reason: str, now: datetime) -> int:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from sqlalchemy import (
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -102,6 +103,8 @@ deliveries = Table(
     Column("next_attempt_at", UTCDateTime),
     Column("transport_id", String(64)),
     Column("reconciled_at", UTCDateTime),
+    #: Seconds the channel's guards have made the delivery wait, in total.
+    Column("deferred_seconds", Float, nullable=False, default=0.0, server_default="0"),
     Column("updated_at", UTCDateTime, nullable=False),
     UniqueConstraint("post_id", "channel_id", name="uq_delivery_post_channel"),
     Index("ix_deliveries_status", "status", "updated_at"),

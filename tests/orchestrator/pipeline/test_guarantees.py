@@ -15,6 +15,7 @@ import pytest
 import redis
 import requests
 
+from connectors import retry
 from orchestrator.channels import admin as channel_admin
 from orchestrator.cli.sample_image import write_flag
 from orchestrator.domain.states import DeliveryStatus as D
@@ -24,6 +25,8 @@ from orchestrator.pipeline.guards import Guards
 from orchestrator.pipeline.reconcile import reconcile
 from orchestrator.store import channels as channel_rows
 from orchestrator.store import deliveries as rows
+from orchestrator.store import posts as post_rows
+from orchestrator.store.schema import channels
 from tests.fixtures.sandbox import TEST_ACCOUNTS, credentials
 
 ACCOUNTS = {"x": "1001", "facebook": "555", "telegram": "@setneg", "wordpress": "editor"}
@@ -299,3 +302,65 @@ def test_a_retry_reuses_the_media_uploaded_by_the_failed_attempt(world, tmp_path
     assert len(uploads) == 1
     (held,) = [p for p in world.sandbox.posts("x", "1001") if p.text == "Dengan gambar."]
     assert len(held.extra["media"]) == 1
+
+
+#: Year 2286 in Unix time: a guard written into Redis by someone who should not have.
+FAR_FUTURE = 9_999_999_999
+
+
+def _plant(world, guard: str, channel_id: int) -> None:
+    """Write a guard that ends in the far future straight into Redis."""
+    key, client = world.guards._key, world.guards.client
+    if guard == "cooldown":
+        client.set(key("cooldown", channel_id), f"{FAR_FUTURE}.000")
+    elif guard == "circuit":
+        client.set(key("circuit", channel_id), "1", ex=FAR_FUTURE)
+    else:
+        client.zadd(key("window", channel_id, 3600), {"planted-1": FAR_FUTURE,
+                                                      "planted-2": FAR_FUTURE})
+
+
+def _channel_id(world, name: str) -> int:
+    with world.ctx.db.read() as conn:
+        return channel_rows.by_name(conn, name).id
+
+
+@pytest.mark.parametrize("guard", ["cooldown", "circuit", "window"])
+def test_a_guard_planted_far_in_the_future_defers_for_a_capped_wait(world, guard):
+    with world.ctx.db.write() as conn:
+        conn.execute(channels.update().where(channels.c.name == "x")
+                     .values(rate_limits="[[2, 3600]]"))
+    delivery_id, _ = world.post("x")
+    _plant(world, guard, _channel_id(world, "x"))
+    outcome = world.deliver(delivery_id)
+    cap = retry.DEFAULT.max_guard_wait
+    assert outcome.status is D.RETRY_WAIT and outcome.retry_in == cap
+    delivery, log = world.delivery(delivery_id)
+    assert delivery.next_attempt_at == world.now + timedelta(seconds=cap)
+    assert delivery.deferred_seconds == cap and delivery.attempts == 0 and log == []
+    assert world.sandbox.requests("x") == []
+
+
+def test_a_delivery_deferred_longer_than_the_horizon_fails_and_can_be_retried(world):
+    delivery_id, text = world.post("x")
+    _plant(world, "cooldown", _channel_id(world, "x"))
+    waits = []
+    for _ in range(100):
+        outcome = world.deliver(delivery_id)
+        if outcome.status is not D.RETRY_WAIT:
+            break
+        waits.append(outcome.retry_in)
+        world.later(outcome.retry_in)
+    assert outcome.status is D.FAILED
+    assert sum(waits) == retry.DEFAULT.rate_limit_horizon
+    delivery, log = world.delivery(delivery_id)
+    assert delivery.status is D.FAILED and delivery.error_kind == retry.DEFERRED_TOO_LONG
+    assert delivery.error.startswith("platform asked to wait;") and "gave up" in delivery.error
+    assert delivery.attempts == 0 and log == [] and world.sandbox.requests("x") == []
+    with world.ctx.db.read() as conn:
+        assert post_rows.get(conn, delivery.post_id).status.value == "failed"
+    publishing.retry_delivery(world.ctx, delivery_id)  # an operator, once the key is gone
+    assert world.delivery(delivery_id)[0].deferred_seconds == 0
+    world.guards.client.delete(world.guards._key("cooldown", _channel_id(world, "x")))
+    assert world.deliver(delivery_id).status is D.PUBLISHED
+    assert len(world.held("x", text)) == 1

@@ -7,8 +7,9 @@ import uuid
 import pytest
 import redis
 
+from connectors.retry import CIRCUIT
 from orchestrator.domain.limits import RateLimit
-from orchestrator.pipeline.guards import CIRCUIT_FAILURES, Guards
+from orchestrator.pipeline.guards import Guards
 
 
 @pytest.fixture
@@ -35,18 +36,18 @@ def test_a_cool_down_turns_the_channel_away_until_it_ends(guards):
 
 
 def test_consecutive_outages_open_the_circuit(guards):
-    opened = [guards.outage(1) for _ in range(CIRCUIT_FAILURES)]
-    assert opened == [False] * (CIRCUIT_FAILURES - 1) + [True]
+    opened = [guards.outage(1) for _ in range(CIRCUIT.failures)]
+    assert opened == [False] * (CIRCUIT.failures - 1) + [True]
     admission = guards.admit(1, ())
     assert not admission.ok and 0 < admission.wait <= 30
     assert admission.reason == "circuit open after repeated outages"
 
 
 def test_a_success_resets_the_outages_counted_before_it(guards):
-    for _ in range(CIRCUIT_FAILURES - 1):
+    for _ in range(CIRCUIT.failures - 1):
         guards.outage(1)
     admission = guards.admit(1, ())
-    assert admission.ok and admission.failures == CIRCUIT_FAILURES - 1
+    assert admission.ok and admission.failures == CIRCUIT.failures - 1
     guards.success(1, admission)
     assert guards.outage(1) is False  # counting starts again
     assert guards.admit(1, ()).failures == 1
