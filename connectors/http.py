@@ -21,7 +21,6 @@ from requests.exceptions import ChunkedEncodingError, ContentDecodingError
 from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_exponential_jitter
 from urllib3.exceptions import ProtocolError
 
-from connectors.base import DEFAULT_TIMEOUT
 from connectors.errors import (
     AuthExpired,
     ContentRejected,
@@ -33,6 +32,7 @@ from connectors.errors import (
     Unavailable,
 )
 
+DEFAULT_TIMEOUT = 15.0
 EXCERPT_CHARS = 300
 #: Kept-alive connections per host; one connector may serve many worker threads.
 POOL_SIZE = 64
