@@ -15,7 +15,7 @@ import os
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, ClassVar, TypeVar
 
 from connectors.errors import AuthExpired, ConfigError, ContentRejected, PermissionDenied
@@ -255,6 +255,11 @@ class Connector(ABC):
             post.uploads[item.digest] = media_id
 
     # reading back -----------------------------------------------------------------------
+    @staticmethod
+    def utc(when: datetime) -> datetime:
+        """``when`` with a time zone: a naive time is taken as UTC."""
+        return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+
     def walk_pages(self, fetch: Callable[[Any], tuple[Iterable[T], Any]],
                    pages: int | None = None) -> Iterator[T]:
         """The items of an account's posts, page after page, at most ``pages`` pages

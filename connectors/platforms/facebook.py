@@ -23,7 +23,7 @@ effect through the API is not confirmed). Read-back for reconciliation:
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
 
@@ -155,8 +155,7 @@ class FacebookConnector(Connector):
 
     def find(self, post: RenderedPost, *, key: str, since: datetime) -> Published | None:
         """Look through the Page's feed since ``since`` for the same message."""
-        if since.tzinfo is None:
-            since = since.replace(tzinfo=UTC)
+        since = self.utc(since)
         args = {"fields": FEED_FIELDS, "since": int(since.timestamp()), "limit": 100}
 
         def page(after: str | None) -> tuple[list, str | None]:

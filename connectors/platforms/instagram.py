@@ -30,7 +30,7 @@ import hashlib
 import re
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import partial
 from typing import Any, ClassVar
 
@@ -221,8 +221,7 @@ class InstagramConnector(Connector):
 
     def find(self, post: RenderedPost, *, key: str, since: datetime) -> Published | None:
         """Look through the account's media, newest first, back to ``since``."""
-        if since.tzinfo is None:
-            since = since.replace(tzinfo=UTC)
+        since = self.utc(since)
         args = {"fields": "id,caption,timestamp,permalink", "limit": 50}
 
         def page(after: str | None) -> tuple[list, str | None]:

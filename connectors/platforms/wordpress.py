@@ -169,8 +169,7 @@ class WordPressConnector(Connector):
 
     def find(self, post: RenderedPost, *, key: str, since: datetime) -> Published | None:
         """The post whose slug is ``key``; else the same raw title and content since ``since``."""
-        if since.tzinfo is None:
-            since = since.replace(tzinfo=UTC)
+        since = self.utc(since)
         marked = self._json(self.http.send(
             "GET", self._url("posts"), sent_is_unknown=False,
             params={"slug": key, "status": "publish,future", "context": "edit"}))

@@ -25,7 +25,7 @@ earlier, uncertain attempt and is taken from the account's timeline instead of f
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import ClassVar
 
 import tweepy
@@ -238,8 +238,7 @@ class XConnector(Connector):
         None, and publishing again continues it (see the module doc) rather than leave it
         cut short.
         """
-        if since.tzinfo is None:
-            since = since.replace(tzinfo=UTC)
+        since = self.utc(since)
         parts = self.parts(post)
         found = self._search(set(parts), since)
         if any(part not in found for part in parts):
