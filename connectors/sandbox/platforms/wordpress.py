@@ -34,9 +34,10 @@ from __future__ import annotations
 import base64
 import re
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import unquote
 
+from connectors.errors import ConfigError
 from connectors.sandbox.faults import FaultRule
 from connectors.sandbox.platform import Identity, PlatformAPI
 from connectors.sandbox.platforms.wordpress_terms import TAXONOMY, Terms
@@ -81,10 +82,34 @@ class WordPressAPI(PlatformAPI):
     """The WordPress REST emulation."""
 
     name = "wordpress"
+    title = "WordPress"
+    id_key = "username"
+    #: A channel's credentials also carry ``site_url``: the sandbox's own URL.
+    credential_fields = ("username", "application_password")
+    demo_account: ClassVar[dict[str, Any]] = {
+        "username": "editor", "application_password": "abcd efgh ijkl", "user_id": 1,
+        "name": "Redaksi Setneg"}
+    demo_channel = "web-setneg"
+    test_account: ClassVar[dict[str, Any]] = {
+        "username": "humas", "application_password": "SECRET wp01 pass", "user_id": 2,
+        "name": "Humas Provinsi"}
+    publish_endpoint = r"^POST /wp-json/wp/v2/posts$"
+    #: WordPress never refuses repeated content; its ``duplicate`` fault stands for a
+    #: plugin's refusal, which the connector takes as a content refusal.
+    refuses_duplicates = False
+    html_statuses = (502, 503, 504)
 
     def __init__(self, state: SandboxState) -> None:
         super().__init__(state)
         self.terms = Terms(state)
+
+    @classmethod
+    def channel_credentials(cls, account: dict, sandbox_url: str | None) -> dict[str, str]:
+        """The user's credentials and the site's URL, which is the sandbox's."""
+        if not sandbox_url:
+            raise ConfigError("WordPress sandbox credentials need the sandbox URL as site_url")
+        return {**super().channel_credentials(account, sandbox_url),
+                "site_url": sandbox_url.rstrip("/")}
 
     def handles(self, req: Request) -> bool:
         return req.path.startswith(PREFIX)
@@ -108,21 +133,25 @@ class WordPressAPI(PlatformAPI):
                             "The provided password is an invalid application password.")
         return ("wordpress", user)
 
-    def fault_answer(self, rule: FaultRule, req: Request, who: Identity) -> Response:
-        p = rule.params
-        if rule.kind in ("rate_limit", "quota_exhausted"):
-            wait = int(p.get("reset_in", 60 if rule.kind == "rate_limit" else 3600))
-            return wp_error(429, "rest_too_many_requests", "Too many requests.",
-                            {"retry-after": str(wait)})
-        if rule.kind == "expired_token":
-            return wp_error(401, "incorrect_password",
-                            "The provided password is an invalid application password.")
-        if rule.kind == "duplicate":
-            return wp_error(400, "rest_post_exists", "Cannot create existing post.")
-        status = int(p.get("status", 500))
-        if p.get("html") or status in (502, 503, 504):
-            return Response.text(status, f"<html><body><h1>{status}</h1></body></html>",
-                                 "text/html")
+    def error(self, status: int, message: str, headers: dict[str, str] | None = None
+              ) -> Response:
+        return wp_error(status, STATUS_ERRORS.get(status, ("rest_error", ""))[0], message,
+                        headers)
+
+    def rate_limited(self, wait: float, rule: FaultRule, who: Identity) -> Response:
+        """WordPress has no limiter: a host's in front of it answers."""
+        return wp_error(429, "rest_too_many_requests", "Too many requests.",
+                        {"retry-after": str(int(wait))})
+
+    def token_expired(self, rule: FaultRule) -> Response:
+        return wp_error(401, "incorrect_password",
+                        "The provided password is an invalid application password.")
+
+    def duplicate(self, rule: FaultRule) -> Response:
+        return wp_error(400, "rest_post_exists", "Cannot create existing post.")
+
+    def error_answer(self, status: int | None, rule: FaultRule) -> Response:
+        status = status or 500
         code, message = STATUS_ERRORS.get(status, ("rest_error", "Error."))
         return wp_error(status, code, message)
 
