@@ -44,7 +44,7 @@ from connectors.errors import (
     PermissionDenied,
     Unavailable,
 )
-from connectors.http import PlainHttp, excerpt, status_error
+from connectors.http import PlainHttp, excerpt, json_or_none, status_error
 
 PLATFORM = "telegram"
 API_BASE = "https://api.telegram.org"
@@ -114,10 +114,7 @@ class TelegramConnector(Connector):
         return self._result(response, publishes)
 
     def _result(self, response: requests.Response, publishes: bool) -> Any:
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
+        body = json_or_none(response)
         if not isinstance(body, dict):
             if response.status_code >= 500:
                 raise status_error(response, f"HTTP {response.status_code}",

@@ -42,7 +42,13 @@ from connectors.base import (
     RenderedPost,
 )
 from connectors.errors import ContentRejected, OutcomeUnknown, PermanentError
-from connectors.http import PlainHttp, excerpt, retry_after_header, status_error
+from connectors.http import (
+    PlainHttp,
+    excerpt,
+    json_or_none,
+    retry_after_header,
+    status_error,
+)
 
 PLATFORM = "wordpress"
 SEARCH_WORDS = 8
@@ -85,10 +91,7 @@ class WordPressConnector(Connector):
         return f"{self.site}/wp-json/wp/v2/{route}"
 
     def _json(self, response: requests.Response, publishes: bool = False) -> Any:
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
+        body = json_or_none(response)
         if response.ok:
             if body is None:
                 cls = OutcomeUnknown if publishes else ContentRejected
@@ -137,10 +140,7 @@ class WordPressConnector(Connector):
                 return int(term["id"])
         response = self.http.send("POST", self._url(taxonomy), json={"name": name},
                                   sent_is_unknown=False)
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
+        body = json_or_none(response)
         if isinstance(body, dict) and body.get("code") == "term_exists":
             return int((body.get("data") or {})["term_id"])  # created meanwhile
         return int(self._json(response)["id"])

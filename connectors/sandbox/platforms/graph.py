@@ -29,7 +29,7 @@ from urllib.parse import urlencode
 
 from connectors.sandbox.faults import FaultRule
 from connectors.sandbox.platform import Identity, PlatformAPI
-from connectors.sandbox.wire import Request, Response
+from connectors.sandbox.wire import Request, Response, iso_time
 
 MIN_MAJOR = 18
 VERSION_PATH = re.compile(r"^/v(\d+)\.(\d+)(/.*)?$")
@@ -95,12 +95,7 @@ def parse_when(value: str | None) -> float | None:
     try:
         return float(value)
     except ValueError:
-        pass
-    try:
-        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return (when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp()
+        return iso_time(value)
 
 
 def graph_time(ts: float) -> str:

@@ -42,7 +42,7 @@ from connectors.sandbox.faults import FaultRule
 from connectors.sandbox.platform import Identity, PlatformAPI
 from connectors.sandbox.platforms.wordpress_terms import TAXONOMY, Terms
 from connectors.sandbox.state import SandboxState, StoredPost
-from connectors.sandbox.wire import Request, Response
+from connectors.sandbox.wire import Request, Response, iso_time
 
 PREFIX = "/wp-json/"
 POST_ID = re.compile(r"^/wp-json/wp/v2/(posts|media)/(\d+)$")
@@ -68,14 +68,6 @@ def wp_error(status: int, code: str, message: str, headers: dict | None = None,
 
 def wp_time(ts: float) -> str:
     return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%S")
-
-
-def parse_wp_time(value: str) -> float | None:
-    try:
-        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return (when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp()
 
 
 class WordPressAPI(PlatformAPI):
@@ -129,8 +121,7 @@ class WordPressAPI(PlatformAPI):
                             "Unknown username. Check again or try your email address.")
         given = password.replace(" ", "")
         if given != str(account.get("application_password", "")).replace(" ", ""):
-            return wp_error(401, "incorrect_password",
-                            "The provided password is an invalid application password.")
+            return self.token_expired(None)
         return ("wordpress", user)
 
     def error(self, status: int, message: str, headers: dict[str, str] | None = None
@@ -143,7 +134,8 @@ class WordPressAPI(PlatformAPI):
         return wp_error(429, "rest_too_many_requests", "Too many requests.",
                         {"retry-after": str(int(wait))})
 
-    def token_expired(self, rule: FaultRule) -> Response:
+    def token_expired(self, rule: FaultRule | None) -> Response:
+        """The application password was revoked (also the answer to a wrong one)."""
         return wp_error(401, "incorrect_password",
                         "The provided password is an invalid application password.")
 
@@ -220,7 +212,7 @@ class WordPressAPI(PlatformAPI):
             return wp_error(400, "rest_invalid_json", "Invalid JSON body passed.")
         when = None
         if body.get("date_gmt"):
-            when = parse_wp_time(str(body["date_gmt"]))
+            when = iso_time(str(body["date_gmt"]))
             if when is None:
                 return wp_error(400, "rest_invalid_param", "Invalid parameter(s): date_gmt",
                                 params={"date_gmt": "Invalid date."})
@@ -272,8 +264,8 @@ class WordPressAPI(PlatformAPI):
         if not user and statuses != ["publish"]:
             return wp_error(400, "rest_invalid_param", "Invalid parameter(s): status",
                             params={"status": "Status is forbidden."})
-        after = parse_wp_time(q["after"]) if q.get("after") else None
-        before = parse_wp_time(q["before"]) if q.get("before") else None
+        after = iso_time(q["after"]) if q.get("after") else None
+        before = iso_time(q["before"]) if q.get("before") else None
         terms = q.get("search", "").lower().split()
         slugs = set(filter(None, q.get("slug", "").split(",")))
         try:
