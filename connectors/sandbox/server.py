@@ -31,16 +31,23 @@ class Router:
 
     def __init__(self, state: SandboxState) -> None:
         self.state = state
-        self._apis: dict[type[PlatformAPI], PlatformAPI] = {}
+        self._instances: dict[type[PlatformAPI], PlatformAPI] = {}
+        self._lock = threading.Lock()
+        self._routing: tuple[tuple, list[PlatformAPI]] = ((), [])
 
     @property
     def apis(self) -> list[PlatformAPI]:
-        """One emulation per registered platform, in routing order (built on first use)."""
-        apis = []
-        for cls in catalog.platform_apis():
-            if cls not in self._apis:
-                self._apis[cls] = cls(self.state)
-            apis.append(self._apis[cls])
+        """One emulation per registered platform, in routing order (rebuilt when the
+        registry changes)."""
+        classes = catalog.platform_apis()
+        known, apis = self._routing
+        if classes is not known:
+            with self._lock:
+                for cls in classes:
+                    if cls not in self._instances:
+                        self._instances[cls] = cls(self.state)
+                apis = [self._instances[cls] for cls in classes]
+                self._routing = (classes, apis)
         return apis
 
     def __call__(self, req: Request) -> Response:
