@@ -2,7 +2,10 @@
 
 A connector is built from one channel's decrypted credentials and optional ``api_base``;
 it publishes one rendered post and maps every platform answer onto
-:mod:`connectors.errors`.
+:mod:`connectors.errors`. What every connector does alike lives here: validation against
+the declared limits, reuse of what an earlier attempt uploaded (:meth:`Connector.reuse`),
+walking the pages of an account's posts (:meth:`Connector.walk_pages`) and the health
+check (:meth:`Connector.check`, the platform supplying only :meth:`Connector.whoami`).
 """
 
 from __future__ import annotations
@@ -10,14 +13,18 @@ from __future__ import annotations
 import math
 import os
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import ClassVar
+from datetime import UTC, datetime
+from typing import Any, ClassVar, TypeVar
 
-from connectors.errors import ConfigError, ContentRejected
+from connectors.errors import AuthExpired, ConfigError, ContentRejected, PermissionDenied
+from connectors.http import DEFAULT_TIMEOUT, redact
 
-DEFAULT_TIMEOUT = 15.0
+__all__ = ["DEFAULT_TIMEOUT", "MB", "PERMANENT", "ChannelHealth", "Connector", "MediaItem",
+           "PlatformLimits", "Problem", "Published", "RenderedPost"]
+
+T = TypeVar("T")
 #: ``media_id_ttl`` of platforms whose uploaded media ids never expire.
 PERMANENT = math.inf
 MB = 1024 * 1024
@@ -148,6 +155,8 @@ class Connector(ABC):
     supports_find: ClassVar[bool] = True
     #: Seconds an uploaded media id stays usable on the platform (0: never reuse).
     media_id_ttl: ClassVar[float] = 0.0
+    #: The most pages of an account's posts :meth:`find` reads.
+    find_pages: ClassVar[int] = 5
 
     credentials: Mapping[str, str] = field(repr=False)
     api_base: str | None = None
@@ -211,18 +220,58 @@ class Connector(ABC):
             problems.append(Problem(self.platform, f"{name}: alt text is missing"))
         return problems
 
+    # reuse of earlier attempts' uploads -------------------------------------------------
     @staticmethod
-    def media_id(post: RenderedPost, item: MediaItem, upload: Callable[[MediaItem], str]
-                 ) -> str:
-        """The platform id of ``item``: one an earlier attempt uploaded (``post.uploads``),
-        else ``upload(item)``'s, remembered there under the item's digest."""
-        known = post.uploads.get(item.digest) if item.digest else None
-        if known:
+    def reuse(post: RenderedPost, key: str, create: Callable[[], str], *,
+              usable: Callable[[str], bool] | None = None) -> str:
+        """The id remembered in ``post.uploads`` under ``key`` by an earlier attempt, while
+        ``usable(id)`` says it still is (an unusable one is forgotten), else ``create()``'s,
+        remembered there for the next attempt."""
+        known = post.uploads.get(key)
+        if known and (usable is None or usable(known)):
             return known
-        media_id = upload(item)
-        if item.digest:
+        post.uploads.pop(key, None)
+        made = create()
+        post.uploads[key] = made
+        return made
+
+    def media_id(self, post: RenderedPost, item: MediaItem, upload: Callable[[MediaItem], str],
+                 *, usable: Callable[[str], bool] | None = None) -> str:
+        """The platform id of ``item``: the one an earlier attempt uploaded (remembered under
+        the item's digest), else ``upload(item)``'s. Items without a digest are uploaded."""
+        if not item.digest:
+            return upload(item)
+        return self.reuse(post, item.digest, lambda: upload(item), usable=usable)
+
+    @staticmethod
+    def uploaded(post: RenderedPost, item: MediaItem) -> str | None:
+        """The platform id an earlier attempt got for ``item``, if any."""
+        return post.uploads.get(item.digest) if item.digest else None
+
+    @staticmethod
+    def remember(post: RenderedPost, item: MediaItem, media_id: str | None) -> None:
+        """Keep the platform id ``item`` got (say, from a publishing answer) for a retry."""
+        if item.digest and media_id:
             post.uploads[item.digest] = media_id
-        return media_id
+
+    # reading back -----------------------------------------------------------------------
+    @staticmethod
+    def utc(when: datetime) -> datetime:
+        """``when`` with a time zone: a naive time is taken as UTC."""
+        return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+
+    def walk_pages(self, fetch: Callable[[Any], tuple[Iterable[T], Any]],
+                   pages: int | None = None) -> Iterator[T]:
+        """The items of an account's posts, page after page, at most ``pages`` pages
+        (default :attr:`find_pages`). ``fetch(cursor)`` reads one page — the first with
+        cursor None — and returns its items and the next page's cursor (None after the last).
+        Stop iterating to stop reading."""
+        cursor = None
+        for _ in range(self.find_pages if pages is None else pages):
+            items, cursor = fetch(cursor)
+            yield from items
+            if cursor is None:
+                return
 
     def refuse_invalid(self, post: RenderedPost) -> None:
         """Raise ContentRejected naming every blocking problem (nothing is sent)."""
@@ -238,6 +287,15 @@ class Connector(ABC):
     def find(self, post: RenderedPost, *, key: str, since: datetime) -> Published | None:
         """Look the post up through the platform's read API (reconciliation)."""
 
-    @abstractmethod
     def check(self) -> ChannelHealth:
-        """Are the credentials still valid, and what account is this?"""
+        """Are the credentials still valid, and whose account is this? Refused credentials
+        give ok=False with the platform's reason, always redacted; outages raise."""
+        try:
+            account = self.whoami()
+        except (AuthExpired, PermissionDenied) as exc:
+            return ChannelHealth(ok=False, detail=redact(exc.detail))
+        return ChannelHealth(ok=True, account=account)
+
+    @abstractmethod
+    def whoami(self) -> str:
+        """The account the credentials open, as people know it (one call to the platform)."""

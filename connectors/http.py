@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
@@ -21,7 +22,6 @@ from requests.exceptions import ChunkedEncodingError, ContentDecodingError
 from urllib3.exceptions import ProtocolError
 
 from connectors import retry
-from connectors.base import DEFAULT_TIMEOUT
 from connectors.errors import (
     AuthExpired,
     ContentRejected,
@@ -33,6 +33,7 @@ from connectors.errors import (
     Unavailable,
 )
 
+DEFAULT_TIMEOUT = 15.0
 EXCERPT_CHARS = 300
 #: Kept-alive connections per host; one connector may serve many worker threads.
 POOL_SIZE = 64
@@ -117,6 +118,14 @@ def excerpt(response: requests.Response | None) -> str:
     except Exception:  # noqa: BLE001 - a broken body is still an answer to report
         return ""
     return redact(text[:EXCERPT_CHARS])
+
+
+def json_or_none(response: requests.Response) -> Any:
+    """The answer's body as JSON, or None when it is not JSON."""
+    try:
+        return response.json()
+    except ValueError:
+        return None
 
 
 def _sent_before_failure(exc: requests.ConnectionError) -> bool:

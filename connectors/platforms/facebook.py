@@ -23,13 +23,12 @@ effect through the API is not confirmed). Read-back for reconciliation:
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
 
 from connectors.base import (
     MB,
-    ChannelHealth,
     Connector,
     MediaItem,
     PlatformLimits,
@@ -37,19 +36,12 @@ from connectors.base import (
     Published,
     RenderedPost,
 )
-from connectors.errors import (
-    AuthExpired,
-    ContentRejected,
-    OutcomeUnknown,
-    PermissionDenied,
-    Unavailable,
-)
+from connectors.errors import ContentRejected, OutcomeUnknown, Unavailable
 from connectors.http import retry_safe
 from connectors.platforms.graph import Graph, retry_after_from_usage
 
 PLATFORM = "facebook"
 FEED_FIELDS = "id,message,created_time,permalink_url"
-FIND_PAGES = 5
 
 
 def permalink_for(post_id: str) -> str:
@@ -129,10 +121,7 @@ class FacebookConnector(Connector):
 
     def photo_id(self, post: RenderedPost, item: MediaItem) -> str:
         """An unpublished photo's id: an earlier attempt's while it exists, else a new one."""
-        known = post.uploads.get(item.digest) if item.digest else None
-        if known and not self._still_there(known):
-            del post.uploads[item.digest]
-        return self.media_id(post, item, self.upload_unpublished)
+        return self.media_id(post, item, self.upload_unpublished, usable=self._still_there)
 
     # contract -------------------------------------------------------------------------
     def publish(self, post: RenderedPost, *, key: str) -> Published:
@@ -166,28 +155,23 @@ class FacebookConnector(Connector):
 
     def find(self, post: RenderedPost, *, key: str, since: datetime) -> Published | None:
         """Look through the Page's feed since ``since`` for the same message."""
-        if since.tzinfo is None:
-            since = since.replace(tzinfo=UTC)
-        args: dict[str, str | int] = {
-            "fields": FEED_FIELDS, "since": int(since.timestamp()), "limit": 100,
-        }
-        for _ in range(FIND_PAGES):
-            page = self.graph.edge(self.page_id, "feed", **args)
-            for item in page.get("data", []):
-                if item.get("message") == post.text:
-                    post_id = str(item["id"])
-                    return Published(post_id, item.get("permalink_url") or permalink_for(post_id))
-            next_url = (page.get("paging") or {}).get("next")
-            after = parse_qs(urlsplit(next_url).query).get("after") if next_url else None
-            if not after:
-                return None
-            args["after"] = after[0]
+        since = self.utc(since)
+        args = {"fields": FEED_FIELDS, "since": int(since.timestamp()), "limit": 100}
+
+        def page(after: str | None) -> tuple[list, str | None]:
+            answer = self.graph.edge(self.page_id, "feed", **args,
+                                     **({"after": after} if after else {}))
+            next_url = (answer.get("paging") or {}).get("next")
+            cursor = parse_qs(urlsplit(next_url).query).get("after") if next_url else None
+            return answer.get("data", []), cursor[0] if cursor else None
+
+        for item in self.walk_pages(page):
+            if item.get("message") == post.text:
+                post_id = str(item["id"])
+                return Published(post_id, item.get("permalink_url") or permalink_for(post_id))
         return None
 
-    def check(self) -> ChannelHealth:
-        """GET /{page-id}?fields=id,name; refused tokens give ok=False, outages raise."""
-        try:
-            page = self.graph.get(self.page_id, fields="id,name")
-        except (AuthExpired, PermissionDenied) as exc:
-            return ChannelHealth(ok=False, detail=exc.detail)
-        return ChannelHealth(ok=True, account=str(page.get("name") or page.get("id")))
+    def whoami(self) -> str:
+        """GET /{page-id}?fields=id,name: the Page's name."""
+        page = self.graph.get(self.page_id, fields="id,name")
+        return str(page.get("name") or page.get("id"))

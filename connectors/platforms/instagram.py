@@ -30,13 +30,12 @@ import hashlib
 import re
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import partial
 from typing import Any, ClassVar
 
 from connectors.base import (
     MB,
-    ChannelHealth,
     Connector,
     MediaItem,
     PlatformLimits,
@@ -45,10 +44,8 @@ from connectors.base import (
     RenderedPost,
 )
 from connectors.errors import (
-    AuthExpired,
     ContentRejected,
     OutcomeUnknown,
-    PermissionDenied,
     PublishError,
     RateLimited,
     Unavailable,
@@ -57,7 +54,6 @@ from connectors.http import retry_safe
 from connectors.platforms.graph import Graph
 
 PLATFORM = "instagram"
-FIND_PAGES = 5
 HASHTAG, MENTION = re.compile(r"(?<!\w)#\w+"), re.compile(r"(?<!\w)@[\w.]+")
 LINK = re.compile(r"https?://|(?<![\w@.])www\.", re.I)
 
@@ -148,24 +144,20 @@ class InstagramConnector(Connector):
         """GET the container's status (a read: retried in the call)."""
         return self.graph.get(container, fields="status_code,status")
 
-    def _reusable(self, post: RenderedPost, key: str) -> str | None:
-        """The container an earlier attempt made under ``key``, if it can still be used."""
-        container = post.uploads.get(key)
-        if not container:
-            return None
-        code = self.container_state(container).get("status_code")
+    def _usable(self, container: str) -> bool:
+        """Can an earlier attempt's container still be published? Raises OutcomeUnknown
+        when it already was; one that failed, expired or is gone is not usable."""
+        try:
+            code = self.container_state(container).get("status_code")
+        except ContentRejected:
+            return False  # unknown to the platform (deleted): nothing was published with it
         if code == "PUBLISHED":
             raise OutcomeUnknown("an earlier attempt already published this container",
                                  platform=PLATFORM)
-        if code in ("IN_PROGRESS", "FINISHED"):
-            return container
-        del post.uploads[key]  # ERROR or EXPIRED: make a new one
-        return None
+        return code in ("IN_PROGRESS", "FINISHED")
 
     def _remembered(self, post: RenderedPost, key: str, create: Callable[[], str]) -> str:
-        container = self._reusable(post, key) or create()
-        post.uploads[key] = container
-        return container
+        return self.reuse(post, key, create, usable=self._usable)
 
     def wait_finished(self, container: str) -> None:
         """Poll the container until FINISHED; ERROR/EXPIRED/too slow raise (nothing posted)."""
@@ -229,27 +221,25 @@ class InstagramConnector(Connector):
 
     def find(self, post: RenderedPost, *, key: str, since: datetime) -> Published | None:
         """Look through the account's media, newest first, back to ``since``."""
-        if since.tzinfo is None:
-            since = since.replace(tzinfo=UTC)
-        args: dict[str, Any] = {"fields": "id,caption,timestamp,permalink", "limit": 50}
-        for _ in range(FIND_PAGES):
-            page = self.graph.edge(self.user_id, "media", **args)
-            for item in page.get("data", []):
-                when = graph_time(item.get("timestamp"))
-                if when is not None and when < since:
-                    return None
-                if item.get("caption", "") == post.text:
-                    return Published(str(item["id"]), item.get("permalink"))
-            after = ((page.get("paging") or {}).get("cursors") or {}).get("after")
-            if not after or not (page.get("paging") or {}).get("next"):
+        since = self.utc(since)
+        args = {"fields": "id,caption,timestamp,permalink", "limit": 50}
+
+        def page(after: str | None) -> tuple[list, str | None]:
+            answer = self.graph.edge(self.user_id, "media", **args,
+                                     **({"after": after} if after else {}))
+            paging = answer.get("paging") or {}
+            cursor = (paging.get("cursors") or {}).get("after") if paging.get("next") else None
+            return answer.get("data", []), cursor or None
+
+        for item in self.walk_pages(page):
+            when = graph_time(item.get("timestamp"))
+            if when is not None and when < since:
                 return None
-            args["after"] = after
+            if item.get("caption", "") == post.text:
+                return Published(str(item["id"]), item.get("permalink"))
         return None
 
-    def check(self) -> ChannelHealth:
-        """GET /{ig-user-id}?fields=username; refused tokens give ok=False, outages raise."""
-        try:
-            user = self.graph.get(self.user_id, fields="id,username")
-        except (AuthExpired, PermissionDenied) as exc:
-            return ChannelHealth(ok=False, detail=exc.detail)
-        return ChannelHealth(ok=True, account=f"@{user.get('username') or self.user_id}")
+    def whoami(self) -> str:
+        """GET /{ig-user-id}?fields=id,username: ``@username``."""
+        user = self.graph.get(self.user_id, fields="id,username")
+        return f"@{user.get('username') or self.user_id}"

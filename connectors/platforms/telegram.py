@@ -31,7 +31,6 @@ import requests
 from connectors.base import (
     MB,
     PERMANENT,
-    ChannelHealth,
     Connector,
     MediaItem,
     PlatformLimits,
@@ -45,7 +44,7 @@ from connectors.errors import (
     PermissionDenied,
     Unavailable,
 )
-from connectors.http import PlainHttp, excerpt, redact, status_error
+from connectors.http import PlainHttp, excerpt, json_or_none, status_error
 
 PLATFORM = "telegram"
 API_BASE = "https://api.telegram.org"
@@ -115,10 +114,7 @@ class TelegramConnector(Connector):
         return self._result(response, publishes)
 
     def _result(self, response: requests.Response, publishes: bool) -> Any:
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
+        body = json_or_none(response)
         if not isinstance(body, dict):
             if response.status_code >= 500:
                 raise status_error(response, f"HTTP {response.status_code}",
@@ -145,7 +141,7 @@ class TelegramConnector(Connector):
     # contract ----------------------------------------------------------------------------
     def _input(self, post: RenderedPost, item: MediaItem, name: str, files: dict) -> str:
         """A media parameter: a file_id sent before, the URL, or an attached upload."""
-        known = post.uploads.get(item.digest) if item.digest else None
+        known = self.uploaded(post, item)
         if known or item.url:
             return known or str(item.url)
         files[name] = (item.filename, item.read(), item.mime)
@@ -179,9 +175,7 @@ class TelegramConnector(Connector):
         self.refuse_invalid(post)
         messages = self._send(post)
         for item, message in zip(post.media, messages, strict=False):
-            file_id = file_id_of(message) if isinstance(message, dict) else None
-            if item.digest and file_id:
-                post.uploads[item.digest] = file_id
+            self.remember(post, item, file_id_of(message) if isinstance(message, dict) else None)
         try:
             message_id = str(messages[0]["message_id"])
         except (IndexError, KeyError, TypeError):
@@ -200,12 +194,9 @@ class TelegramConnector(Connector):
         """Always None: the Bot API cannot read a channel's history (see the module doc)."""
         return None
 
-    def check(self) -> ChannelHealth:
-        """getMe, then getChat; refused tokens or chats give ok=False, outages raise."""
-        try:
-            bot = self.call("getMe")
-            chat = self.call("getChat", chat_id=self.chat_id)
-        except (AuthExpired, PermissionDenied) as exc:
-            return ChannelHealth(ok=False, detail=redact(exc.detail))
+    def whoami(self) -> str:
+        """getMe, then getChat: ``@channel via @bot``."""
+        bot = self.call("getMe")
+        chat = self.call("getChat", chat_id=self.chat_id)
         name = chat.get("username") or chat.get("title") or self.chat_id
-        return ChannelHealth(ok=True, account=f"@{name} via @{bot.get('username', 'bot')}")
+        return f"@{name} via @{bot.get('username', 'bot')}"

@@ -34,7 +34,6 @@ import requests
 from connectors.base import (
     MB,
     PERMANENT,
-    ChannelHealth,
     Connector,
     MediaItem,
     PlatformLimits,
@@ -42,17 +41,16 @@ from connectors.base import (
     Published,
     RenderedPost,
 )
-from connectors.errors import (
-    AuthExpired,
-    ContentRejected,
-    OutcomeUnknown,
-    PermanentError,
-    PermissionDenied,
+from connectors.errors import ContentRejected, OutcomeUnknown, PermanentError
+from connectors.http import (
+    PlainHttp,
+    excerpt,
+    json_or_none,
+    retry_after_header,
+    status_error,
 )
-from connectors.http import PlainHttp, excerpt, redact, retry_after_header, status_error
 
 PLATFORM = "wordpress"
-FIND_PAGES = 5
 SEARCH_WORDS = 8
 
 
@@ -93,10 +91,7 @@ class WordPressConnector(Connector):
         return f"{self.site}/wp-json/wp/v2/{route}"
 
     def _json(self, response: requests.Response, publishes: bool = False) -> Any:
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
+        body = json_or_none(response)
         if response.ok:
             if body is None:
                 cls = OutcomeUnknown if publishes else ContentRejected
@@ -125,18 +120,18 @@ class WordPressConnector(Connector):
                                   headers=headers, params=params, sent_is_unknown=False)
         return str(self._json(response)["id"])
 
+    def _still_there(self, media_id: str) -> bool:
+        try:
+            self._read(f"media/{media_id}", context="edit")
+        except PermanentError as exc:
+            if exc.status != 404:  # 404 rest_post_invalid_id: deleted meanwhile
+                raise
+            return False
+        return True
+
     def featured_id(self, post: RenderedPost) -> int:
         """The featured image's id: an earlier attempt's while it exists, else a new upload."""
-        item = post.media[0]
-        known = post.uploads.get(item.digest) if item.digest else None
-        if known:
-            try:
-                self._read(f"media/{known}", context="edit")
-            except PermanentError as exc:
-                if exc.status != 404:  # 404 rest_post_invalid_id: deleted meanwhile
-                    raise
-                del post.uploads[item.digest]
-        return int(self.media_id(post, item, self.upload))
+        return int(self.media_id(post, post.media[0], self.upload, usable=self._still_there))
 
     def term_id(self, taxonomy: str, name: str) -> int:
         """The id of the category or tag called ``name``, created when the site lacks it."""
@@ -145,10 +140,7 @@ class WordPressConnector(Connector):
                 return int(term["id"])
         response = self.http.send("POST", self._url(taxonomy), json={"name": name},
                                   sent_is_unknown=False)
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
+        body = json_or_none(response)
         if isinstance(body, dict) and body.get("code") == "term_exists":
             return int((body.get("data") or {})["term_id"])  # created meanwhile
         return int(self._json(response)["id"])
@@ -177,8 +169,7 @@ class WordPressConnector(Connector):
 
     def find(self, post: RenderedPost, *, key: str, since: datetime) -> Published | None:
         """The post whose slug is ``key``; else the same raw title and content since ``since``."""
-        if since.tzinfo is None:
-            since = since.replace(tzinfo=UTC)
+        since = self.utc(since)
         marked = self._json(self.http.send(
             "GET", self._url("posts"), sent_is_unknown=False,
             params={"slug": key, "status": "publish,future", "context": "edit"}))
@@ -190,24 +181,22 @@ class WordPressConnector(Connector):
                 "%Y-%m-%dT%H:%M:%S"), "status": "publish,future", "context": "edit",
             "per_page": 100,
         }
-        for page in range(1, FIND_PAGES + 1):
-            params["page"] = page
-            response = self.http.send("GET", self._url("posts"), params=params,
-                                      sent_is_unknown=False)
-            items = self._json(response)
-            for item in items:
-                title = (item.get("title") or {}).get("raw")
-                content = (item.get("content") or {}).get("raw")
-                if title == post.title and content == post.text:
-                    return Published(str(item["id"]), item.get("link"))
-            if page >= int(response.headers.get("x-wp-totalpages", "1") or 1):
-                return None
+
+        def page(number: int | None) -> tuple[list, int | None]:
+            number = number or 1
+            response = self.http.send("GET", self._url("posts"), sent_is_unknown=False,
+                                      params={**params, "page": number})
+            last = int(response.headers.get("x-wp-totalpages", "1") or 1)
+            return self._json(response), number + 1 if number < last else None
+
+        for item in self.walk_pages(page):
+            title = (item.get("title") or {}).get("raw")
+            content = (item.get("content") or {}).get("raw")
+            if title == post.title and content == post.text:
+                return Published(str(item["id"]), item.get("link"))
         return None
 
-    def check(self) -> ChannelHealth:
-        """GET users/me; refused passwords give ok=False, outages raise."""
-        try:
-            me = self._json(self.http.send("GET", self._url("users/me"), sent_is_unknown=False))
-        except (AuthExpired, PermissionDenied) as exc:
-            return ChannelHealth(ok=False, detail=redact(exc.detail))
-        return ChannelHealth(ok=True, account=str(me.get("name") or me.get("slug")))
+    def whoami(self) -> str:
+        """GET users/me: the user's name."""
+        me = self._json(self.http.send("GET", self._url("users/me"), sent_is_unknown=False))
+        return str(me.get("name") or me.get("slug"))

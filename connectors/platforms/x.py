@@ -25,14 +25,13 @@ earlier, uncertain attempt and is taken from the account's timeline instead of f
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import ClassVar
 
 import tweepy
 
 from connectors.base import (
     MB,
-    ChannelHealth,
     Connector,
     MediaItem,
     PlatformLimits,
@@ -40,14 +39,7 @@ from connectors.base import (
     Published,
     RenderedPost,
 )
-from connectors.errors import (
-    AuthExpired,
-    ConfigError,
-    DuplicateContent,
-    OutcomeUnknown,
-    PermissionDenied,
-    PublishError,
-)
+from connectors.errors import ConfigError, DuplicateContent, OutcomeUnknown, PublishError
 from connectors.http import RebasingSession, quiet_loggers, retry_safe
 from connectors.platforms.x_errors import PLATFORM, map_error, quota_wait, upload_error
 from connectors.platforms.x_text import (
@@ -59,7 +51,6 @@ from connectors.platforms.x_text import (
 from connectors.platforms.x_upload import MediaUploader
 
 OAUTH1_KEYS = frozenset({"consumer_key", "consumer_secret", "access_token", "access_token_secret"})
-FIND_PAGES = 5
 
 # tweepy and requests-oauthlib log request headers (tokens) at DEBUG.
 quiet_loggers("tweepy.client", "requests_oauthlib", "oauthlib")
@@ -220,23 +211,24 @@ class XConnector(Connector):
         return Published(external_id=ids[0], permalink=self.permalink(ids[0]),
                          quota_wait=quota_wait(answer.headers if answer is not None else {}))
 
-    def _search(self, texts: set[str], since: datetime | None, pages: int = FIND_PAGES
+    def _search(self, texts: set[str], since: datetime | None, pages: int | None = None
                 ) -> dict[str, str]:
         """Post ids of the account's posts (newest first) whose text is one of ``texts``."""
         user_id, _ = self.me()
-        found: dict[str, str] = {}
-        token = None
-        for _ in range(pages):
-            page = self._call(
+
+        def page(token: str | None) -> tuple[list, str | None]:
+            answer = self._call(
                 self.client.get_users_tweets, user_id, start_time=since, max_results=100,
                 tweet_fields=["created_at"], pagination_token=token,
             )
-            for tweet in page.data or []:
-                if tweet.text in texts:
-                    found.setdefault(tweet.text, str(tweet.id))
-            token = (page.meta or {}).get("next_token")
-            if not token or len(found) == len(texts):
-                break
+            return answer.data or [], (answer.meta or {}).get("next_token")
+
+        found: dict[str, str] = {}
+        for tweet in self.walk_pages(page, pages):
+            if tweet.text in texts:
+                found.setdefault(tweet.text, str(tweet.id))
+                if len(found) == len(texts):
+                    break
         return found
 
     def find(self, post: RenderedPost, *, key: str, since: datetime) -> Published | None:
@@ -246,8 +238,7 @@ class XConnector(Connector):
         None, and publishing again continues it (see the module doc) rather than leave it
         cut short.
         """
-        if since.tzinfo is None:
-            since = since.replace(tzinfo=UTC)
+        since = self.utc(since)
         parts = self.parts(post)
         found = self._search(set(parts), since)
         if any(part not in found for part in parts):
@@ -255,10 +246,6 @@ class XConnector(Connector):
         first = found[parts[0]]
         return Published(external_id=first, permalink=self.permalink(first))
 
-    def check(self) -> ChannelHealth:
-        """GET /2/users/me; refused credentials give ok=False, outages raise."""
-        try:
-            _, username = self.me()
-        except (AuthExpired, PermissionDenied) as exc:
-            return ChannelHealth(ok=False, detail=exc.detail)
-        return ChannelHealth(ok=True, account=f"@{username}")
+    def whoami(self) -> str:
+        """GET /2/users/me: ``@username``."""
+        return f"@{self.me()[1]}"

@@ -16,7 +16,8 @@ A rule, as given to ``POST /_sandbox/faults``::
   ``expired_token``     the platform's expired/revoked-token answer (Graph 190/463, or
                         ``params.subcode``; X and Telegram 401; WordPress incorrect_password)
   ``duplicate``         the platform's duplicate-content refusal (X 403, Graph 506,
-                        WordPress ``rest_post_exists``); Instagram and Telegram have none
+                        WordPress ``rest_post_exists``); refused for platforms that have
+                        none (``PlatformAPI.unsupported_faults``: Instagram, Telegram)
   ``quota_exhausted``   the platform's daily-quota answer (X 24-hour cap, Graph code 4 with
                         usage headers, Instagram 9/2207042, Telegram 429 with a long
                         retry_after, WordPress 429); ``params.reset_in`` seconds
@@ -27,7 +28,9 @@ A rule, as given to ``POST /_sandbox/faults``::
   ``container_error``   Instagram: the next container created ends ``ERROR`` (or
                         ``params.status_code`` = ``"EXPIRED"``)
 
-Container faults only match the request that creates a container (``POST …/media``).
+Container faults only match the request that creates a container (``POST …/media``), and
+only a platform that declares them (``PlatformAPI.own_faults``) accepts them. How each
+platform answers a fault is its sandbox module's business (:mod:`connectors.sandbox.platform`).
 """
 
 from __future__ import annotations
@@ -37,15 +40,11 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from connectors.errors import ConfigError
+from connectors.sandbox import catalog
 
 ANSWERING_KINDS = ("status", "rate_limit", "expired_token", "duplicate", "quota_exhausted")
 CONTAINER_KINDS = ("container_stuck", "container_error")
 KINDS = (*ANSWERING_KINDS, "latency", "commit_then_hang", "commit_then_drop", *CONTAINER_KINDS)
-#: Kinds a platform cannot produce because the real platform never answers that way.
-UNSUPPORTED = {
-    ("instagram", "duplicate"): "Instagram does not refuse duplicate captions",
-    ("telegram", "duplicate"): "Telegram does not refuse duplicate messages",
-}
 
 
 @dataclass
@@ -78,6 +77,18 @@ class FaultRule:
         return asdict(self)
 
 
+def _check_platform(platform: str, kind: str) -> None:
+    """ConfigError when ``platform`` never answers with faults of ``kind``."""
+    unsupported = catalog.platform_api(platform).unsupported_faults if catalog.known(
+        platform) else {}
+    if kind in unsupported:
+        raise ConfigError(f"no {kind} fault for {platform}: {unsupported[kind]}")
+    owners = [api for api in catalog.platform_apis() if kind in api.own_faults]
+    if kind in CONTAINER_KINDS and platform not in [api.name for api in owners]:
+        titles = " and ".join(api.title for api in owners) or "no platform's"
+        raise ConfigError(f"{kind} applies to {titles} containers only")
+
+
 def parse_rule(data: Any) -> FaultRule:
     """Build a rule from its JSON form; ConfigError explains a bad one."""
     if not isinstance(data, dict):
@@ -87,10 +98,7 @@ def parse_rule(data: Any) -> FaultRule:
         raise ConfigError(f"fault kind must be one of {', '.join(KINDS)}")
     if not isinstance(platform, str) or not platform:
         raise ConfigError("a fault rule needs a platform")
-    if (platform, kind) in UNSUPPORTED:
-        raise ConfigError(f"no {kind} fault for {platform}: {UNSUPPORTED[platform, kind]}")
-    if kind in CONTAINER_KINDS and platform != "instagram":
-        raise ConfigError(f"{kind} applies to Instagram containers only")
+    _check_platform(platform, kind)
     count = data.get("count")
     if count is not None and (not isinstance(count, int) or count < 1):
         raise ConfigError("count must be a positive integer or null")

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import copy
 import threading
 from types import TracebackType
 from typing import Any
 
-from connectors.sandbox.accounts import DEFAULT_ACCOUNTS, load_accounts
+from connectors.sandbox.accounts import default_accounts, load_accounts
 from connectors.sandbox.faults import FaultRule, parse_rule
 from connectors.sandbox.server import SandboxHTTPServer, start_in_thread
 from connectors.sandbox.state import LoggedRequest, SandboxState, StoredPost
@@ -22,8 +21,7 @@ class Sandbox:
         self, accounts: dict[str, list[dict]] | None = None, host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
-        self.state = SandboxState(copy.deepcopy(DEFAULT_ACCOUNTS) if accounts is None
-                                  else accounts)
+        self.state = SandboxState(default_accounts() if accounts is None else accounts)
         self.host, self.port = host, port
         self._server: SandboxHTTPServer | None = None
         self._thread: threading.Thread | None = None

@@ -7,7 +7,6 @@ TCP_NODELAY so many concurrent clients are served without per-request stalls.
 from __future__ import annotations
 
 import contextlib
-import re
 import socket
 import sys
 import threading
@@ -15,31 +14,41 @@ import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
-from connectors.sandbox import control
+from connectors.sandbox import catalog, control
 from connectors.sandbox.faults import ANSWERING_KINDS, CONTAINER_KINDS
 from connectors.sandbox.platform import PlatformAPI
-from connectors.sandbox.platforms.facebook import GraphAPI
-from connectors.sandbox.platforms.instagram import InstagramAPI
-from connectors.sandbox.platforms.telegram import TelegramAPI
-from connectors.sandbox.platforms.wordpress import WordPressAPI
-from connectors.sandbox.platforms.x import XAPI
 from connectors.sandbox.state import LoggedRequest, SandboxState
 from connectors.sandbox.wire import Request, Response
 
 DEFAULT_HANG = 30.0
-_BOT_TOKEN = re.compile(r"^/bot[^/]+/")
-#: The emulated platforms, tried in order (Instagram before Facebook: both speak Graph and
-#: Instagram claims only its own tokens); adding one is one line here.
-PLATFORM_APIS: tuple[type[PlatformAPI], ...] = (
-    XAPI, InstagramAPI, GraphAPI, TelegramAPI, WordPressAPI)
 
 
 class Router:
-    """Routes a request to the control API or a platform, applying faults and logging."""
+    """Routes a request to the control API or a platform, applying faults and logging.
+
+    The platforms are the registry's, offered each request in :func:`catalog.platform_apis`
+    order (Instagram before Facebook: both speak Graph, Facebook takes whatever is left)."""
 
     def __init__(self, state: SandboxState) -> None:
         self.state = state
-        self.apis = [cls(state) for cls in PLATFORM_APIS]
+        self._instances: dict[type[PlatformAPI], PlatformAPI] = {}
+        self._lock = threading.Lock()
+        self._routing: tuple[tuple, list[PlatformAPI]] = ((), [])
+
+    @property
+    def apis(self) -> list[PlatformAPI]:
+        """One emulation per registered platform, in routing order (rebuilt when the
+        registry changes)."""
+        classes = catalog.platform_apis()
+        known, apis = self._routing
+        if classes is not known:
+            with self._lock:
+                for cls in classes:
+                    if cls not in self._instances:
+                        self._instances[cls] = cls(self.state)
+                apis = [self._instances[cls] for cls in classes]
+                self._routing = (classes, apis)
+        return apis
 
     def __call__(self, req: Request) -> Response:
         if control.handles(req.path):
@@ -49,7 +58,7 @@ class Router:
             return Response.json(404, {"error": f"no sandbox platform serves {req.path}"})
         who = api.identify(req)
         if isinstance(who, Response):
-            self._log(req, api.name, None, who)
+            self._log(req, api, None, who)
             return who
         rule = self.state.take_fault(who[0], who[1], req.method, req.path)
         if rule is not None and rule.kind == "latency":
@@ -68,14 +77,13 @@ class Router:
         if rule is not None and rule.kind == "commit_then_drop":
             response.drop = True
         response.account = who[1] or None
-        self._log(req, who[0], who[1] or None, response)
+        self._log(req, api, who[1] or None, response)
         return response
 
-    def _log(self, req: Request, platform: str, account: str | None, resp: Response) -> None:
+    def _log(self, req: Request, api: PlatformAPI, account: str | None, resp: Response) -> None:
         outcome = "dropped" if resp.drop else "hung" if resp.hang else "answered"
-        path = _BOT_TOKEN.sub("/bot<token>/", req.path)  # Telegram puts the token in the path
-        self.state.log(LoggedRequest(req.method, path, platform, account, resp.status,
-                                     self.state.now(), outcome))
+        self.state.log(LoggedRequest(req.method, api.logged_path(req.path), api.name, account,
+                                     resp.status, self.state.now(), outcome))
 
 
 class Handler(BaseHTTPRequestHandler):

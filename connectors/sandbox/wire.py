@@ -1,14 +1,25 @@
-"""The sandbox's request and response values, independent of the HTTP server."""
+"""The sandbox's request and response values, independent of the HTTP server, and the
+ISO 8601 times the platforms' parameters carry."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from email.message import Message
 from email.parser import BytesParser
 from email.policy import HTTP
 from typing import Any
 from urllib.parse import parse_qsl
+
+
+def iso_time(value: str) -> float | None:
+    """An ISO 8601 time (``Z`` or an offset; none means UTC) as epoch seconds; None if invalid."""
+    try:
+        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return (when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp()
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
+from connectors import registry
 from connectors.errors import ConfigError, InvalidTransition, PublishError
-from connectors.registry import CONNECTORS, build_connector
 from orchestrator.access.roles import act
 from orchestrator.domain.limits import RateLimit
 from orchestrator.domain.model import Channel
@@ -21,11 +21,12 @@ def add_channel(ctx: Context, *, name: str, platform: str, credentials: dict[str
                 rate_limits: tuple[RateLimit, ...] | None = None) -> Channel:
     """Check and store a channel. Errors name missing keys, never values."""
     name = _checked_name(name)
-    if platform not in CONNECTORS:
-        raise ConfigError(f"unknown platform {platform!r}; known: {', '.join(CONNECTORS)}")
+    if platform not in registry.names():
+        known = ", ".join(registry.names())
+        raise ConfigError(f"unknown platform {platform!r}; known: {known}")
     if api_base is not None:
         api_base = _checked_api_base(api_base)
-    CONNECTORS[platform].check_credentials(credentials)
+    registry.connector_class(platform).check_credentials(credentials)
     now = ctx.now()
     with ctx.db.write() as conn:
         channel = rows.add(conn, name=name, platform=platform, api_base=api_base,
@@ -46,7 +47,7 @@ def update_channel(ctx: Context, name: str, *, credentials: dict[str, str] | Non
         channel = rows.by_name(conn, name)
         values: dict[str, object] = {}
         if credentials:
-            CONNECTORS[channel.platform].check_credentials(credentials)
+            registry.connector_class(channel.platform).check_credentials(credentials)
             values["credentials"] = ctx.box.seal(credentials)
         if api_base is not None:
             values["api_base"] = _checked_api_base(api_base)
@@ -106,7 +107,7 @@ def check(ctx: Context, name: str) -> dict:
     with ctx.db.read() as conn:
         channel = rows.by_name(conn, name)
         sealed = rows.sealed_credentials(conn, channel.id)
-    connector = build_connector(channel.platform, ctx.box.open(sealed),
+    connector = registry.build_connector(channel.platform, ctx.box.open(sealed),
                                 api_base=channel.api_base, timeout=ctx.settings.http_timeout)
     try:
         health = connector.check()

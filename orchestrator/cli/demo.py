@@ -1,10 +1,10 @@
 """``siaran demo``: the whole system on embedded defaults against the sandbox.
 
 It starts the sandbox, a fresh demo data directory (SQLite), the embedded Redis, workers and
-the scheduler; adds five channels (X, Facebook Page, Instagram, Telegram, WordPress) that
-point at the sandbox; writes, approves and schedules a small calendar, one post with an image
-and its alt text; shows each post going out; and ends with what each sandbox account holds —
-every post exactly once.
+the scheduler; adds a channel on every platform of the registry (X, Facebook Page,
+Instagram, Telegram, WordPress), each pointing at the sandbox's demo account; writes,
+approves and schedules a small calendar, one post with an image and its alt text; shows
+each post going out; and ends with what each sandbox account holds — every post exactly once.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ import time
 from dataclasses import replace
 from datetime import timedelta
 
+from connectors import registry
+from connectors.base import RenderedPost
 from orchestrator.channels import admin as channel_admin
 from orchestrator.cli.output import table
 from orchestrator.cli.processes import redis_for, run_scheduler, worker_command
@@ -104,20 +106,30 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     return 0 if done else 1
 
 
-CHANNELS = {"x": "x-setneg", "facebook": "fb-setneg", "instagram": "ig-setneg",
-            "telegram": "tg-setneg", "wordpress": "web-setneg"}
-TEXT_ONLY = ["x-setneg", "fb-setneg", "tg-setneg", "web-setneg"]
+def _add_channels(ctx: Context, sandbox_url: str) -> tuple[dict[str, str], list[str]]:
+    """A channel on the sandbox's demo account of every platform of the registry: the
+    channel names by platform, and the names of those that publish text alone."""
+    from connectors.sandbox.accounts import channel_credentials
+    from connectors.sandbox.catalog import platform_api
+
+    channels, text_only = {}, []
+    sample = RenderedPost(post_id=0, delivery_id=0, title="Demo", text="Demo")
+    for platform in registry.names():
+        api = platform_api(platform)
+        name = api.demo_channel or f"{platform}-setneg"
+        credentials = channel_credentials(platform, api.demo_account, sandbox_url)
+        channel_admin.add_channel(ctx, name=name, platform=platform, api_base=sandbox_url,
+                                  credentials=credentials)
+        channels[platform] = name
+        problems = registry.build_connector(platform, credentials).validate(sample)
+        if not any(p.blocking for p in problems):
+            text_only.append(name)
+    return channels, text_only
 
 
 def _write_calendar(ctx: Context, sandbox_url: str) -> list[int]:
-    from connectors.sandbox.accounts import DEFAULT_ACCOUNTS, channel_credentials
-
-    for platform, name in CHANNELS.items():
-        account = DEFAULT_ACCOUNTS[platform][0]
-        channel_admin.add_channel(ctx, name=name, platform=platform, api_base=sandbox_url,
-                                  credentials=channel_credentials(platform, account,
-                                                                  sandbox_url))
-    print("channels: " + ", ".join(f"{n} ({p})" for p, n in CHANNELS.items())
+    channels, text_only = _add_channels(ctx, sandbox_url)
+    print("channels: " + ", ".join(f"{n} ({p})" for p, n in channels.items())
           + " — all on the sandbox")
     flag = write_flag(ctx.settings.data_dir / "bendera.jpg")
     ids = []
@@ -126,7 +138,7 @@ def _write_calendar(ctx: Context, sandbox_url: str) -> list[int]:
         with_image = offset == SAMPLE_CALENDAR[-1][0]
         post_id = workflow.create_post(
             ctx, title=title, text=text, pillar=pillar, at=at,
-            channels=list(CHANNELS.values()) if with_image else TEXT_ONLY,
+            channels=list(channels.values()) if with_image else text_only,
             media=[(str(flag), "Bendera Merah Putih berkibar")] if with_image else None)
         workflow.submit(ctx, post_id)
         workflow.approve(ctx, post_id)

@@ -13,8 +13,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 
 from connectors.errors import ConfigError
-from connectors.registry import CONNECTORS
-from orchestrator.pipeline.queues import queue_for
+from orchestrator.pipeline.queues import all_queues
 from orchestrator.runtime import config, embedded_redis
 from orchestrator.runtime.config import Settings
 from orchestrator.runtime.logging import configure
@@ -41,10 +40,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8322)
     p.set_defaults(handler=cmd_media_server)
-
-
-def all_queues() -> list[str]:
-    return [queue_for(p) for p in CONNECTORS]
 
 
 @contextmanager

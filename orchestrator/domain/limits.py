@@ -3,6 +3,10 @@
 Each channel starts from its platform's known posting caps (PLATFORMS.md, 2026-11) and can
 override them (``siaran channel add --rate-limit 50/1h``, or ``--rate-limit none``).
 Platforms' answers tighten them further at run time (reset headers, retry_after).
+
+The caps are kept here rather than on the connector classes: a channel's limits are worked
+out by the domain (``Channel.posting_limits``), and the domain may not import the connectors'
+registry. A platform without an entry has no default cap.
 """
 
 from __future__ import annotations

@@ -10,8 +10,6 @@ from datetime import datetime
 from orchestrator.domain.limits import RateLimit, limits_for
 from orchestrator.domain.states import ChannelState, DeliveryStatus, PostStatus
 
-PLATFORMS = ("x", "facebook", "instagram", "telegram", "wordpress")
-
 
 @dataclass(frozen=True)
 class Channel:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from connectors import registry
 from connectors.errors import InvalidTransition, NotFound, ValidationError
 from orchestrator.access.roles import act, require_second_pair_of_eyes
-from orchestrator.domain.model import OPTION_KEYS, PLATFORMS, VARIANT_KEYS, PostMedia
+from orchestrator.domain.model import OPTION_KEYS, VARIANT_KEYS, PostMedia
 from orchestrator.domain.states import DeliveryStatus, PostStatus
 from orchestrator.editorial.validation import Finding, require_publishable
 from orchestrator.media import files
@@ -40,7 +41,8 @@ def create_post(ctx: Context, *, title: str, text: str, pillar: str, channels: l
                 (("title", title), ("text", text), ("pillar", pillar)) if not value.strip()]
     if not channels:
         problems.append("no channel given")
-    problems += [f"variant for unknown platform {p!r}" for p in variants if p not in PLATFORMS]
+    problems += [f"variant for unknown platform {p!r}" for p in variants
+                 if p not in registry.names()]
     problems += [f"variant field {k!r} unknown (known: {', '.join(VARIANT_KEYS)})"
                  for v in variants.values() for k in v if k not in VARIANT_KEYS]
     problems += [f"option {k!r} unknown" for k in options if k not in OPTION_KEYS]

@@ -13,7 +13,7 @@ import dramatiq
 from dramatiq.common import q_name
 from dramatiq.middleware import CurrentMessage
 
-from connectors.registry import CONNECTORS
+from connectors import registry
 from orchestrator.pipeline.broker import make_broker
 from orchestrator.pipeline.delivery import deliver
 from orchestrator.pipeline.guards import Guards
@@ -59,5 +59,5 @@ def publish(delivery_id: int) -> None:
 PUBLISHERS: dict[str, dramatiq.Actor] = {
     queue_for(platform): dramatiq.actor(publish, actor_name=actor_for(queue_for(platform)),
                                         queue_name=queue_for(platform))
-    for platform in CONNECTORS
+    for platform in registry.names()
 }

@@ -1,13 +1,21 @@
-"""Queue and actor names: ``publish.<platform>`` served by actor ``publish_<platform>``."""
+"""Queue and actor names: ``publish.<platform>`` served by actor ``publish_<platform>``,
+one per platform of the registry."""
 
 from __future__ import annotations
 
 from dramatiq import Message
 
+from connectors import registry
+
 
 def queue_for(platform: str) -> str:
     """The Dramatiq queue of a platform's publishing actor."""
     return f"publish.{platform}"
+
+
+def all_queues() -> list[str]:
+    """The publishing queue of every registered platform."""
+    return [queue_for(p) for p in registry.names()]
 
 
 def actor_for(queue: str) -> str:

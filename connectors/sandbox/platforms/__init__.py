@@ -1,4 +1,2 @@
-"""One emulated platform per module: its wire format, its accounts and its faults."""
-
-__all__ = ["facebook", "graph", "instagram", "telegram", "wordpress", "wordpress_terms", "x",
-           "x_media"]
+"""One emulated platform per module: its wire format, its accounts and its faults. The
+registry names each platform's class; nothing here lists them."""

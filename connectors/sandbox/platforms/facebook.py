@@ -24,7 +24,7 @@ published text on a Page is refused with code 506.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, ClassVar
 
 from connectors.sandbox.platforms.graph import (
     VERSION_PATH,
@@ -70,8 +70,19 @@ class GraphAPI(GraphBase):
     """The Graph emulation for Facebook Pages."""
 
     name = "facebook"
+    title = "Facebook"
     token_field = "page_access_token"
-    id_field = "page_id"
+    id_key = "page_id"
+    credential_fields = ("page_id", "page_access_token")
+    demo_account: ClassVar[dict[str, Any]] = {
+        "page_id": "555", "page_access_token": "pt-555", "name": "Setneg Sandbox"}
+    demo_channel = "fb-setneg"
+    test_account: ClassVar[dict[str, Any]] = {
+        "page_id": "556", "page_access_token": "SECRET-page-token-556",
+        "name": "Humas Provinsi"}
+    #: Every Graph path is Facebook's unless another Graph platform claims it by token.
+    fallback = True
+    publish_endpoint = r"^POST /v[\d.]+/[^/]+/(feed|photos|videos)$"
 
     def handles(self, req: Request) -> bool:
         return VERSION_PATH.match(req.path) is not None

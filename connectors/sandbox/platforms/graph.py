@@ -24,12 +24,12 @@ import json
 import re
 import secrets
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlencode
 
 from connectors.sandbox.faults import FaultRule
 from connectors.sandbox.platform import Identity, PlatformAPI
-from connectors.sandbox.wire import Request, Response
+from connectors.sandbox.wire import Request, Response, iso_time
 
 MIN_MAJOR = 18
 VERSION_PATH = re.compile(r"^/v(\d+)\.(\d+)(/.*)?$")
@@ -95,12 +95,7 @@ def parse_when(value: str | None) -> float | None:
     try:
         return float(value)
     except ValueError:
-        pass
-    try:
-        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return (when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp()
+        return iso_time(value)
 
 
 def graph_time(ts: float) -> str:
@@ -146,9 +141,9 @@ def page_of(req: Request, items: list[Any], render, path: str) -> Response:
 class GraphBase(PlatformAPI):
     """Graph plumbing: version check, token lookup, the shared fault answers."""
 
-    #: The accounts field holding the token, and the one holding the account id.
+    #: The accounts field holding the token.
     token_field = ""
-    id_field = ""
+    outage: ClassVar[dict[str, Any]] = {"kind": "status", "code": 2}
 
     @staticmethod
     def split(path: str) -> tuple[str, list[str]]:
@@ -182,7 +177,7 @@ class GraphBase(PlatformAPI):
         if account is None:
             return graph_error(190, message="Invalid OAuth access token - Cannot parse access "
                                             "token", subcode=None)
-        return (self.name, str(account[self.id_field]))
+        return (self.name, str(account[self.id_key]))
 
     def dispatch(self, req: Request, who: Identity) -> Response:
         version, parts = self.split(req.path)
@@ -199,31 +194,38 @@ class GraphBase(PlatformAPI):
                             "total_time": 40, "estimated_time_to_regain_access": minutes}]}
         return {"x-business-use-case-usage": json.dumps(usage)}
 
-    def quota_answer(self, rule: FaultRule, who: Identity) -> Response:
+    # faults ------------------------------------------------------------------------------
+    def error(self, status: int, message: str, headers: dict[str, str] | None = None
+              ) -> Response:
+        return graph_error(STATUS_CODES.get(status, 100), status, message, headers=headers)
+
+    def rate_limited(self, wait: float, rule: FaultRule, who: Identity) -> Response:
+        """Throttled (``params.code``, default 32) with usage headers."""
+        minutes = int(max(1, wait // 60))
+        return graph_error(int(rule.params.get("code", 32)),
+                           headers=self.usage_headers(who[1], minutes))
+
+    def quota_exhausted(self, wait: float, rule: FaultRule, who: Identity) -> Response:
         """Daily quota used up: the app-level limit with usage headers."""
-        minutes = int(max(1, float(rule.params.get("reset_in", 3600)) // 60))
+        minutes = int(max(1, wait // 60))
         headers = {**self.usage_headers(who[1], minutes),
                    "x-app-usage": json.dumps({"call_count": 100, "total_cputime": 100,
                                               "total_time": 100})}
         return graph_error(4, headers=headers)
 
-    def fault_answer(self, rule: FaultRule, req: Request, who: Identity) -> Response:
+    def token_expired(self, rule: FaultRule) -> Response:
+        subcode = int(rule.params.get("subcode", 463))
+        return graph_error(190, subcode=subcode, message=REVOKED.get(subcode))
+
+    def duplicate(self, rule: FaultRule) -> Response:
+        return graph_error(506)
+
+    def error_answer(self, status: int | None, rule: FaultRule) -> Response:
+        """``params.code`` (else the code Graph gives for ``status``), status and message."""
         p = rule.params
-        if rule.kind == "rate_limit":
-            code = int(p.get("code", 32))
-            minutes = int(max(1, float(p.get("reset_in", 60)) // 60))
-            return graph_error(code, headers=self.usage_headers(who[1], minutes))
-        if rule.kind == "quota_exhausted":
-            return self.quota_answer(rule, who)
-        if rule.kind == "expired_token":
-            subcode = int(p.get("subcode", 463))
-            return graph_error(190, subcode=subcode, message=REVOKED.get(subcode))
-        if rule.kind == "duplicate":
-            return graph_error(506)
-        status = p.get("status")
-        if p.get("html"):
-            return Response.text(int(status or 502),
-                                 "<html><body><h1>Bad Gateway</h1></body></html>", "text/html")
-        code = int(p.get("code") or STATUS_CODES.get(int(status or 500), 1))
-        return graph_error(code, int(status) if status else None, p.get("message"),
-                           p.get("subcode"))
+        code = int(p.get("code") or STATUS_CODES.get(status or 500, 1))
+        return graph_error(code, status, p.get("message"), p.get("subcode"))
+
+    def html_error(self, status: int | None) -> Response:
+        return Response.text(status or 502, "<html><body><h1>Bad Gateway</h1></body></html>",
+                             "text/html")

@@ -32,9 +32,9 @@ answers code 100 with the rule in the message.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, ClassVar
 
-from connectors.sandbox.faults import FaultRule
+from connectors.sandbox.faults import CONTAINER_KINDS, FaultRule
 from connectors.sandbox.platform import Identity
 from connectors.sandbox.platforms.graph import (
     VERSION_PATH,
@@ -86,8 +86,22 @@ class InstagramAPI(GraphBase):
     """The Instagram content-publishing emulation."""
 
     name = "instagram"
+    title = "Instagram"
     token_field = "access_token"
-    id_field = "ig_user_id"
+    id_key = "ig_user_id"
+    credential_fields = ("ig_user_id", "access_token")
+    demo_account: ClassVar[dict[str, Any]] = {
+        "ig_user_id": "777", "access_token": "ig-777", "username": "setneg_ri",
+        "name": "Setneg Sandbox", "container_polls": 1}
+    demo_channel = "ig-setneg"
+    test_account: ClassVar[dict[str, Any]] = {
+        "ig_user_id": "778", "access_token": "SECRET-ig-token-778", "username": "humas_prov",
+        "name": "Humas Provinsi", "container_polls": 1}
+    publish_endpoint = r"^POST /v[\d.]+/[^/]+/media_publish$"
+    refuses_duplicates = False
+    unsupported_faults: ClassVar[dict[str, str]] = {
+        "duplicate": "Instagram does not refuse duplicate captions"}
+    own_faults = CONTAINER_KINDS
 
     def handles(self, req: Request) -> bool:
         return VERSION_PATH.match(req.path) is not None and self.account_for(req) is not None
@@ -96,7 +110,7 @@ class InstagramAPI(GraphBase):
         return self.state.find_account(
             "instagram", lambda a: str(a.get("ig_user_id")) == ig_user) or {}
 
-    def quota_answer(self, rule: FaultRule, who: Identity) -> Response:
+    def quota_exhausted(self, wait: float, rule: FaultRule, who: Identity) -> Response:
         return self._limit_reached()
 
     @staticmethod

@@ -22,13 +22,14 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import Any, ClassVar
 
 from connectors.sandbox.faults import FaultRule
 from connectors.sandbox.platform import Identity, PlatformAPI
 from connectors.sandbox.wire import Part, Request, Response
 
 PATH = re.compile(r"^/bot([^/]+)/(\w+)$")
+BOT_TOKEN = re.compile(r"^/bot[^/]+/")
 MAX_TEXT, MAX_CAPTION = 4096, 1024
 DESCRIPTIONS = {
     400: "Bad Request: chat not found",
@@ -65,9 +66,29 @@ class TelegramAPI(PlatformAPI):
     """The Bot API emulation."""
 
     name = "telegram"
+    title = "Telegram"
+    id_key = "chat_id"
+    credential_fields = ("bot_token", "chat_id")
+    demo_account: ClassVar[dict[str, Any]] = {
+        "bot_token": "123456:ABC", "chat_id": "@setneg", "chat_numeric_id": -1001234567890,
+        "title": "Setneg Sandbox", "bot_username": "setneg_bot"}
+    demo_channel = "tg-setneg"
+    test_account: ClassVar[dict[str, Any]] = {
+        "bot_token": "654321:SECRET-bot-token", "chat_id": "@humas_prov",
+        "chat_numeric_id": -1009876543210, "title": "Humas Provinsi",
+        "bot_username": "humas_bot"}
+    publish_endpoint = r"^POST /bot[^/]+/send\w+$"
+    outage: ClassVar[dict[str, Any]] = {"kind": "status", "status": 502}
+    refuses_duplicates = False
+    unsupported_faults: ClassVar[dict[str, str]] = {
+        "duplicate": "Telegram does not refuse duplicate messages"}
+    rate_limit_reset = 30
 
     def handles(self, req: Request) -> bool:
         return PATH.match(req.path) is not None
+
+    def logged_path(self, path: str) -> str:
+        return BOT_TOKEN.sub("/bot<token>/", path)  # the token travels in the path
 
     def _chat_matches(self, account: dict, chat: str) -> bool:
         return chat in (str(account.get("chat_id")), str(account.get("chat_numeric_id")))
@@ -83,19 +104,18 @@ class TelegramAPI(PlatformAPI):
                       accounts[0])
         return ("telegram", str(chosen["chat_id"]))
 
-    def fault_answer(self, rule: FaultRule, req: Request, who: Identity) -> Response:
-        p = rule.params
-        if rule.kind == "rate_limit":
-            return too_many(int(p.get("reset_in", 30)))
-        if rule.kind == "quota_exhausted":
-            return too_many(int(p.get("reset_in", 3600)))
-        if rule.kind == "expired_token":
-            return error(401, "Unauthorized")
-        status = int(p.get("status", 500))
-        if p.get("html"):
-            return Response.text(status, f"<html><body><h1>{status}</h1></body></html>",
-                                 "text/html")
-        return error(status, p.get("description") or DESCRIPTIONS.get(status, "Error"))
+    def error(self, status: int, message: str, headers: dict[str, str] | None = None
+              ) -> Response:
+        answer = error(status, message)
+        answer.headers.update(headers or {})
+        return answer
+
+    def rate_limited(self, wait: float, rule: FaultRule, who: Identity) -> Response:
+        return too_many(int(wait))
+
+    def error_answer(self, status: int | None, rule: FaultRule) -> Response:
+        status = status or 500
+        return error(status, rule.params.get("description") or DESCRIPTIONS.get(status, "Error"))
 
     # methods ---------------------------------------------------------------------------
     def dispatch(self, req: Request, who: Identity) -> Response:

@@ -34,14 +34,15 @@ from __future__ import annotations
 import base64
 import re
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import unquote
 
+from connectors.errors import ConfigError
 from connectors.sandbox.faults import FaultRule
 from connectors.sandbox.platform import Identity, PlatformAPI
 from connectors.sandbox.platforms.wordpress_terms import TAXONOMY, Terms
 from connectors.sandbox.state import SandboxState, StoredPost
-from connectors.sandbox.wire import Request, Response
+from connectors.sandbox.wire import Request, Response, iso_time
 
 PREFIX = "/wp-json/"
 POST_ID = re.compile(r"^/wp-json/wp/v2/(posts|media)/(\d+)$")
@@ -69,22 +70,38 @@ def wp_time(ts: float) -> str:
     return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
-def parse_wp_time(value: str) -> float | None:
-    try:
-        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return (when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp()
-
-
 class WordPressAPI(PlatformAPI):
     """The WordPress REST emulation."""
 
     name = "wordpress"
+    title = "WordPress"
+    id_key = "username"
+    #: A channel's credentials also carry ``site_url``: the sandbox's own URL.
+    credential_fields = ("username", "application_password")
+    demo_account: ClassVar[dict[str, Any]] = {
+        "username": "editor", "application_password": "abcd efgh ijkl", "user_id": 1,
+        "name": "Redaksi Setneg"}
+    demo_channel = "web-setneg"
+    test_account: ClassVar[dict[str, Any]] = {
+        "username": "humas", "application_password": "SECRET wp01 pass", "user_id": 2,
+        "name": "Humas Provinsi"}
+    publish_endpoint = r"^POST /wp-json/wp/v2/posts$"
+    #: WordPress never refuses repeated content; its ``duplicate`` fault stands for a
+    #: plugin's refusal, which the connector takes as a content refusal.
+    refuses_duplicates = False
+    html_statuses = (502, 503, 504)
 
     def __init__(self, state: SandboxState) -> None:
         super().__init__(state)
         self.terms = Terms(state)
+
+    @classmethod
+    def channel_credentials(cls, account: dict, sandbox_url: str | None) -> dict[str, str]:
+        """The user's credentials and the site's URL, which is the sandbox's."""
+        if not sandbox_url:
+            raise ConfigError("WordPress sandbox credentials need the sandbox URL as site_url")
+        return {**super().channel_credentials(account, sandbox_url),
+                "site_url": sandbox_url.rstrip("/")}
 
     def handles(self, req: Request) -> bool:
         return req.path.startswith(PREFIX)
@@ -104,25 +121,29 @@ class WordPressAPI(PlatformAPI):
                             "Unknown username. Check again or try your email address.")
         given = password.replace(" ", "")
         if given != str(account.get("application_password", "")).replace(" ", ""):
-            return wp_error(401, "incorrect_password",
-                            "The provided password is an invalid application password.")
+            return self.token_expired(None)
         return ("wordpress", user)
 
-    def fault_answer(self, rule: FaultRule, req: Request, who: Identity) -> Response:
-        p = rule.params
-        if rule.kind in ("rate_limit", "quota_exhausted"):
-            wait = int(p.get("reset_in", 60 if rule.kind == "rate_limit" else 3600))
-            return wp_error(429, "rest_too_many_requests", "Too many requests.",
-                            {"retry-after": str(wait)})
-        if rule.kind == "expired_token":
-            return wp_error(401, "incorrect_password",
-                            "The provided password is an invalid application password.")
-        if rule.kind == "duplicate":
-            return wp_error(400, "rest_post_exists", "Cannot create existing post.")
-        status = int(p.get("status", 500))
-        if p.get("html") or status in (502, 503, 504):
-            return Response.text(status, f"<html><body><h1>{status}</h1></body></html>",
-                                 "text/html")
+    def error(self, status: int, message: str, headers: dict[str, str] | None = None
+              ) -> Response:
+        return wp_error(status, STATUS_ERRORS.get(status, ("rest_error", ""))[0], message,
+                        headers)
+
+    def rate_limited(self, wait: float, rule: FaultRule, who: Identity) -> Response:
+        """WordPress has no limiter: a host's in front of it answers."""
+        return wp_error(429, "rest_too_many_requests", "Too many requests.",
+                        {"retry-after": str(int(wait))})
+
+    def token_expired(self, rule: FaultRule | None) -> Response:
+        """The application password was revoked (also the answer to a wrong one)."""
+        return wp_error(401, "incorrect_password",
+                        "The provided password is an invalid application password.")
+
+    def duplicate(self, rule: FaultRule) -> Response:
+        return wp_error(400, "rest_post_exists", "Cannot create existing post.")
+
+    def error_answer(self, status: int | None, rule: FaultRule) -> Response:
+        status = status or 500
         code, message = STATUS_ERRORS.get(status, ("rest_error", "Error."))
         return wp_error(status, code, message)
 
@@ -191,7 +212,7 @@ class WordPressAPI(PlatformAPI):
             return wp_error(400, "rest_invalid_json", "Invalid JSON body passed.")
         when = None
         if body.get("date_gmt"):
-            when = parse_wp_time(str(body["date_gmt"]))
+            when = iso_time(str(body["date_gmt"]))
             if when is None:
                 return wp_error(400, "rest_invalid_param", "Invalid parameter(s): date_gmt",
                                 params={"date_gmt": "Invalid date."})
@@ -243,8 +264,8 @@ class WordPressAPI(PlatformAPI):
         if not user and statuses != ["publish"]:
             return wp_error(400, "rest_invalid_param", "Invalid parameter(s): status",
                             params={"status": "Status is forbidden."})
-        after = parse_wp_time(q["after"]) if q.get("after") else None
-        before = parse_wp_time(q["before"]) if q.get("before") else None
+        after = iso_time(q["after"]) if q.get("after") else None
+        before = iso_time(q["before"]) if q.get("before") else None
         terms = q.get("search", "").lower().split()
         slugs = set(filter(None, q.get("slug", "").split(",")))
         try:

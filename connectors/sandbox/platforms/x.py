@@ -10,10 +10,11 @@ in_reply_to_user_id``) — https://docs.x.com/x-api/fundamentals/data-dictionary
 
 Callers are identified by OAuth 1.0a (``oauth_consumer_key`` + ``oauth_token``, with the
 HMAC-SHA1 signature verified and every nonce accepted once) or by an OAuth 2.0 user token
-listed in the account's ``bearer_tokens``. Text is measured with twitter-text v3 weights
-(:mod:`connectors.platforms.x_text`). Posting is capped per user over a rolling 24 hours (account
-field ``user_24h_limit``; X's tiers give 17 (Free) or 100 (Basic) — the default is
-generous so benchmarks never meet it) and per app (``APP_24H_LIMIT``), reported in
+listed in the account's ``bearer_tokens``. Text is measured with twitter-text v3 weights,
+counted by ``twitter-text-parser`` itself (not by the connector's own code, so the sandbox
+checks the connector rather than agree with it). Posting is capped per user over a rolling
+24 hours (account field ``user_24h_limit``; X's tiers give 17 (Free) or 100 (Basic) — the
+default is generous so benchmarks never meet it) and per app (``APP_24H_LIMIT``), reported in
 ``x-user-limit-24hour-*`` / ``x-app-limit-24hour-*``. Errors are X's problem+json bodies
 (v1.1 media routes answer v1.1's ``{"errors":[{"code","message"}]}``); every answer
 carries ``x-rate-limit-limit/remaining/reset`` (epoch seconds). Sources:
@@ -27,9 +28,10 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 
-from connectors.platforms.x_text import MAX_WEIGHTED, weighted_length
+from twitter_text import parse_tweet
+
 from connectors.sandbox import oauth1
 from connectors.sandbox.faults import FaultRule
 from connectors.sandbox.platform import Identity, PlatformAPI
@@ -38,6 +40,8 @@ from connectors.sandbox.state import SandboxState, StoredPost
 from connectors.sandbox.wire import Request, Response
 
 FIRST_ID = 1_860_000_000_000_000_000
+#: X's limit in weighted characters.
+MAX_WEIGHTED = 280
 WINDOW = 15 * 60
 DAY = 24 * 60 * 60
 USER_24H_LIMIT = 100_000
@@ -96,6 +100,25 @@ class XAPI(PlatformAPI):
     """The X emulation."""
 
     name = "x"
+    title = "X"
+    id_key = "user_id"
+    credential_fields = ("consumer_key", "consumer_secret", "access_token",
+                         "access_token_secret")
+    demo_account: ClassVar[dict[str, Any]] = {
+        "user_id": "1001", "username": "setneg", "name": "Setneg Sandbox",
+        "consumer_key": "ck", "consumer_secret": "cs",
+        "access_token": "at", "access_token_secret": "ats",
+        "bearer_tokens": ["u2-token"],
+    }
+    demo_channel = "x-setneg"
+    test_account: ClassVar[dict[str, Any]] = {
+        "user_id": "1002", "username": "humas_prov", "name": "Humas Provinsi",
+        "consumer_key": "ck-1002", "consumer_secret": "SECRET-consumer-1002",
+        "access_token": "at-1002", "access_token_secret": "SECRET-token-1002",
+        "bearer_tokens": ["SECRET-bearer-1002"],
+    }
+    publish_endpoint = r"^POST /2/tweets$"
+    quota_reset = DAY
 
     def __init__(self, state: SandboxState) -> None:
         super().__init__(state)
@@ -129,33 +152,34 @@ class XAPI(PlatformAPI):
         return ("x", str(account["user_id"]))
 
     # faults --------------------------------------------------------------------------
-    def fault_answer(self, rule: FaultRule, req: Request, who: Identity) -> Response:
+    def error(self, status: int, message: str, headers: dict[str, str] | None = None
+              ) -> Response:
+        return problem(status, message, headers)
+
+    def error_answer(self, status: int | None, rule: FaultRule) -> Response:
+        return problem(status or 500, rule.params.get("detail"))
+
+    def duplicate(self, rule: FaultRule) -> Response:
+        return problem(403, DUPLICATE)
+
+    def rate_limited(self, wait: float, rule: FaultRule, who: Identity) -> Response:
+        """The 15-minute window's 429; with ``scope: user24h`` the 24-hour cap's."""
+        if rule.params.get("scope") == "user24h":
+            return self.quota_exhausted(wait, rule, who)
+        return problem(429, headers={"x-rate-limit-limit": "100", "x-rate-limit-remaining": "0",
+                                     "x-rate-limit-reset": str(int(self.state.now() + wait))})
+
+    def quota_exhausted(self, wait: float, rule: FaultRule, who: Identity) -> Response:
+        """The user's (or with ``scope: app`` the app's) 24-hour cap is used up."""
         now, p = self.state.now(), rule.params
-        reset = str(int(now + float(p.get("reset_in", 60 if rule.kind == "rate_limit"
-                                                   else DAY))))
-        if rule.kind == "expired_token":
-            return problem(401)
-        if rule.kind == "duplicate":
-            return problem(403, DUPLICATE)
-        if rule.kind == "quota_exhausted" or (rule.kind == "rate_limit"
-                                              and p.get("scope") == "user24h"):
-            scope = "app" if p.get("scope") == "app" else "user"
-            limit = str(APP_24H_LIMIT if scope == "app" else p.get("limit", 17))
-            return problem(429, headers={
-                "x-rate-limit-limit": "100", "x-rate-limit-remaining": "99",
-                "x-rate-limit-reset": str(int(now + WINDOW)),
-                f"x-{scope}-limit-24hour-limit": limit,
-                f"x-{scope}-limit-24hour-remaining": "0",
-                f"x-{scope}-limit-24hour-reset": reset})
-        if rule.kind == "rate_limit":
-            return problem(429, headers={"x-rate-limit-limit": "100",
-                                         "x-rate-limit-remaining": "0",
-                                         "x-rate-limit-reset": reset})
-        status = int(p.get("status", 500))
-        if p.get("html"):
-            return Response.text(status, f"<html><body><h1>{status}</h1></body></html>",
-                                 "text/html")
-        return problem(status, p.get("detail"))
+        scope = "app" if p.get("scope") == "app" else "user"
+        limit = str(APP_24H_LIMIT if scope == "app" else p.get("limit", 17))
+        return problem(429, headers={
+            "x-rate-limit-limit": "100", "x-rate-limit-remaining": "99",
+            "x-rate-limit-reset": str(int(now + WINDOW)),
+            f"x-{scope}-limit-24hour-limit": limit,
+            f"x-{scope}-limit-24hour-remaining": "0",
+            f"x-{scope}-limit-24hour-reset": str(int(now + wait))})
 
     # routes --------------------------------------------------------------------------
     def dispatch(self, req: Request, who: Identity) -> Response:
@@ -205,7 +229,7 @@ class XAPI(PlatformAPI):
         if not isinstance(text, str) and not media:
             return invalid_request("$.text: is missing but it is required", {"text": []})
         text = text or ""
-        if weighted_length(text) > MAX_WEIGHTED:
+        if parse_tweet(text).weightedLength > MAX_WEIGHTED:
             return problem(403, TOO_LONG)
         media_ids = [str(m) for m in media or []]
         if not isinstance(media or [], list) or len(media_ids) > 4 or not all(

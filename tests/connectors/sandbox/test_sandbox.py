@@ -13,7 +13,7 @@ from requests_oauthlib import OAuth1
 from connectors.base import RenderedPost
 from connectors.errors import ConfigError, Unavailable
 from connectors.registry import build_connector
-from connectors.sandbox import DEFAULT_ACCOUNTS, Sandbox, channel_credentials, load_accounts
+from connectors.sandbox import Sandbox, channel_credentials, default_accounts, load_accounts
 
 
 def api(sandbox, method: str, path: str, **kw) -> requests.Response:
@@ -167,9 +167,9 @@ def test_many_concurrent_clients_each_post_exactly_once(sandbox):
 
 def test_accounts_file_loading(tmp_path):
     path = tmp_path / "accounts.json"
-    path.write_text(json.dumps(DEFAULT_ACCOUNTS))
-    assert load_accounts(path) == DEFAULT_ACCOUNTS
-    assert load_accounts(None) == DEFAULT_ACCOUNTS
+    path.write_text(json.dumps(default_accounts()))
+    assert load_accounts(path) == default_accounts()
+    assert load_accounts(None) == default_accounts()
     path.write_text("[1, 2]")
     with pytest.raises(ConfigError):
         load_accounts(path)

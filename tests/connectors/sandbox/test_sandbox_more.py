@@ -9,9 +9,10 @@ import time
 import pytest
 import requests
 
+from connectors import registry
 from connectors.base import MediaItem, RenderedPost
 from connectors.registry import build_connector
-from tests.fixtures.sandbox import TEST_ACCOUNTS, credentials
+from tests.fixtures.sandbox import credentials, sandbox_accounts
 
 GRAPH = "/v21.0"
 FB_TOKEN = {"access_token": "SECRET-page-token-556"}
@@ -122,6 +123,6 @@ def test_inspection_page_lists_posts_and_requests_escaped_and_without_secrets(sa
 
 
 def test_every_platform_has_accounts_in_defaults_and_tests():
-    from connectors.sandbox import DEFAULT_ACCOUNTS
-    for platform in ("x", "facebook", "instagram", "telegram", "wordpress"):
-        assert DEFAULT_ACCOUNTS[platform] and len(TEST_ACCOUNTS[platform]) == 2
+    from connectors.sandbox import default_accounts
+    for platform in registry.names():
+        assert default_accounts()[platform] and len(sandbox_accounts()[platform]) == 2

@@ -1,8 +1,12 @@
-"""Delivery guarantees under every sandbox fault, for each connector.
+"""Delivery guarantees under every sandbox fault, for each platform of the contract.
 
 Each case drives the real delivery code (claim, connector, attempt log, rollup, guards in
 Redis) against the sandbox, then reconciliation where the outcome is unknown, and counts what
 the sandbox account holds: exactly one post, or none and a failed delivery with its reason.
+The platforms and what to expect of each come from the registry and the platforms' own
+declarations (``tests/fixtures/platforms.py``): the demo account, the outage fault and the
+publishing request of its sandbox module, whether it refuses duplicates, whether its posts
+can be read back, whether it publishes text alone.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import pytest
 import redis
 import requests
 
-from connectors import retry
+from connectors import registry, retry
 from orchestrator.channels import admin as channel_admin
 from orchestrator.cli.sample_image import write_flag
 from orchestrator.domain.states import DeliveryStatus as D
@@ -27,38 +31,58 @@ from orchestrator.store import channels as channel_rows
 from orchestrator.store import deliveries as rows
 from orchestrator.store import posts as post_rows
 from orchestrator.store.schema import channels
-from tests.fixtures.sandbox import TEST_ACCOUNTS, credentials
+from tests.fixtures.platforms import (
+    contract_platforms,
+    publishes_text_alone,
+    refuses_duplicates,
+    sandbox_class,
+    supports_find,
+)
+from tests.fixtures.sandbox import credentials, demo_account, sandbox_accounts
 
-ACCOUNTS = {"x": "1001", "facebook": "555", "telegram": "@setneg", "wordpress": "editor"}
-#: The platform's "server error" fault, which is safe to retry.
-OUTAGE = {"x": {"kind": "status", "status": 503},
-          "facebook": {"kind": "status", "code": 2},
-          "telegram": {"kind": "status", "status": 502},
-          "wordpress": {"kind": "status", "status": 503}}
-#: Platforms whose posts can be read back (Telegram's Bot API cannot).
-READABLE = ["x", "facebook", "wordpress"]
-#: Platforms that refuse duplicate text.
-REFUSE_DUPLICATES = ["x", "facebook"]
+#: Where the media store would be served; platforms that fetch media by URL get this one
+#: (the sandbox takes any http(s) URL as reachable and fetches nothing).
+MEDIA_BASE_URL = "https://media.siaran.example"
+
+
+def each(platforms: list[str]):
+    return pytest.mark.parametrize("contract_platform", platforms, indirect=True)
+
+
+ALL = each(contract_platforms())
+READABLE = each([p for p in contract_platforms() if supports_find(p)])
+UNREADABLE = each([p for p in contract_platforms() if not supports_find(p)])
+REFUSE_DUPLICATES = each([p for p in contract_platforms() if refuses_duplicates(p)])
 
 
 class World:
     """Channels on the sandbox, a movable clock, guards on the test's Redis namespace."""
 
-    def __init__(self, ctx, sandbox, redis_url, namespace):
-        self.ctx, self.sandbox = ctx, sandbox
+    def __init__(self, ctx, sandbox, redis_url, namespace, image):
+        self.ctx, self.sandbox, self.image = ctx, sandbox, image
         self.now = ctx.now()
         ctx.clock = lambda: self.now
+        ctx.settings = replace(ctx.settings, media_base_url=MEDIA_BASE_URL)
         self.guards = Guards(redis.Redis.from_url(redis_url), namespace)
-        for platform, account in ACCOUNTS.items():
-            channel_admin.add_channel(ctx, name=platform, platform=platform,
-                                      api_base=sandbox.url, rate_limits=(),
-                                      credentials=credentials(platform, account,
-                                                              sandbox.url))
+        self.channels: set[str] = set()
+        for platform in registry.names():
+            self.channel(platform)
+
+    def channel(self, platform: str) -> str:
+        """The channel named after ``platform``, on its demo account (added on first use)."""
+        if platform not in self.channels:
+            channel_admin.add_channel(
+                self.ctx, name=platform, platform=platform, api_base=self.sandbox.url,
+                rate_limits=(), credentials=credentials(platform, demo_account(platform),
+                                                        self.sandbox.url))
+            self.channels.add(platform)
+        return platform
 
     def post(self, platform: str, text: str | None = None) -> tuple[int, str]:
         text = text or f"Pengumuman {uuid.uuid4().hex[:10]}"
+        media = None if publishes_text_alone(platform) else [(str(self.image), "Bendera")]
         post_id = workflow.create_post(self.ctx, title="T", text=text, pillar="informatif",
-                                        channels=[platform])
+                                        channels=[self.channel(platform)], media=media)
         workflow.submit(self.ctx, post_id)
         workflow.approve(self.ctx, post_id)
         publishing.publish_now(self.ctx, post_id)
@@ -78,25 +102,30 @@ class World:
             return rows.get(conn, delivery_id), rows.attempts_of(conn, delivery_id)
 
     def held(self, platform: str, text: str) -> list:
-        return [p for p in self.sandbox.posts(platform, ACCOUNTS[platform]) if p.text == text]
+        return [p for p in self.sandbox.posts(platform, demo_account(platform))
+                if p.text == text]
 
     def fault(self, platform: str, kind: str, count: int | None = 1, **params) -> None:
-        self.sandbox.add_fault(platform, kind, account=ACCOUNTS[platform], count=count,
-                               **params)
+        """A fault on the request that publishes, for the platform's demo account."""
+        self.sandbox.add_fault(platform, kind, account=demo_account(platform), count=count,
+                               endpoint=sandbox_class(platform).publish_endpoint, **params)
+
+    def outage(self, platform: str, count: int | None = 1) -> None:
+        """The platform's own "server error" fault, which is safe to retry."""
+        self.fault(platform, count=count, **sandbox_class(platform).outage)
 
 
 @pytest.fixture
-def world(ctx, sandbox, redis_url, siaran_env):
-    return World(ctx, sandbox, redis_url, siaran_env["SIARAN_REDIS_NAMESPACE"])
+def world(ctx, sandbox, redis_url, siaran_env, tmp_path):
+    return World(ctx, sandbox, redis_url, siaran_env["SIARAN_REDIS_NAMESPACE"],
+                 write_flag(tmp_path / "bendera.jpg"))
 
 
-PLATFORMS = list(ACCOUNTS)
-
-
-@pytest.mark.parametrize("platform", PLATFORMS)
-def test_outage_is_retried_with_backoff_then_published_once(world, platform):
+@ALL
+def test_outage_is_retried_with_backoff_then_published_once(world, contract_platform):
+    platform = contract_platform
     delivery_id, text = world.post(platform)
-    world.fault(platform, count=2, **OUTAGE[platform])
+    world.outage(platform, count=2)
     delays = []
     for _ in range(2):
         outcome = world.deliver(delivery_id)
@@ -112,8 +141,9 @@ def test_outage_is_retried_with_backoff_then_published_once(world, platform):
     assert len(world.held(platform, text)) == 1
 
 
-@pytest.mark.parametrize("platform", PLATFORMS)
-def test_rate_limit_waits_until_reset_and_holds_back_the_channel(world, platform):
+@ALL
+def test_rate_limit_waits_until_reset_and_holds_back_the_channel(world, contract_platform):
+    platform = contract_platform
     first, text = world.post(platform)
     second, other = world.post(platform)
     world.fault(platform, "rate_limit", reset_in=40)
@@ -133,8 +163,9 @@ def test_rate_limit_waits_until_reset_and_holds_back_the_channel(world, platform
     assert len(world.held(platform, text)) == 1 and len(world.held(platform, other)) == 1
 
 
-@pytest.mark.parametrize("platform", PLATFORMS)
-def test_expired_token_fails_marks_channel_and_holds_the_rest(world, platform):
+@ALL
+def test_expired_token_fails_marks_channel_and_holds_the_rest(world, contract_platform):
+    platform = contract_platform
     first, _ = world.post(platform)
     second, text = world.post(platform)
     world.fault(platform, "expired_token")
@@ -150,9 +181,10 @@ def test_expired_token_fails_marks_channel_and_holds_the_rest(world, platform):
     assert len(world.held(platform, text)) == 1
 
 
-@pytest.mark.parametrize("platform", READABLE)
+@READABLE
 @pytest.mark.parametrize("fault", ["commit_then_drop", "commit_then_hang"])
-def test_stored_but_unanswered_is_reconciled_never_resent(world, platform, fault):
+def test_stored_but_unanswered_is_reconciled_never_resent(world, contract_platform, fault):
+    platform = contract_platform
     world.ctx.settings = replace(world.ctx.settings, http_timeout=1.0)
     delivery_id, text = world.post(platform)
     world.fault(platform, fault, seconds=3)
@@ -169,8 +201,9 @@ def test_stored_but_unanswered_is_reconciled_never_resent(world, platform, fault
     assert len(world.held(platform, text)) == 1
 
 
-@pytest.mark.parametrize("platform", READABLE)
-def test_unanswered_and_not_stored_is_sent_again_once(world, platform):
+@READABLE
+def test_unanswered_and_not_stored_is_sent_again_once(world, contract_platform):
+    platform = contract_platform
     world.ctx.settings = replace(world.ctx.settings, http_timeout=1.0)
     delivery_id, text = world.post(platform)
     world.fault(platform, "latency", seconds=5)
@@ -184,8 +217,10 @@ def test_unanswered_and_not_stored_is_sent_again_once(world, platform):
     assert len(world.held(platform, text)) == 1
 
 
-@pytest.mark.parametrize("platform", REFUSE_DUPLICATES)
-def test_duplicate_refusal_of_someone_elses_post_fails_after_reconciling(world, platform):
+@REFUSE_DUPLICATES
+def test_duplicate_refusal_of_someone_elses_post_fails_after_reconciling(world,
+                                                                         contract_platform):
+    platform = contract_platform
     delivery_id, text = world.post(platform)
     world.fault(platform, "duplicate")
     assert world.deliver(delivery_id).status is D.UNKNOWN
@@ -197,12 +232,14 @@ def test_duplicate_refusal_of_someone_elses_post_fails_after_reconciling(world, 
     assert world.held(platform, text) == []
 
 
+@UNREADABLE
 @pytest.mark.parametrize("fault", ["commit_then_drop", "latency"])
-def test_telegram_unknown_waits_for_an_operator(world, fault):
-    """No read-back on Telegram: the delivery stays unknown, with the reason, until resolved."""
+def test_unknown_without_read_back_waits_for_an_operator(world, contract_platform, fault):
+    """No read-back (Telegram): the delivery stays unknown, with the reason, until resolved."""
+    platform = contract_platform
     world.ctx.settings = replace(world.ctx.settings, http_timeout=1.0)
-    delivery_id, text = world.post("telegram")
-    world.fault("telegram", fault, seconds=3)
+    delivery_id, text = world.post(platform)
+    world.fault(platform, fault, seconds=3)
     assert world.deliver(delivery_id).status is D.UNKNOWN
     verdict = reconcile(world.ctx, delivery_id)
     assert verdict.outcome == "undecided" and "no way to read back" in verdict.detail
@@ -211,7 +248,7 @@ def test_telegram_unknown_waits_for_an_operator(world, fault):
     assert log[-1]["outcome"] == "undecided"
     assert world.deliver(delivery_id) is None  # never re-sent on its own
     publishing.resolve_delivery(world.ctx, delivery_id, published=fault == "commit_then_drop",
-                                permalink="https://t.me/setneg/1")
+                                permalink=f"https://{platform}.example/setneg/1")
     expected = D.PUBLISHED if fault == "commit_then_drop" else D.FAILED
     assert world.delivery(delivery_id)[0].status is expected
 
@@ -230,7 +267,7 @@ def test_duplicate_after_a_lost_answer_is_our_own_post(world):
 
 def test_outages_open_the_circuit_for_the_channel(world):
     ids = [world.post("x")[0] for _ in range(7)]
-    world.fault("x", count=None, **OUTAGE["x"])
+    world.outage("x", count=None)
     for delivery_id in ids[:5]:
         assert world.deliver(delivery_id).status is D.RETRY_WAIT
     asked = len(world.sandbox.requests("x"))
@@ -271,7 +308,7 @@ def test_a_success_that_exhausts_the_window_cools_the_channel(world):
     """x-rate-limit-remaining: 0 on a 201 → nobody posts to X until the reset."""
     first, _ = world.post("x")
     second, _ = world.post("x")
-    account = next(a for a in TEST_ACCOUNTS["x"] if a["user_id"] == "1001")
+    account = next(a for a in sandbox_accounts()["x"] if a["user_id"] == "1001")
     world.sandbox.add_accounts({"x": [{**account, "post_limit": 1}]})
     assert world.deliver(first).status is D.PUBLISHED
     asked = len(world.sandbox.requests("x"))
