@@ -14,8 +14,7 @@ from orchestrator.editorial import views
 from orchestrator.pipeline.outbox import relay_now
 from orchestrator.runtime.config import Settings
 from orchestrator.runtime.context import open_context
-from orchestrator.runtime.secrets import credential_box
-from orchestrator.store.db import Database
+from orchestrator.runtime.installation import initialise
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -84,12 +83,10 @@ def _credential_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_init(settings: Settings, args: argparse.Namespace) -> None:
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    credential_box(settings)
-    db = Database(settings.database_url)
-    db.migrate()
-    db.dispose()
-    print(f"initialised {settings.data_dir} ({db.engine.url.render_as_string()})")
+    done = initialise(settings)
+    print(f"initialised {settings.data_dir} ({done.database})")
+    made = "created; back it up with the database" if done.key_created else "in use"
+    print(f"secret key {done.key_source}: fingerprint {done.fingerprint} ({made})")
 
 
 def cmd_channel_add(settings: Settings, args: argparse.Namespace) -> None:
