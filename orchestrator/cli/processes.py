@@ -109,14 +109,23 @@ def run_children(commands: list[list[str]], env: dict[str, str]) -> int:
     return 0 if stop.is_set() else next((rc for rc in codes if rc), 0)
 
 
+def check_installation(settings: Settings) -> None:
+    """Refuse to start (before any process is spawned) without the schema or the key."""
+    from orchestrator.runtime.context import open_context
+
+    open_context(settings).db.dispose()
+
+
 def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
     cmd = worker_command(settings, args.processes, args.threads, args.queues)
+    check_installation(settings)
     with redis_for(settings) as ready:
         return run_children([cmd], config.child_environment(ready))
 
 
 def cmd_scheduler(settings: Settings, args: argparse.Namespace) -> int:
     configure(settings.log_format)
+    check_installation(settings)
     with redis_for(settings) as ready:
         return run_scheduler(ready)
 
@@ -145,6 +154,7 @@ def run_scheduler(settings: Settings, stop: threading.Event | None = None) -> in
 def cmd_up(settings: Settings, args: argparse.Namespace) -> int:
     worker = worker_command(settings, args.processes, args.threads, None)
     me = [sys.executable, "-m", "orchestrator.cli.main"]
+    check_installation(settings)
     with redis_for(settings) as ready:
         return run_children([worker, [*me, "scheduler"]], config.child_environment(ready))
 

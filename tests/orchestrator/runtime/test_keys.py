@@ -131,3 +131,13 @@ def test_only_an_admin_rotates_the_key(installed, capsys):
 
 def test_key_file_is_written_private(installed):
     assert os.stat(keys.key_path(installed)).st_mode & 0o777 == 0o600
+
+
+def test_a_worker_with_another_key_refuses_to_start(installed, siaran_env):
+    from tests.fixtures.services import siaran
+
+    other = {**siaran_env, "SIARAN_SECRET_KEY": Fernet.generate_key().decode()}
+    for command in (["worker", "--processes", "1", "--threads", "1"], ["scheduler"]):
+        done = siaran(*command, env=other, check=False, timeout=60)
+        assert done.returncode == 1, command
+        assert "is not the key this database's credentials are sealed with" in done.stderr
