@@ -89,6 +89,14 @@ def _insecure(*urls: object) -> dict[str, object]:
     return {"insecure_hosts_allowed": insecure} if insecure else {}
 
 
+def insecure_hosts(ctx: Context) -> list[str]:
+    """Channels stored before https was required that still send credentials in clear."""
+    return [f"channel {c.name} sends its credentials over plain http to {url}; give it an "
+            f"https:// address (siaran channel update {c.name})"
+            for c in list_channels(ctx) for url in (c.api_base, c.site_url)
+            if hosts.is_insecure(url)]
+
+
 def get_channel(ctx: Context, name: str) -> Channel:
     with ctx.db.read() as conn:
         return rows.by_name(conn, name)

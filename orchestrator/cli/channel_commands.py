@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from orchestrator.access import roles
 from orchestrator.access.roles import ROLES
@@ -87,6 +88,8 @@ def cmd_init(settings: Settings, args: argparse.Namespace) -> None:
     print(f"initialised {settings.data_dir} ({done.database})")
     made = "created; back it up with the database" if done.key_created else "in use"
     print(f"secret key {done.key_source}: fingerprint {done.fingerprint} ({made})")
+    for warning in channel_admin.insecure_hosts(open_context(settings)):
+        print(f"siaran: warning: {warning}", file=sys.stderr)
 
 
 def cmd_channel_add(settings: Settings, args: argparse.Namespace) -> None:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import getpass
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -60,12 +60,13 @@ class Settings:
     """Everything Siaran reads from its environment, resolved once."""
 
     data_dir: Path
-    database_url: str
-    redis_url: str | None
+    #: URLs may carry passwords and the key is the key: none of them shows in a repr.
+    database_url: str = field(repr=False)
+    redis_url: str | None = field(repr=False)
     redis_namespace: str
     timezone: ZoneInfo
     user: str
-    secret_key: str | None
+    secret_key: str | None = field(repr=False)
     log_format: str | None
     http_timeout: float
     tick_seconds: float

@@ -82,7 +82,11 @@ def save(settings: Settings, ring: list[bytes]) -> None:
     """Replace the key file with ``ring`` (rotation); SIARAN_SECRET_KEY cannot be written."""
     if settings.secret_key:
         raise ConfigError("the key comes from SIARAN_SECRET_KEY, which Siaran cannot change")
-    write_private(key_path(settings), b"".join(k + b"\n" for k in ring))
+    path = key_path(settings)
+    try:
+        write_private(path, b"".join(k + b"\n" for k in ring))
+    except OSError as error:
+        raise ConfigError(f"cannot write the secret key {path}: {error.strerror}") from None
 
 
 def _checked(lines: list[bytes], where: str) -> list[bytes]:

@@ -114,3 +114,13 @@ def test_channel_check_is_authorised_before_anything_is_decrypted_or_sent(ctx, c
     (checked,) = audit(ctx, "channel_check")
     assert checked["actor"] == "ops" and checked["ok"] is True
     assert checked["host"] == "127.0.0.1"
+
+
+def test_init_warns_about_a_channel_stored_with_a_plain_http_host(ctx, capsys):
+    assert run(capsys, "channel", "add", "x", "--platform", "x", *X_CREDS)[0] == 0
+    from orchestrator.store import channels as channel_rows
+
+    with ctx.db.write() as conn:  # as an older version allowed
+        channel_rows.change(conn, 1, api_base="http://staging.example.go.id")
+    code, _, err = run(capsys, "init")
+    assert code == 0 and "channel x sends its credentials over plain http" in err

@@ -77,3 +77,12 @@ def test_database_urls_are_masked_in_messages(url):
         assert "SECRET" not in str(error)
     except Exception as error:  # noqa: BLE001 - other libraries' errors are checked too
         assert "SECRET" not in str(error)
+
+
+def test_settings_show_no_password_or_key():
+    from orchestrator.runtime import config
+
+    settings = config.load({"SIARAN_DATABASE_URL": "postgresql://u:SECRET-1@db/x",
+                            "SIARAN_REDIS_URL": "redis://:SECRET-2@h:6379/0",
+                            "SIARAN_SECRET_KEY": "SECRET-3"})
+    assert "SECRET" not in repr(settings)
