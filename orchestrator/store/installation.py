@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Connection, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from orchestrator.store.schema import installation
 
@@ -17,8 +18,14 @@ def get(conn: Connection, name: str) -> str | None:
 
 
 def put(conn: Connection, name: str, value: str, now: datetime) -> None:
-    """Set ``name`` to ``value`` (inserting the row the first time)."""
-    changed = conn.execute(update(installation).where(installation.c.name == name)
-                           .values(value=value, updated_at=now)).rowcount
-    if not changed:
-        conn.execute(insert(installation).values(name=name, value=value, updated_at=now))
+    """Set ``name`` to ``value`` (inserting the row the first time, also when another
+    process inserts it at the same moment)."""
+    change = (update(installation).where(installation.c.name == name)
+              .values(value=value, updated_at=now))
+    if conn.execute(change).rowcount:
+        return
+    try:
+        with conn.begin_nested():
+            conn.execute(insert(installation).values(name=name, value=value, updated_at=now))
+    except IntegrityError:
+        conn.execute(change)
