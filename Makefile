@@ -24,7 +24,7 @@ bench: $(STAMP)
 	@for b in $(filter-out bench/__init__.py bench/soaklib.py,$(wildcard bench/*.py)); do \
 		echo "== $$b"; $(BIN)/python $$b --quick || exit 1; done
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml ops/requirements.lock ops/bootstrap.sh
 	@sh ops/bootstrap.sh "$(PYTHON)" "$(VENV)"
 	@touch $(STAMP)
 

@@ -26,8 +26,8 @@ from orchestrator.editorial import publishing, workflow
 from orchestrator.runtime import config
 from orchestrator.runtime.context import open_context
 from orchestrator.runtime.embedded_redis import is_alive, server_binary
+from orchestrator.runtime.installation import initialise
 from orchestrator.store import deliveries as rows
-from orchestrator.store.db import Database
 from orchestrator.store.schema import deliveries as deliveries_table
 
 OPEN = {"pending", "queued", "sending", "retry_wait"}
@@ -141,7 +141,7 @@ def run_soak(workdir: Path, *, deliveries: int = 500, accounts: int = 4, workers
            "SIARAN_TICK_SECONDS": "0.2", "SIARAN_USER": "soak",
            "dramatiq_worker_timeout": "100"}
     settings = config.load(env)
-    Database(settings.database_url).migrate()
+    initialise(settings)
     ctx = open_context(settings)
     sandbox = Sandbox(_accounts(accounts)).start()
     texts: dict[tuple[str, str], str] = {}

@@ -38,10 +38,16 @@ EXCERPT_CHARS = 300
 #: Kept-alive connections per host; one connector may serve many worker threads.
 POOL_SIZE = 64
 _SECRET_PARAM = re.compile(
-    r"((?:access_token|token|oauth_[a-z_]+|client_secret|password)=)[^&\s'\")]+", re.I
+    r"((?:[a-z_]*token|oauth_[a-z_]+|client_secret|[a-z_]*password|passwd|api_?key|"
+    r"secret|signature|sig)=[\"']?)[^&\s'\",)]+", re.I
 )
 _URL_IN_MESSAGE = re.compile(r"(with url: )\S+")
-_BOT_TOKEN = re.compile(r"(/bot)[0-9]+:[A-Za-z0-9_-]+")
+#: A Telegram bot token: in a ``/bot…`` path, or bare (digits, colon, 35 characters).
+_BOT_TOKEN = re.compile(r"(/bot)[0-9]+:[A-Za-z0-9_-]+|\b()[0-9]{6,}:[A-Za-z0-9_-]{30,}")
+#: ``Authorization: Bearer …`` and ``Basic …`` values; an ``OAuth …`` header's parameters.
+_AUTH_SCHEME = re.compile(r"\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=\-]+|\b(OAuth)\s+[^\r\n]+", re.I)
+#: A user name and password in a URL: ``scheme://user:password@host``.
+_USERINFO = re.compile(r"(\b[a-z][a-z0-9+.\-]*://)[^/\s@]+@", re.I)
 
 
 class RebasingSession(requests.Session):
@@ -104,8 +110,13 @@ def quiet_loggers(*names: str) -> None:
 
 
 def redact(text: str) -> str:
-    """Remove URLs and credential-looking query values from an error message."""
-    text = _BOT_TOKEN.sub(r"\1<redacted>", _URL_IN_MESSAGE.sub(r"\1<redacted>", text))
+    """Remove what looks like a credential from a message: URLs after "with url:",
+    credential-named query values, bot tokens, ``Bearer``/``Basic``/``OAuth`` values and
+    user names and passwords in URLs."""
+    text = _URL_IN_MESSAGE.sub(r"\1<redacted>", text)
+    text = _BOT_TOKEN.sub(lambda m: f"{m[1] or ''}<redacted>", text)
+    text = _AUTH_SCHEME.sub(lambda m: f"{m[1] or m[2]} <redacted>", text)
+    text = _USERINFO.sub(r"\1<redacted>@", text)
     return _SECRET_PARAM.sub(r"\1<redacted>", text)
 
 

@@ -25,8 +25,8 @@ from orchestrator.pipeline.broker import make_broker
 from orchestrator.pipeline.transport import Transport
 from orchestrator.runtime import config
 from orchestrator.runtime.context import open_context
+from orchestrator.runtime.installation import initialise
 from orchestrator.runtime.logging import configure
-from orchestrator.store.db import Database
 from orchestrator.store.schema import attempts, deliveries
 from schedules.scheduler import tick as scheduler_tick
 
@@ -76,9 +76,7 @@ class Siaran:
         self._log = open(root / "driver.log", "a")  # noqa: SIM115 - closed in close()
         configure("json", stream=self._log)
         settings = config.load({**os.environ, **self.env})  # the workers' settings
-        db = Database(settings.database_url)
-        db.migrate()
-        db.dispose()
+        initialise(settings)
         self.ctx = open_context(settings)
         self.broker = make_broker(redis_url, self.namespace)
         self.transport = Transport(self.broker)

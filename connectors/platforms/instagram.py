@@ -65,6 +65,12 @@ def graph_time(value: str) -> datetime | None:
         return None
 
 
+#: Siaran gives media a public URL when ``SIARAN_MEDIA_BASE_URL`` says where the media
+#: store is served.
+PUBLIC_URL_ONLY = ("Instagram fetches media by public URL only: set SIARAN_MEDIA_BASE_URL to "
+                   "the public address of the media store")
+
+
 class InstagramConnector(Connector):
     """One Instagram professional account."""
 
@@ -109,7 +115,7 @@ class InstagramConnector(Connector):
         if not post.media:
             problems.append(Problem(PLATFORM, "Instagram needs an image or a video"))
         if any(not m.url for m in post.media):
-            problems.append(Problem(PLATFORM, "Instagram fetches media by public URL only"))
+            problems.append(Problem(PLATFORM, PUBLIC_URL_ONLY))
         return problems
 
     # steps -------------------------------------------------------------------------------

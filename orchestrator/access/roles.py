@@ -1,8 +1,8 @@
 """Who may do what: roles, and the one gate every user action passes through.
 
 Roles: ``author`` writes and submits posts; ``approver`` approves, rejects and publishes
-now; ``operator`` retries and resolves deliveries and pauses or resumes channels; ``admin``
-may do everything, including adding channels and users.
+now; ``operator`` retries and resolves deliveries, pauses, resumes and checks channels;
+``admin`` may do everything, including adding channels and users and rotating the key.
 
 Until the first user is added, Siaran is in *open mode*: every named user may do everything
 (a one-person office, the demo). Once users exist, every action is checked against the
@@ -30,9 +30,11 @@ ALLOWED: dict[str, frozenset[str]] = {
     "resolve": frozenset({"operator"}),
     "channel_pause": frozenset({"operator"}),
     "channel_resume": frozenset({"operator"}),
+    "channel_check": frozenset({"operator"}),
     "channel_add": frozenset(),
     "channel_update": frozenset(),
     "user_add": frozenset(),
+    "keys_rotate": frozenset(),
 }
 
 

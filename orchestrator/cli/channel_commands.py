@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from orchestrator.access import roles
 from orchestrator.access.roles import ROLES
 from orchestrator.channels import admin as channel_admin
+from orchestrator.cli.credentials import read_credentials
 from orchestrator.cli.output import emit_json, table
-from orchestrator.cli.parsing import pairs, rate_limits
+from orchestrator.cli.parsing import rate_limits
 from orchestrator.editorial import views
 from orchestrator.pipeline.outbox import relay_now
 from orchestrator.runtime.config import Settings
 from orchestrator.runtime.context import open_context
-from orchestrator.runtime.secrets import credential_box
-from orchestrator.store.db import Database
+from orchestrator.runtime.installation import initialise
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -26,8 +27,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = csub.add_parser("add", help="add a channel")
     p.add_argument("name")
     p.add_argument("--platform", required=True)
-    p.add_argument("--api-base", help="base URL replacing the platform's host (staging, sandbox)")
-    p.add_argument("--credential", action="append", default=[], metavar="KEY=VALUE")
+    p.add_argument("--api-base", help="https:// base URL replacing the platform's host "
+                                      "(staging; http:// only for loopback, e.g. the sandbox)")
+    _credential_arguments(p)
     p.add_argument("--rate-limit", action="append", metavar="COUNT/PERIOD",
                    help="posting limit, e.g. 100/15m (repeatable; 'none' for no limit; "
                         "default: the platform's known caps)")
@@ -36,7 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = csub.add_parser("update", help="new credentials (after re-authorising), API base or "
                                        "posting limits")
     p.add_argument("name")
-    p.add_argument("--credential", action="append", default=[], metavar="KEY=VALUE")
+    _credential_arguments(p)
     p.add_argument("--api-base")
     p.add_argument("--rate-limit", action="append", metavar="COUNT/PERIOD")
     p.add_argument("--json", action="store_true")
@@ -44,6 +46,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = csub.add_parser("list", help="list channels")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_channel_list)
+    p = csub.add_parser("show", help="one channel: platform, state, the hosts its credentials "
+                                     "go to, posting limits")
+    p.add_argument("name")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_channel_show)
     for name, helptext in (("pause", "stop publishing to a channel (deliveries are held)"),
                            ("resume", "publish again (after pause or re-authorisation)"),
                            ("check", "ask the platform whether the credentials work")):
@@ -64,21 +71,35 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_user_list)
 
 
+def _credential_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--credential", action="append", default=[], metavar="KEY=VALUE",
+                   help="one credential; KEY=- asks for its value (no echo). A value given "
+                        "here is visible in the process list and shell history")
+    p.add_argument("--credentials-file", action="append", metavar="FILE",
+                   help="credentials as a JSON object or KEY=VALUE lines ('-': standard "
+                        "input)")
+    p.add_argument("--allow-insecure-host", action="store_true",
+                   help="send the credentials over plain http to a host that is not "
+                        "loopback (test hosts only; recorded in the audit log)")
+
+
 def cmd_init(settings: Settings, args: argparse.Namespace) -> None:
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    credential_box(settings)
-    db = Database(settings.database_url)
-    db.migrate()
-    db.dispose()
-    print(f"initialised {settings.data_dir} ({db.engine.url.render_as_string()})")
+    done = initialise(settings)
+    print(f"initialised {settings.data_dir} ({done.database})")
+    made = "created; back it up with the database" if done.key_created else "in use"
+    print(f"secret key {done.key_source}: fingerprint {done.fingerprint} ({made})")
+    for warning in channel_admin.insecure_hosts(open_context(settings)):
+        print(f"siaran: warning: {warning}", file=sys.stderr)
 
 
 def cmd_channel_add(settings: Settings, args: argparse.Namespace) -> None:
     limits = rate_limits(args.rate_limit)
+    credentials = read_credentials(args.credential, args.credentials_file)
     ctx = open_context(settings)
     channel = channel_admin.add_channel(
         ctx, name=args.name, platform=args.platform, api_base=args.api_base,
-        credentials=pairs(args.credential, "--credential"), rate_limits=limits)
+        credentials=credentials, rate_limits=limits,
+        allow_insecure_host=args.allow_insecure_host)
     if args.json:
         emit_json(views.channel_view(channel))
     else:
@@ -87,10 +108,11 @@ def cmd_channel_add(settings: Settings, args: argparse.Namespace) -> None:
 
 def cmd_channel_update(settings: Settings, args: argparse.Namespace) -> None:
     limits = rate_limits(args.rate_limit)
+    credentials = read_credentials(args.credential, args.credentials_file)
     ctx = open_context(settings)
     channel = channel_admin.update_channel(
-        ctx, args.name, credentials=pairs(args.credential, "--credential"),
-        api_base=args.api_base, rate_limits=limits)
+        ctx, args.name, credentials=credentials, api_base=args.api_base, rate_limits=limits,
+        allow_insecure_host=args.allow_insecure_host)
     if args.json:
         emit_json(views.channel_view(channel))
     else:
@@ -103,6 +125,16 @@ def cmd_channel_list(settings: Settings, args: argparse.Namespace) -> None:
         emit_json(shown)
     else:
         table(shown, ["name", "platform", "state", "api_base"])
+
+
+def cmd_channel_show(settings: Settings, args: argparse.Namespace) -> None:
+    shown = views.channel_view(channel_admin.get_channel(open_context(settings), args.name))
+    if args.json:
+        emit_json(shown)
+        return
+    for field in ("name", "platform", "state", "api_base", "site_url"):
+        print(f"{field}: {shown[field] or '-'}")
+    print(f"rate_limits: {', '.join(shown['rate_limits']) or 'none'}")
 
 
 def cmd_channel_state(settings: Settings, args: argparse.Namespace) -> int:

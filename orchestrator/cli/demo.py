@@ -10,6 +10,7 @@ each post going out; and ends with what each sandbox account holds — every pos
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import threading
@@ -29,8 +30,9 @@ from orchestrator.media.server import MediaServer
 from orchestrator.runtime import config
 from orchestrator.runtime.config import Settings
 from orchestrator.runtime.context import Context, open_context
+from orchestrator.runtime.installation import initialise
 from orchestrator.runtime.logging import configure
-from orchestrator.store.db import Database
+from orchestrator.store.private import open_private, private_dir
 from schedules import calendar
 
 FINISHED = {PostStatus.PUBLISHED, PostStatus.PARTIALLY_PUBLISHED, PostStatus.FAILED,
@@ -65,23 +67,25 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     from connectors.sandbox import Sandbox
 
-    demo_dir = settings.data_dir / "demo"
+    demo_dir = private_dir(settings.data_dir) / "demo"
     shutil.rmtree(demo_dir, ignore_errors=True)
-    demo_dir.mkdir(parents=True)
+    # Its own installation: own key, own private store, whatever the environment says.
     settings = replace(settings, data_dir=demo_dir, user=settings.user,
                        database_url=f"sqlite:///{demo_dir / 'siaran.db'}",
-                       redis_namespace=f"{settings.redis_namespace}-demo")
-    configure("json", stream=open(demo_dir.parent / "demo.log", "w"))  # noqa: SIM115
+                       redis_namespace=f"{settings.redis_namespace}-demo",
+                       secret_key=None, media_dir=None)
+    initialise(settings)
+    log_fd = open_private(demo_dir.parent / "demo.log", os.O_WRONLY | os.O_TRUNC)
+    configure("json", stream=os.fdopen(log_fd, "w"))
     sandbox = Sandbox().start()
     media = MediaServer(demo_dir).start()
     settings = replace(settings, media_base_url=media.url)
     print(f"sandbox: {sandbox.url}/_sandbox/  (what each account received)")
-    Database(settings.database_url).migrate()
     with redis_for(settings) as ready:
         env = config.child_environment(ready, SIARAN_LOG_FORMAT="json")
         ctx = open_context(ready)
         post_ids = _write_calendar(ctx, sandbox.url)
-        log = open(demo_dir / "worker.log", "w")  # noqa: SIM115
+        log = os.fdopen(open_private(demo_dir / "worker.log", os.O_WRONLY | os.O_TRUNC), "w")
         worker = subprocess.Popen(worker_command(ready, 1, 8, None), env=env, stdout=log,
                                   stderr=subprocess.STDOUT)
         stop = threading.Event()

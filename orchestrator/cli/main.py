@@ -11,6 +11,7 @@ from orchestrator.cli import (
     channel_commands,
     delivery_commands,
     demo,
+    key_commands,
     post_commands,
     processes,
 )
@@ -26,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     channel_commands.register(sub)
     post_commands.register(sub)
     delivery_commands.register(sub)
+    key_commands.register(sub)
     processes.register(sub)
     demo.register(sub)
     return parser

@@ -36,9 +36,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--port", type=int, default=8123)
     p.add_argument("--accounts", metavar="FILE", help="accounts JSON file")
     p.set_defaults(handler=cmd_sandbox)
-    p = sub.add_parser("media-server", help="serve the media store (for SIARAN_MEDIA_BASE_URL)")
+    p = sub.add_parser("media-server", help="serve the media store (for SIARAN_MEDIA_BASE_URL);"
+                                             " put a web server with TLS in front of it")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8322)
+    p.add_argument("--timeout", type=float, default=30.0,
+                   help="seconds a silent client is kept (default 30)")
+    p.add_argument("--max-connections", type=int, default=64,
+                   help="connections served at once; more get 503 (default 64)")
     p.set_defaults(handler=cmd_media_server)
 
 
@@ -99,14 +104,23 @@ def run_children(commands: list[list[str]], env: dict[str, str]) -> int:
     return 0 if stop.is_set() else next((rc for rc in codes if rc), 0)
 
 
+def check_installation(settings: Settings) -> None:
+    """Refuse to start (before any process is spawned) without the schema or the key."""
+    from orchestrator.runtime.context import open_context
+
+    open_context(settings).db.dispose()
+
+
 def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
     cmd = worker_command(settings, args.processes, args.threads, args.queues)
+    check_installation(settings)
     with redis_for(settings) as ready:
         return run_children([cmd], config.child_environment(ready))
 
 
 def cmd_scheduler(settings: Settings, args: argparse.Namespace) -> int:
     configure(settings.log_format)
+    check_installation(settings)
     with redis_for(settings) as ready:
         return run_scheduler(ready)
 
@@ -135,6 +149,7 @@ def run_scheduler(settings: Settings, stop: threading.Event | None = None) -> in
 def cmd_up(settings: Settings, args: argparse.Namespace) -> int:
     worker = worker_command(settings, args.processes, args.threads, None)
     me = [sys.executable, "-m", "orchestrator.cli.main"]
+    check_installation(settings)
     with redis_for(settings) as ready:
         return run_children([worker, [*me, "scheduler"]], config.child_environment(ready))
 
@@ -151,8 +166,12 @@ def cmd_sandbox(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_media_server(settings: Settings, args: argparse.Namespace) -> int:
     from orchestrator.media.server import MediaServer
 
-    server = MediaServer(settings.data_dir, args.host, args.port)
-    print(f"serving {settings.data_dir / 'media'} on {server.url}", flush=True)
+    if args.timeout <= 0 or args.max_connections < 1:
+        raise ConfigError("--timeout must be positive and --max-connections at least 1")
+    server = MediaServer(settings.data_dir, args.host, args.port, timeout=args.timeout,
+                         max_connections=args.max_connections)
+    print(f"serving {settings.data_dir / 'media'} on {server.url}; facing the internet, put "
+          "a web server with TLS in front of it (docs/operations.md)", flush=True)
     try:
         server.server.serve_forever(poll_interval=0.5)
     except KeyboardInterrupt:

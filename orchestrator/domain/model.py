@@ -22,6 +22,8 @@ class Channel:
     state: ChannelState
     #: The channel's own posting limits; None means its platform's caps.
     rate_limits: tuple[RateLimit, ...] | None = None
+    #: WordPress: the site its credentials go to (the platform's host for the others).
+    site_url: str | None = None
 
     @property
     def posting_limits(self) -> tuple[RateLimit, ...]:
@@ -37,6 +39,8 @@ class PostMedia:
     size: int
     ext: str
     alt_text: str = ""
+    #: The file name the user gave (not part of the approved content).
+    source_name: str = field(default="", compare=False)
 
     @property
     def name(self) -> str:

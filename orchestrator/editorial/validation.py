@@ -36,9 +36,17 @@ def findings(ctx: Context, post: Post) -> list[Finding]:
         connector = connector_for(ctx, channel, sealed[channel.id])
         rendered = render(post, channel.platform, data_dir=ctx.settings.data_dir,
                           media_base_url=ctx.settings.media_base_url)
-        found += [Finding(channel.name, p.message, p.blocking)
+        found += [Finding(channel.name, _named(post, p.message), p.blocking)
                   for p in connector.validate(rendered)]
     return found
+
+
+def _named(post: Post, message: str) -> str:
+    """The message with each stored file (``<sha256>.jpg``) named as the user gave it."""
+    for media in post.media:
+        if media.source_name:
+            message = message.replace(media.name, media.source_name)
+    return message
 
 
 def require_publishable(ctx: Context, post: Post) -> list[Finding]:

@@ -33,7 +33,8 @@ def post_view(post: Post, deliveries: list[Delivery], tz: ZoneInfo) -> dict:
 
 def channel_view(c: Channel) -> dict:
     return {"id": c.id, "name": c.name, "platform": c.platform, "api_base": c.api_base,
-            "state": c.state.value, "rate_limits": [str(r) for r in c.posting_limits]}
+            "site_url": c.site_url, "state": c.state.value,
+            "rate_limits": [str(r) for r in c.posting_limits]}
 
 
 def show_post(ctx: Context, post_id: int) -> dict:

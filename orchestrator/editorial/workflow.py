@@ -10,7 +10,7 @@ from datetime import datetime
 
 from connectors import registry
 from connectors.errors import InvalidTransition, NotFound, ValidationError
-from orchestrator.access.roles import act, require_second_pair_of_eyes
+from orchestrator.access.roles import act, authorize, require_second_pair_of_eyes
 from orchestrator.domain.model import OPTION_KEYS, VARIANT_KEYS, PostMedia
 from orchestrator.domain.states import DeliveryStatus, PostStatus
 from orchestrator.editorial.validation import Finding, require_publishable
@@ -51,12 +51,13 @@ def create_post(ctx: Context, *, title: str, text: str, pillar: str, channels: l
         problems.append(f"scheduled time {at.isoformat()} is in the past")
     if problems:
         raise ValidationError("; ".join(problems))
+    if media:  # nothing is copied into the store for a post that would be refused
+        with ctx.db.read() as conn:
+            authorize(conn, ctx.user, "create")
+            _channel_ids(conn, channels)
     stored = tuple(_store_media(ctx, path, alt) for path, alt in media or [])
     with ctx.db.write() as conn:
-        try:
-            ids = [channel_rows.by_name(conn, name).id for name in dict.fromkeys(channels)]
-        except NotFound as missing:
-            raise NotFound(str(missing)) from None
+        ids = _channel_ids(conn, channels)
         post_id = rows.insert_post(conn, title=title.strip(), pillar=pillar.strip(), body=text,
                                    variants=variants, scheduled_at=at, author=ctx.user,
                                    channel_ids=ids, now=now, media=stored, options=options)
@@ -112,9 +113,17 @@ def cancel(ctx: Context, post_id: int) -> None:
         roll_up(conn, post_id, now)
 
 
+def _channel_ids(conn, names: list[str]) -> list[int]:
+    try:
+        return [channel_rows.by_name(conn, name).id for name in dict.fromkeys(names)]
+    except NotFound as missing:
+        raise NotFound(str(missing)) from None
+
+
 def _store_media(ctx: Context, path: str, alt_text: str) -> PostMedia:
     stored = files.store(ctx.settings.data_dir, path)
-    return PostMedia(stored.digest, stored.mime, stored.size, stored.ext, alt_text.strip())
+    return PostMedia(stored.digest, stored.mime, stored.size, stored.ext, alt_text.strip(),
+                     stored.source_name)
 
 
 def _move(ctx: Context, post_id: int, target: PostStatus, action: str, **detail: object

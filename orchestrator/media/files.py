@@ -2,30 +2,45 @@
 
 A file is kept once, under ``media/<sha256[:2]>/<sha256><ext>``, however many posts use it.
 Channels that need media by URL (Instagram) get ``SIARAN_MEDIA_BASE_URL/<sha256><ext>``:
-that directory must be served at that address (``siaran media-server``, or any web server).
+that directory must be served at that address (``siaran media-server`` behind a web
+server, or the web server itself).
+
+The store is private (directories 0700, files 0600) unless ``SIARAN_MEDIA_DIR`` names a
+directory outside the data directory for a web server to serve: ``<data dir>/media`` is
+then a link to it, and files and directories take that directory's read permissions
+(0644 and 0755 when Siaran creates it).
+
+A file is read through one open descriptor: the type is recognised from its first bytes,
+the copy is hashed and counted as it is written, and a file that grows past the limit
+while being copied is refused, so what is stored is exactly what was hashed.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import shutil
+import stat
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from connectors.errors import ValidationError
+from connectors.errors import ConfigError, ValidationError
+from orchestrator.store.private import private_dir
 
-#: What Siaran accepts, recognised by the file's first bytes (not its name).
-SIGNATURES: tuple[tuple[bytes, int, str, str], ...] = (
-    (b"\xff\xd8\xff", 0, "image/jpeg", ".jpg"),
-    (b"\x89PNG\r\n\x1a\n", 0, "image/png", ".png"),
-    (b"GIF87a", 0, "image/gif", ".gif"),
-    (b"GIF89a", 0, "image/gif", ".gif"),
-    (b"WEBP", 8, "image/webp", ".webp"),
-    (b"ftyp", 4, "video/mp4", ".mp4"),
+#: What Siaran accepts, recognised by the file's first bytes (not its name): every
+#: (offset, magic) pair of a kind must match.
+SIGNATURES: tuple[tuple[tuple[tuple[int, bytes], ...], str, str], ...] = (
+    (((0, b"\xff\xd8\xff"),), "image/jpeg", ".jpg"),
+    (((0, b"\x89PNG\r\n\x1a\n"), (12, b"IHDR")), "image/png", ".png"),
+    (((0, b"GIF87a"),), "image/gif", ".gif"),
+    (((0, b"GIF89a"),), "image/gif", ".gif"),
+    (((0, b"RIFF"), (8, b"WEBPVP8")), "image/webp", ".webp"),
+    (((4, b"ftyp"),), "video/mp4", ".mp4"),
 )
+HEAD_BYTES = 16
 MAX_BYTES = 512 * 1024 * 1024
+BLOCK = 1 << 20
+SHARED_DIR_MODE = 0o755
 
 
 @dataclass(frozen=True)
@@ -34,6 +49,8 @@ class StoredMedia:
     mime: str
     size: int
     ext: str
+    #: The name of the file the user gave (the same content stored twice is one file).
+    source_name: str = field(default="", compare=False)
 
     @property
     def name(self) -> str:
@@ -42,8 +59,8 @@ class StoredMedia:
 
 def sniff(head: bytes) -> tuple[str, str] | None:
     """(mime, extension) from a file's first bytes, or None."""
-    for magic, offset, mime, ext in SIGNATURES:
-        if head[offset:offset + len(magic)] == magic:
+    for parts, mime, ext in SIGNATURES:
+        if all(head[at:at + len(magic)] == magic for at, magic in parts):
             return mime, ext
     return None
 
@@ -56,34 +73,112 @@ def path_of(data_dir: Path, media: StoredMedia) -> Path:
     return media_dir(data_dir) / media.digest[:2] / media.name
 
 
+def prepare(data_dir: Path, shared: Path | None) -> None:
+    """Put the store in place: private in the data directory, or a link to ``shared``."""
+    here = media_dir(private_dir(data_dir))
+    if shared is None:
+        if not here.is_symlink():
+            private_dir(here)
+        return
+    try:
+        _shared_dirs(shared)
+        if here.is_symlink():
+            if here.resolve() != shared.resolve():
+                raise ConfigError(f"{here} links to {os.readlink(here)}, not to "
+                                  f"SIARAN_MEDIA_DIR {shared}: move the files and the link")
+            return
+        if here.is_dir():
+            if any(here.iterdir()):
+                raise ConfigError(f"SIARAN_MEDIA_DIR is {shared} but {here} holds media: move "
+                                  f"its contents to {shared} and remove {here}")
+            here.rmdir()
+        here.symlink_to(shared, target_is_directory=True)
+    except OSError as error:
+        raise ConfigError(f"cannot set up the media store in {shared}: {error.strerror}"
+                          ) from None
+
+
+def _shared_dirs(shared: Path) -> None:
+    """Create ``shared`` and its missing parents readable by all (a web server's user)."""
+    missing = [p for p in (shared, *shared.parents) if not p.exists()]
+    for folder in reversed(missing):
+        folder.mkdir(mode=SHARED_DIR_MODE)
+        folder.chmod(SHARED_DIR_MODE)
+
+
 def store(data_dir: Path, source: str | Path) -> StoredMedia:
-    """Copy a file into the store (once); refuses unreadable, unknown or huge files."""
-    source = Path(source)
-    if not source.is_file():
-        raise ValidationError(f"media file {str(source)!r} does not exist")
-    size = source.stat().st_size
-    if size == 0 or size > MAX_BYTES:
-        raise ValidationError(f"media file {source.name!r} is {size} bytes; "
-                              f"accepted: 1 byte to {MAX_BYTES // 2**20} MiB")
-    with open(source, "rb") as handle:
-        kind = sniff(handle.read(16))
-    if kind is None:
-        raise ValidationError(f"media file {source.name!r} is not JPEG, PNG, GIF, WebP or MP4")
-    digest = _sha256(source)
-    media = StoredMedia(digest, kind[0], size, kind[1])
-    target = path_of(data_dir, media)
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+    """Copy a file into the store (once); refuses unreadable, unknown or huge files.
+
+    Every message names the file as the user gave it."""
+    shown = str(source)
+    try:
+        fd = os.open(source, os.O_RDONLY | os.O_CLOEXEC)
+    except FileNotFoundError:
+        raise ValidationError(f"media file {shown!r} does not exist") from None
+    except IsADirectoryError:
+        raise ValidationError(f"media file {shown!r} is a directory") from None
+    except OSError as error:
+        raise ValidationError(f"media file {shown!r} cannot be read: {error.strerror}"
+                              ) from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
         os.close(fd)
-        shutil.copyfile(source, tmp)
-        os.replace(tmp, target)
+        what = "a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+        raise ValidationError(f"media file {shown!r} is {what}")
+    with os.fdopen(fd, "rb") as handle:
+        _check_size(shown, info.st_size)
+        head = handle.read(HEAD_BYTES)
+        kind = sniff(head)
+        if kind is None:
+            raise ValidationError(f"media file {shown!r} is not JPEG, PNG, GIF, WebP or MP4")
+        return _copy_in(data_dir, handle, head, kind, shown, Path(source).name)
+
+
+def _check_size(shown: str, size: int) -> None:
+    if size == 0 or size > MAX_BYTES:
+        raise ValidationError(f"media file {shown!r} is {size} bytes; "
+                              f"accepted: 1 byte to {MAX_BYTES // 2**20} MiB")
+
+
+def _copy_in(data_dir: Path, handle, head: bytes, kind: tuple[str, str], shown: str,
+             source_name: str) -> StoredMedia:
+    """Copy the rest of ``handle`` to a temporary file, hashing and counting; then name it."""
+    root = media_dir(data_dir)
+    if not root.exists():
+        private_dir(root)
+    dir_mode, file_mode = _modes(root)
+    digest, size = hashlib.sha256(head), len(head)
+    fd, tmp = tempfile.mkstemp(dir=root, prefix=".incoming-")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(head)
+            for block in iter(lambda: handle.read(BLOCK), b""):
+                size += len(block)
+                if size > MAX_BYTES:
+                    raise ValidationError(f"media file {shown!r} grew past "
+                                          f"{MAX_BYTES // 2**20} MiB while being stored")
+                digest.update(block)
+                out.write(block)
+            out.flush()
+            os.fchmod(out.fileno(), file_mode)
+        media = StoredMedia(digest.hexdigest(), kind[0], size, kind[1], source_name)
+        target = path_of(data_dir, media)
+        target.parent.mkdir(mode=dir_mode, exist_ok=True)
+        os.chmod(target.parent, dir_mode)
+        if target.exists():
+            os.unlink(tmp)
+        else:
+            os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
     return media
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+def _modes(root: Path) -> tuple[int, int]:
+    """Directory and file modes: the store root's read permissions, never write."""
+    try:
+        readable = root.stat().st_mode & 0o055
+    except OSError as error:
+        raise ConfigError(f"the media store {root} is unusable: {error.strerror}") from None
+    return 0o700 | readable, 0o600 | (readable & 0o044)

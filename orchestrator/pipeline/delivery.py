@@ -25,6 +25,8 @@ from orchestrator.pipeline.guards import Admission, Guards
 from orchestrator.pipeline.rendering import idempotency_key, render
 from orchestrator.pipeline.rollup import roll_up
 from orchestrator.runtime.context import Context
+from orchestrator.runtime.secrets import SealError
+from orchestrator.store import audit
 from orchestrator.store import channels as channel_rows
 from orchestrator.store import deliveries as rows
 from orchestrator.store import posts as post_rows
@@ -36,6 +38,8 @@ WORKER = f"{socket.gethostname()}:{os.getpid()}"
 #: The delivery's next state for each decision of the retry policy.
 NEXT_STATUS = {retry.Action.RETRY: D.RETRY_WAIT, retry.Action.FAIL: D.FAILED,
                retry.Action.HOLD_CHANNEL: D.FAILED, retry.Action.RECONCILE: D.UNKNOWN}
+#: The actor of the audit events of moves Siaran makes by itself.
+SYSTEM = "siaran"
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,8 @@ def deliver(ctx: Context, delivery_id: int, *, guards: Guards | None = None,
     if not isinstance(claimed, Claimed):
         return claimed
     delivery, post, channel = claimed.delivery, claimed.post, claimed.channel
+    if not _credentials_open(ctx, claimed, now):
+        return Outcome(D.HELD)
     bound = log.bind(post_id=post.id, delivery_id=delivery_id, channel=channel.name,
                      platform=channel.platform, attempt=delivery.attempts)
     started = ctx.now()
@@ -165,6 +171,24 @@ def _take(conn: Connection, delivery_id: int, now: datetime) -> Claimed | None:
     return Claimed(claimed, post, channel, work.sealed, uploads, before=delivery)
 
 
+def _credentials_open(ctx: Context, claimed: Claimed, now: datetime) -> bool:
+    """Credentials this process's key cannot open hold the delivery, before any request:
+    it is never failed for a key that is missing here (restore the key, then resume)."""
+    try:
+        connector_for(ctx, claimed.channel, claimed.sealed)
+        return True
+    except SealError as error:
+        name = claimed.channel.name
+        reason = (f"{error}: restore the secret key the credentials were sealed with, then "
+                  f"`siaran channel resume {name}`")
+    with ctx.db.write() as conn:
+        if rows.give_back(conn, claimed.before, WORKER, now, reason, now):
+            rows.move(conn, claimed.before.id, [D.RETRY_WAIT], D.HELD, now, error=reason)
+    log.error("delivery held: credentials cannot be decrypted", delivery_id=claimed.before.id,
+              channel=name)
+    return False
+
+
 def _skipped(delivery: Delivery) -> None:
     """Another worker has it, or it is settled (say, a message delivered twice)."""
     log.info("delivery not claimable, skipped", delivery_id=delivery.id,
@@ -223,6 +247,9 @@ def _needs_reauth(conn: Connection, channel: Channel, reason: str, now: datetime
     if channel_rows.move(conn, channel.id, ChannelState.ACTIVE, ChannelState.NEEDS_REAUTH):
         held = rows.hold_channel(conn, channel.id, f"channel needs re-authorisation: {reason}",
                                  now)
+        audit.record(conn, actor=SYSTEM, action="channel_needs_reauth", entity="channel",
+                     entity_id=channel.id, now=now, previous=ChannelState.ACTIVE.value,
+                     reason=reason, held=held, worker=WORKER)
         log.warning("channel needs re-authorisation", channel=channel.name, held=held)
 
 

@@ -9,7 +9,7 @@ SIARAN_REDIS_URL           Redis for the queues                         embedded
 SIARAN_REDIS_NAMESPACE     key prefix of Siaran's queues                siaran
 SIARAN_TIMEZONE            the office's time zone                       Asia/Jakarta
 SIARAN_USER                who is acting (CLI ``--user`` wins)          login name
-SIARAN_SECRET_KEY          key that encrypts credentials at rest        key file in data dir
+SIARAN_SECRET_KEY          key(s) that encrypt credentials at rest      key file in data dir
 SIARAN_LOG_FORMAT          ``json`` or ``console``                      console on a terminal
 SIARAN_HTTP_TIMEOUT        seconds for every platform request           15
 SIARAN_TICK_SECONDS        scheduler loop period                        1
@@ -17,6 +17,7 @@ SIARAN_CLAIM_TIMEOUT       seconds before a silent claim is abandoned   max(120,
 SIARAN_HEARTBEAT_SECONDS   a dead worker's messages return after this   60
 SIARAN_RETRY_GIVE_UP       per-platform retry horizon, ``x=1800,…``     1800 s each
 SIARAN_MEDIA_BASE_URL      public URL of the media store (Instagram)    none
+SIARAN_MEDIA_DIR           media store a web server serves (0644 files) data dir, private
 =========================  ===========================================  ====================
 """
 
@@ -25,7 +26,7 @@ from __future__ import annotations
 import getpass
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -59,12 +60,13 @@ class Settings:
     """Everything Siaran reads from its environment, resolved once."""
 
     data_dir: Path
-    database_url: str
-    redis_url: str | None
+    #: URLs may carry passwords and the key is the key: none of them shows in a repr.
+    database_url: str = field(repr=False)
+    redis_url: str | None = field(repr=False)
     redis_namespace: str
     timezone: ZoneInfo
     user: str
-    secret_key: str | None
+    secret_key: str | None = field(repr=False)
     log_format: str | None
     http_timeout: float
     tick_seconds: float
@@ -72,6 +74,8 @@ class Settings:
     heartbeat_seconds: float
     retry_give_up: dict[str, float]
     media_base_url: str | None = None
+    #: A media store outside the data directory, readable by a web server; None: private.
+    media_dir: Path | None = None
 
     @property
     def embedded_redis(self) -> bool:
@@ -112,7 +116,18 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
         heartbeat_seconds=_float(env, "SIARAN_HEARTBEAT_SECONDS", 60.0),
         retry_give_up=_per_platform(env, "SIARAN_RETRY_GIVE_UP"),
         media_base_url=env.get("SIARAN_MEDIA_BASE_URL") or None,
+        media_dir=_path(env, "SIARAN_MEDIA_DIR"),
     )
+
+
+def _path(env: Mapping[str, str], name: str) -> Path | None:
+    raw = env.get(name)
+    if not raw:
+        return None
+    path = Path(raw).expanduser()
+    if not path.is_absolute():
+        raise ConfigError(f"{name} must be an absolute path, got {raw!r}")
+    return path
 
 
 def _per_platform(env: Mapping[str, str], name: str) -> dict[str, float]:
@@ -144,10 +159,14 @@ def child_environment(settings: Settings, **extra: str) -> dict[str, str]:
         SIARAN_REDIS_NAMESPACE=settings.redis_namespace,
         SIARAN_USER=settings.user,
     )
-    if settings.redis_url:
-        env["SIARAN_REDIS_URL"] = settings.redis_url
-    if settings.media_base_url:
-        env["SIARAN_MEDIA_BASE_URL"] = settings.media_base_url
+    for name, value in (("SIARAN_REDIS_URL", settings.redis_url),
+                        ("SIARAN_SECRET_KEY", settings.secret_key),
+                        ("SIARAN_MEDIA_BASE_URL", settings.media_base_url),
+                        ("SIARAN_MEDIA_DIR", settings.media_dir)):
+        if value:
+            env[name] = str(value)
+        else:
+            env.pop(name, None)
     # Dramatiq's idle consumers poll Redis after up to this many ms (its default, 1,000,
     # adds up to a second to a post's lateness).
     env.setdefault("dramatiq_worker_timeout", str(DRAMATIQ_IDLE_POLL_MS))

@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 
 from connectors.errors import ConfigError
 from orchestrator.runtime.config import Settings
-from orchestrator.runtime.secrets import CredentialBox, credential_box
+from orchestrator.runtime.installation import open_box, prepare_data_dir
+from orchestrator.runtime.secrets import CredentialBox
 from orchestrator.store.db import Database
 
 
@@ -33,10 +34,20 @@ class Context:
         return self.settings.user
 
 
-def open_context(settings: Settings, *, require_schema: bool = True) -> Context:
-    """Connect to the configured database; refuse if ``siaran init`` has not run."""
+def open_context(settings: Settings) -> Context:
+    """Connect to the configured database; refuse if ``siaran init`` has not run, or if
+    the secret key is missing or is not the one the database's credentials are sealed
+    with."""
+    prepare_data_dir(settings)
     db = Database(settings.database_url)
-    if require_schema and not db.is_initialised():
+    try:
+        if not db.is_initialised():
+            raise ConfigError("the database has no schema yet: run `siaran init` first")
+        if not db.has_table("installation"):
+            raise ConfigError("the database's schema is older than this version of Siaran: "
+                              "run `siaran init` to apply the migrations")
+        box = open_box(settings, db)
+    except BaseException:
         db.dispose()
-        raise ConfigError("the database has no schema yet: run `siaran init` first")
-    return Context(settings=settings, db=db, box=credential_box(settings))
+        raise
+    return Context(settings=settings, db=db, box=box)

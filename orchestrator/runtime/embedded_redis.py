@@ -7,11 +7,19 @@ platform, the system's ``redis-server`` is used. Only a launcher (``siaran up``,
 other launcher on the same data directory finds it through ``redis.url`` and connects.
 The launcher that started the server stops it when it exits. Worker processes it spawns
 receive the URL in their environment and never start a server.
+
+Only Siaran's user reaches it: the server listens on a unix socket (mode 0700) inside the
+0700 data directory and no TCP port, and asks for a random password besides. Where the
+socket's path is too long for the system (about 100 bytes), it listens on a loopback TCP
+port instead, still behind the password. The password is in the server's configuration
+file and in ``redis.url``, both 0600; it is never on a command line.
 """
 
 from __future__ import annotations
 
 import fcntl
+import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -19,14 +27,23 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 import redis
 
 from connectors.errors import ConfigError
+from orchestrator.store.private import open_private, private_dir, write_private
 
 URL_FILE = "redis.url"
 LOCK_FILE = "redis.lock"
+CONFIG_FILE = "redis.conf"
+SOCKET_FILE = "redis.sock"
+LOG_FILE = "redis.log"
+#: Every file the embedded server leaves in the data directory.
+FILES = (URL_FILE, LOCK_FILE, CONFIG_FILE, LOG_FILE)
 START_TIMEOUT = 10.0
+#: ``sun_path`` holds 108 bytes on Linux, 104 on the BSDs; stay below both.
+SOCKET_PATH_MAX = 100
 
 
 def server_binary() -> str:
@@ -54,20 +71,20 @@ def is_alive(url: str) -> bool:
 @contextmanager
 def running(data_dir: Path) -> Iterator[str]:
     """Yield the URL of the data directory's Redis, starting it if none runs."""
-    data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(data_dir)
     url_file = data_dir / URL_FILE
-    with open(data_dir / LOCK_FILE, "w") as lock:
+    lock = open_private(data_dir / LOCK_FILE)
+    try:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            existing = url_file.read_text().strip() if url_file.exists() else ""
-            if existing and is_alive(existing):
-                process = None
-                url = existing
-            else:
-                process, url = _start(data_dir)
-                url_file.write_text(url)
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+        existing = url_file.read_text().strip() if url_file.exists() else ""
+        if existing and is_alive(existing):
+            process = None
+            url = existing
+        else:
+            process, url = _start(data_dir)
+            write_private(url_file, url.encode())
+    finally:
+        os.close(lock)  # closing releases the lock
     try:
         yield url
     finally:
@@ -82,20 +99,40 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _start(data_dir: Path) -> tuple[subprocess.Popen, str]:
+def _listening(data_dir: Path, password: str) -> tuple[list[str], str]:
+    """Configuration lines and URL: the unix socket, or loopback TCP when its path is long."""
+    sock = (data_dir / SOCKET_FILE).resolve()
+    secret = quote(password, safe="")
+    if len(os.fsencode(sock)) <= SOCKET_PATH_MAX:
+        sock.unlink(missing_ok=True)
+        return (["port 0", f"unixsocket {_quoted(sock)}", "unixsocketperm 700"],
+                f"unix://:{secret}@{quote(str(sock))}?db=0")
     port = _free_port()
-    url = f"redis://127.0.0.1:{port}/0"
-    log = open(data_dir / "redis.log", "ab")  # noqa: SIM115 - the server owns it
+    return [f"port {port}", "bind 127.0.0.1"], f"redis://:{secret}@127.0.0.1:{port}/0"
+
+
+def _quoted(path: Path) -> str:
+    """A path as one argument of a Redis configuration line."""
+    return '"' + str(path).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _start(data_dir: Path) -> tuple[subprocess.Popen, str]:
+    password = secrets.token_urlsafe(32)
+    listen, url = _listening(data_dir, password)
+    config = data_dir / CONFIG_FILE
+    lines = [*listen, f"requirepass {password}", f"dir {_quoted(data_dir.resolve())}", 'save ""',
+             "appendonly no", "maxclients 10000", "protected-mode yes"]
+    write_private(config, ("\n".join(lines) + "\n").encode())
+    log = os.fdopen(open_private(data_dir / LOG_FILE, os.O_WRONLY | os.O_APPEND), "ab")
     process = subprocess.Popen(
-        [server_binary(), "--port", str(port), "--bind", "127.0.0.1", "--dir", str(data_dir),
-         "--save", "", "--appendonly", "no", "--maxclients", "10000"],
+        [server_binary(), str(config.resolve())],
         stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
         start_new_session=True)
     log.close()
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise ConfigError(f"embedded Redis exited at start; see {data_dir / 'redis.log'}")
+            raise ConfigError(f"embedded Redis exited at start; see {data_dir / LOG_FILE}")
         if is_alive(url):
             return process, url
         time.sleep(0.05)

@@ -1,64 +1,92 @@
 """Credentials encrypted at rest (Fernet: AES-128-CBC + HMAC-SHA256).
 
-The key is ``SIARAN_SECRET_KEY`` or, by default, ``secret.key`` in the data directory,
-created on first use with mode 0600. Losing the key means re-entering every credential.
+A :class:`CredentialBox` holds the key ring of :mod:`orchestrator.runtime.keys`: it seals
+with the newest key and opens with any (``MultiFernet``). When it meets credentials that
+none of its keys opens, it reads the ring again once (``siaran keys rotate`` may have
+re-sealed them under a new key while this process ran) before it gives up.
 """
 
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
+import threading
+from collections.abc import Callable
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
 from connectors.errors import ConfigError
-from orchestrator.runtime.config import Settings
+from orchestrator.runtime.keys import fingerprint
 
-KEY_FILE = "secret.key"
+
+class SealError(ConfigError):
+    """Credentials that none of this process's keys opens."""
 
 
 class CredentialBox:
     """Seals and opens a channel's credential mapping."""
 
-    def __init__(self, key: bytes | str) -> None:
+    def __init__(self, ring: list[bytes] | bytes | str,
+                 reload: Callable[[], list[bytes] | None] | None = None) -> None:
+        self._reload = reload
+        self._lock = threading.Lock()
+        self._use(ring if isinstance(ring, list) else [_bytes(ring)])
+
+    def _use(self, ring: list[bytes]) -> None:
         try:
-            self._fernet = Fernet(key)
+            fernet = MultiFernet([Fernet(key) for key in ring])
         except (ValueError, TypeError):
             raise ConfigError("SIARAN_SECRET_KEY is not a valid Fernet key") from None
+        self._ring, self._fernet = list(ring), fernet
+
+    @property
+    def ring(self) -> list[bytes]:
+        """The keys, newest (sealing) first."""
+        return list(self._ring)
+
+    @property
+    def fingerprints(self) -> list[str]:
+        return [fingerprint(k) for k in self._ring]
+
+    @property
+    def fingerprint(self) -> str:
+        """The fingerprint of the key that seals."""
+        return fingerprint(self._ring[0])
+
+    def replace_ring(self, ring: list[bytes]) -> None:
+        with self._lock:
+            self._use(ring)
 
     def seal(self, credentials: dict[str, str]) -> str:
         return self._fernet.encrypt(json.dumps(credentials).encode()).decode()
 
     def open(self, sealed: str) -> dict[str, str]:
+        return json.loads(self._decrypt(sealed.encode()))
+
+    def reseal(self, sealed: str) -> str:
+        """The same credentials sealed under the newest key."""
+        self._decrypt(sealed.encode())  # the ring read again if need be
+        return self._fernet.rotate(sealed.encode()).decode()
+
+    def _decrypt(self, token: bytes) -> bytes:
         try:
-            return json.loads(self._fernet.decrypt(sealed.encode()))
+            return self._fernet.decrypt(token)
         except InvalidToken:
-            raise ConfigError(
-                "channel credentials cannot be decrypted with this secret key"
-            ) from None
+            pass
+        if self._reload is not None:
+            with self._lock:
+                try:
+                    fresh = self._reload()
+                except ConfigError:  # the file is gone or unreadable: nothing new to try
+                    fresh = None
+                if fresh and fresh != self._ring:
+                    self._use(fresh)
+            try:
+                return self._fernet.decrypt(token)
+            except InvalidToken:
+                pass
+        raise SealError("channel credentials cannot be decrypted with this secret key "
+                        f"(fingerprint {self.fingerprint})")
 
 
-def credential_box(settings: Settings) -> CredentialBox:
-    """The box for these settings, creating the key file on first use."""
-    if settings.secret_key:
-        return CredentialBox(settings.secret_key)
-    path = Path(settings.data_dir) / KEY_FILE
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        _write_new_key(path)
-    return CredentialBox(path.read_bytes().strip())
-
-
-def _write_new_key(path: Path) -> None:
-    """Write a fresh key atomically, mode 0600; a concurrent writer's key wins."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as f:
-        f.write(Fernet.generate_key())
-    try:
-        os.link(tmp, path)
-    except FileExistsError:
-        pass
-    finally:
-        tmp.unlink()
+def _bytes(key: bytes | str) -> bytes:
+    return key.encode() if isinstance(key, str) else key

@@ -15,7 +15,7 @@ from orchestrator.domain.states import ChannelState, move_channel
 from orchestrator.store.schema import channels
 
 _PUBLIC = (channels.c.id, channels.c.name, channels.c.platform, channels.c.api_base,
-           channels.c.state, channels.c.rate_limits)
+           channels.c.state, channels.c.rate_limits, channels.c.site_url)
 
 
 def from_row(row) -> Channel:
@@ -23,12 +23,13 @@ def from_row(row) -> Channel:
     if row.rate_limits is not None:
         limits = tuple(RateLimit(c, s) for c, s in json.loads(row.rate_limits))
     return Channel(id=row.id, name=row.name, platform=row.platform, api_base=row.api_base,
-                   state=ChannelState(row.state), rate_limits=limits)
+                   state=ChannelState(row.state), rate_limits=limits, site_url=row.site_url)
 
 
 def add(conn: Connection, *, name: str, platform: str, api_base: str | None,
         sealed_credentials: str, now: datetime,
-        rate_limits: tuple[RateLimit, ...] | None = None) -> Channel:
+        rate_limits: tuple[RateLimit, ...] | None = None, site_url: str | None = None
+        ) -> Channel:
     """Insert a channel; a taken name is a ConfigError."""
     limits = None if rate_limits is None else json.dumps([[r.count, r.seconds]
                                                           for r in rate_limits])
@@ -36,11 +37,12 @@ def add(conn: Connection, *, name: str, platform: str, api_base: str | None,
         with conn.begin_nested():
             new_id = conn.execute(insert(channels).values(
                 name=name, platform=platform, api_base=api_base, state="active",
-                credentials=sealed_credentials, rate_limits=limits,
+                credentials=sealed_credentials, rate_limits=limits, site_url=site_url,
                 created_at=now)).inserted_primary_key[0]
     except IntegrityError:
         raise ConfigError(f"a channel named {name!r} already exists") from None
-    return Channel(new_id, name, platform, api_base, ChannelState.ACTIVE, rate_limits)
+    return Channel(new_id, name, platform, api_base, ChannelState.ACTIVE, rate_limits,
+                   site_url)
 
 
 def by_name(conn: Connection, name: str) -> Channel:
@@ -69,6 +71,12 @@ def sealed_credentials(conn: Connection, channel_id: int) -> str:
     return conn.execute(_SEALED, {"c": channel_id}).scalar_one()
 
 
+def every_sealed(conn: Connection) -> list[tuple[Channel, str]]:
+    """Every channel with its sealed credentials (for key checks and rotation)."""
+    rows = conn.execute(select(*_PUBLIC, channels.c.credentials).order_by(channels.c.id))
+    return [(from_row(r), r.credentials) for r in rows]
+
+
 def move(conn: Connection, channel_id: int, current: ChannelState, target: ChannelState
          ) -> bool:
     """Compare-and-set the channel state; True if this call moved it."""
@@ -79,7 +87,8 @@ def move(conn: Connection, channel_id: int, current: ChannelState, target: Chann
 
 
 def change(conn: Connection, channel_id: int, **values: object) -> None:
-    """Change stored fields (sealed ``credentials``, ``api_base``, ``rate_limits``)."""
+    """Change stored fields (sealed ``credentials``, ``api_base``, ``site_url``,
+    ``rate_limits``)."""
     if "rate_limits" in values and values["rate_limits"] is not None:
         values["rate_limits"] = json.dumps([[r.count, r.seconds] for r in values["rate_limits"]])
     conn.execute(update(channels).where(channels.c.id == channel_id).values(**values))

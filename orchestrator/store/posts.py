@@ -29,7 +29,8 @@ def insert_post(conn: Connection, *, title: str, pillar: str, body: str,
     if media:
         conn.execute(insert(post_media), [
             {"post_id": post_id, "position": i, "digest": m.digest, "mime": m.mime,
-             "size": m.size, "ext": m.ext, "alt_text": m.alt_text}
+             "size": m.size, "ext": m.ext, "alt_text": m.alt_text,
+             "source_name": m.source_name}
             for i, m in enumerate(media)])
     return post_id
 
@@ -74,7 +75,7 @@ def complete(conn: Connection, row, *, names: tuple[str, ...] | None = None,
         names = tuple(conn.execute(_CHANNEL_NAMES, {"p": row.id}).scalars())
     media = conn.execute(_MEDIA, {"p": row.id}) if has_media else ()
     return _post(row, names, tuple(
-        PostMedia(m.digest, m.mime, m.size, m.ext, m.alt_text) for m in media))
+        PostMedia(m.digest, m.mime, m.size, m.ext, m.alt_text, m.source_name) for m in media))
 
 
 def channel_ids(conn: Connection, post_id: int) -> list[int]:

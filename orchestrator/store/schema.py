@@ -48,6 +48,9 @@ channels = Table(
     Column("state", String(20), nullable=False, default="active"),
     Column("credentials", Text, nullable=False),
     Column("rate_limits", Text),
+    #: The site a WordPress channel's credentials go to (also inside the sealed credentials):
+    #: kept in the open so that the host is visible without decrypting anything.
+    Column("site_url", String(500)),
     Column("created_at", UTCDateTime, nullable=False),
 )
 
@@ -84,6 +87,8 @@ post_media = Table(
     Column("size", Integer, nullable=False),
     Column("ext", String(10), nullable=False),
     Column("alt_text", Text, nullable=False, default=""),
+    #: The file name the user gave, for messages (the store knows files by digest only).
+    Column("source_name", String(255), nullable=False, default=""),
 )
 
 deliveries = Table(
@@ -160,4 +165,13 @@ users = Table(
     Column("name", String(100), primary_key=True),
     Column("roles", String(200), nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
+)
+
+#: Facts about the installation, one row each (``key_fingerprint``: the fingerprint of the
+#: secret key that seals every channel's credentials).
+installation = Table(
+    "installation", metadata,
+    Column("name", String(50), primary_key=True),
+    Column("value", String(200), nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
 )

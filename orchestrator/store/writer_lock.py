@@ -4,7 +4,9 @@ SQLite lets one writer in at a time; the others poll in its busy handler, which 
 steps of 1 to 100 ms, so a lock freed after 1 ms can stay unused for 10 ms or more. Writers
 of one process queue on a thread lock, and one writer per process on an ``flock`` of a file
 beside the database, which the kernel hands over as soon as it is released. Writers that do
-not take this lock (another tool on the same file) still meet at SQLite's own lock.
+not take this lock (another tool on the same file) still meet at SQLite's own lock. The
+file is 0600 and must belong to Siaran's user: another user who could open it could hold
+the lock and stall every write.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import threading
 from pathlib import Path
 
 from connectors.errors import ConfigError
+from orchestrator.store.private import PrivateFileError, open_private
 
 
 class WriterLock:
@@ -50,13 +53,12 @@ class WriterLock:
     def _file(self) -> int:
         if self._fd is None or self._pid != os.getpid():
             # A descriptor inherited across fork shares its lock with the parent: reopen.
-            # Created like SQLite creates its own files (0666 less the umask): whoever may
-            # write the database may take the lock.
+            # Mode 0600 and owned by Siaran's user: no other user can open it to hold it.
             try:
-                self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
-            except OSError as error:
+                self._fd = open_private(self.path)
+            except PrivateFileError as error:
                 raise ConfigError(f"cannot open the database's writer lock {self.path}: "
-                                  f"{error.strerror}") from None
+                                  f"{error.reason}") from None
             self._pid = os.getpid()
         return self._fd
 

@@ -152,7 +152,8 @@ def test_instagram_needs_media():
 def test_instagram_needs_public_urls():
     local = MediaItem(path="/srv/media/a.jpg", alt_text="Foto")
     assert messages(conn("instagram").validate(post("Foto", local))) == [
-        "Instagram fetches media by public URL only"]
+        "Instagram fetches media by public URL only: set SIARAN_MEDIA_BASE_URL to the public "
+        "address of the media store"]
 
 
 def test_instagram_link_in_caption_is_a_warning():
@@ -207,7 +208,8 @@ def test_instagram_reports_blocking_problems_and_warnings_together():
         "31 hashtags, limit 30",
         "media 1 (a.png): image/png is not accepted (accepted: image/jpeg)",
         "media 1 (a.png): alt text is missing",
-        "Instagram fetches media by public URL only",
+        "Instagram fetches media by public URL only: set SIARAN_MEDIA_BASE_URL to the public "
+        "address of the media store",
     ]
     assert messages(problems, blocking=False) == [
         "links in an Instagram caption are not clickable"]

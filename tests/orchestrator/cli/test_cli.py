@@ -56,6 +56,7 @@ def test_post_lifecycle_through_the_cli(cli, ctx):
     assert [p["id"] for p in calendar] == [post_id]
     listed = json.loads(cli("channel", "list", "--json")[1])
     assert listed == [{"id": 1, "name": "x-main", "platform": "x", "api_base": None,
+                       "site_url": None,
                        "state": "active", "rate_limits": ["100/15m"]}]
     assert cli("post", "cancel", str(post_id))[0] == 0
     assert json.loads(cli("post", "show", str(post_id), "--json")[1])["status"] == "cancelled"

@@ -190,3 +190,17 @@ def test_queue_pending_moves_every_target_and_writes_the_outbox_or_refuses(db):
             d for d, *_ in targets)
     with pytest.raises(InvalidTransition), db.write() as conn:  # no longer pending
         deliveries.queue_pending(conn, [(targets[0][0], "publish.x")], NOW)
+
+
+def test_installation_facts_are_set_once_and_changed(database_url):
+    from orchestrator.store import installation
+
+    db = Database(database_url)
+    with db.write() as conn:
+        assert installation.get(conn, "key_fingerprint") is None
+        installation.put(conn, "key_fingerprint", "aaaa", NOW)
+    with db.write() as conn:
+        installation.put(conn, "key_fingerprint", "bbbb", NOW)
+    with db.read() as conn:
+        assert installation.get(conn, "key_fingerprint") == "bbbb"
+    db.dispose()
