@@ -9,9 +9,10 @@ resolved to ids with ``GET /wp/v2/categories?search=…`` (``/tags``), missing o
 with ``POST`` (``{"name"}`` → 201; a name created meanwhile answers 400 ``term_exists``
 with ``data.term_id`` — https://core.trac.wordpress.org/changeset/43756); then
 ``POST {site}/wp-json/wp/v2/posts`` (JSON ``title``, ``content``, ``excerpt``,
-``status: "publish"``, ``slug``, ``featured_media``, ``categories``, ``tags``) → 201 with
-``id`` and ``link``, the article's public address. Read-back:
-``GET /wp-json/wp/v2/posts?search=…&after=…&context=edit`` (raw title and content).
+``status: "publish"``, ``featured_media``, ``categories``, ``tags``) → 201 with ``id``
+and ``link``, the article's public address; WordPress derives the slug from the title.
+Read-back: ``GET /wp-json/wp/v2/posts?search=…&after=…&context=edit`` (raw title and
+content); the delivery's idempotency key is an HTML comment at the end of the content.
 Errors ``{"code","message","data":{"status"}}``. References:
 https://developer.wordpress.org/rest-api/reference/posts/,
 https://developer.wordpress.org/rest-api/reference/media/,
@@ -25,6 +26,7 @@ unknown outcome only :meth:`find` can tell whether the post exists.
 from __future__ import annotations
 
 import html
+import re
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 from urllib.parse import quote
@@ -149,9 +151,10 @@ class WordPressConnector(Connector):
     def publish(self, post: RenderedPost, *, key: str) -> Published:
         """Featured image and terms first, then the post, created as published."""
         self.refuse_invalid(post)
-        # The slug carries the delivery's idempotency key: reconciliation looks it up exactly.
-        body: dict[str, Any] = {"title": post.title, "content": post.text, "status": "publish",
-                                "slug": key}
+        # WordPress makes the public slug from the title. The idempotency key rides in an HTML
+        # comment at the end of the content, which readers never see and search finds.
+        body: dict[str, Any] = {"title": post.title, "content": post.text + marker(key),
+                                "status": "publish"}
         if post.excerpt:
             body["excerpt"] = post.excerpt
         if post.media:
@@ -168,13 +171,17 @@ class WordPressConnector(Connector):
             raise OutcomeUnknown("accepted without a post id", platform=PLATFORM) from None
 
     def find(self, post: RenderedPost, *, key: str, since: datetime) -> Published | None:
-        """The post whose slug is ``key``; else the same raw title and content since ``since``."""
+        """The post whose content carries ``key``'s marker (or, published before markers,
+        whose slug is ``key``); else the same raw title and content since ``since``."""
         since = self.utc(since)
-        marked = self._json(self.http.send(
-            "GET", self._url("posts"), sent_is_unknown=False,
-            params={"slug": key, "status": "publish,future", "context": "edit"}))
-        if marked:
-            return Published(str(marked[0]["id"]), marked[0].get("link"))
+        for params in ({"search": key}, {"slug": key}):
+            found = self._json(self.http.send(
+                "GET", self._url("posts"), sent_is_unknown=False,
+                params={**params, "status": "publish,future", "context": "edit"}))
+            for item in found or ():
+                raw = (item.get("content") or {}).get("raw") or ""
+                if marker(key) in raw or item.get("slug") == key:
+                    return Published(str(item["id"]), item.get("link"))
         words = (post.title or post.text).split()[:SEARCH_WORDS]
         params: dict[str, Any] = {
             "search": " ".join(words), "after": since.astimezone(UTC).strftime(
@@ -192,7 +199,7 @@ class WordPressConnector(Connector):
         for item in self.walk_pages(page):
             title = (item.get("title") or {}).get("raw")
             content = (item.get("content") or {}).get("raw")
-            if title == post.title and content == post.text:
+            if title == post.title and _unmarked(content) == post.text:
                 return Published(str(item["id"]), item.get("link"))
         return None
 
@@ -200,3 +207,19 @@ class WordPressConnector(Connector):
         """GET users/me: the user's name."""
         me = self._json(self.http.send("GET", self._url("users/me"), sent_is_unknown=False))
         return str(me.get("name") or me.get("slug"))
+
+
+def marker(key: str) -> str:
+    """The HTML comment that carries a delivery's idempotency key in the article.
+
+    WordPress's content filter keeps comments but folds ``--`` inside them, and Siaran's
+    keys have single dashes only."""
+    return f"\n<!-- siaran:{key} -->"
+
+
+_MARKER = re.compile(r"\n?<!-- siaran:[\w-]+ -->$")
+
+
+def _unmarked(content: str | None) -> str | None:
+    """Raw content without the marker Siaran appended."""
+    return None if content is None else _MARKER.sub("", content)

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import base64
 import re
+import unicodedata
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 from urllib.parse import unquote
@@ -226,12 +227,24 @@ class WordPressAPI(PlatformAPI):
                  "status": status, "author": user, "featured_media": featured,
                  "date": when, "categories": body.get("categories") or [],
                  "tags": body.get("tags") or [],
-                 "slug": _slug(str(body.get("slug") or body.get("title") or ""))}
-        post = self.state.store_post("wordpress", user, str(body.get("content") or ""),
+                 "slug": self._unique_slug(str(body.get("slug") or body.get("title") or ""))}
+        content = str(body.get("content") or "")
+        extra["content"] = content
+        # What the account holds is what readers see: HTML comments are not shown.
+        post = self.state.store_post("wordpress", user, _COMMENT.sub("", content).strip(),
                                      make_id=str, extra=extra)
         assert post is not None
         return Response.json(201, self._post_json(post, req, True), {
             "location": f"{req.base_url}/wp-json/wp/v2/posts/{post.id}"})
+
+    def _unique_slug(self, text: str) -> str:
+        """The title's slug, with ``-2``, ``-3``… where another post has it (as WordPress)."""
+        base = _slug(text) or "post"
+        taken = {p.extra.get("slug") for p in self.state.posts("wordpress")}
+        slug, number = base, 2
+        while slug in taken:
+            slug, number = f"{base}-{number}", number + 1
+        return slug
 
     def _post_json(self, post: StoredPost, req: Request, authed: bool = False
                    ) -> dict[str, Any]:
@@ -246,14 +259,14 @@ class WordPressAPI(PlatformAPI):
             "status": post.extra["status"], "type": "post",
             "link": f"{req.base_url}/?p={post.id}",
             "title": {"rendered": post.extra["title"]},
-            "content": {"rendered": post.text, "protected": False},
+            "content": {"rendered": _content(post), "protected": False},
             "excerpt": {"rendered": post.extra["excerpt"], "protected": False},
             "author": int(account.get("user_id", 1)),
             "featured_media": post.extra["featured_media"],
             "categories": post.extra["categories"], "tags": post.extra["tags"],
         }
         if authed and req.params().get("context") == "edit":
-            for name, raw in (("title", post.extra["title"]), ("content", post.text),
+            for name, raw in (("title", post.extra["title"]), ("content", _content(post)),
                               ("excerpt", post.extra["excerpt"])):
                 body[name]["raw"] = raw  # type: ignore[index]
         return body
@@ -282,7 +295,7 @@ class WordPressAPI(PlatformAPI):
                  if p.extra["status"] in statuses
                  and (after is None or (p.extra.get("date") or p.time) > after)
                  and (before is None or (p.extra.get("date") or p.time) < before)
-                 and all(t in f"{p.extra['title']} {p.text}".lower() for t in terms)
+                 and all(t in f"{p.extra['title']} {_content(p)}".lower() for t in terms)
                  and (not slugs or p.extra.get("slug") in slugs)]
         total = len(posts)
         pages = max(1, -(-total // per_page))
@@ -340,6 +353,16 @@ class WordPressAPI(PlatformAPI):
         return Response.json(200, self._media_json(obj, req))
 
 
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+
+
+def _content(post: StoredPost) -> str:
+    """The post's content as it was sent, HTML comments included."""
+    return str(post.extra.get("content", post.text))
+
+
 def _slug(text: str) -> str:
-    """WordPress's sanitize_title, closely enough: lower case, dashes between words."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    """WordPress's sanitize_title, closely enough: accents removed, lower case, dashes
+    between words."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")

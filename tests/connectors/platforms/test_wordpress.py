@@ -131,13 +131,30 @@ def test_find_by_search_after_and_raw_fields(sandbox):
     assert wp.find(post(), key="unmarked", since=later) is None  # search keeps the window
 
 
-def test_the_slug_carries_the_idempotency_key(sandbox):
+def test_the_slug_comes_from_the_title_and_the_key_rides_in_a_comment(sandbox):
     wp = connector(sandbox)
-    published = wp.publish(post(), key="siaran-41-abcdef012345")
-    (stored,) = sandbox.posts("wordpress")
-    assert stored.extra["slug"] == "siaran-41-abcdef012345"
+    published = wp.publish(post("isi", "Siaran Pers: Beasiswa 2027"), key="siaran-41-abcdef012345")
+    again = wp.publish(post("isi lain", "Siaran Pers: Beasiswa 2027"), key="siaran-42-abcdef012346")
+    first, second = sandbox.posts("wordpress")
+    assert [first.extra["slug"], second.extra["slug"]] == [
+        "siaran-pers-beasiswa-2027", "siaran-pers-beasiswa-2027-2"]
+    assert first.text == "isi"  # readers do not see the comment
+    assert first.extra["content"] == "isi\n<!-- siaran:siaran-41-abcdef012345 -->"
+    later = datetime.now(UTC) + timedelta(minutes=5)  # outside the search window: found by key
+    assert wp.find(post("isi", "Siaran Pers: Beasiswa 2027"), key="siaran-41-abcdef012345",
+                   since=later) == published
+    assert wp.find(post("isi lain", "Siaran Pers: Beasiswa 2027"), key="siaran-42-abcdef012346",
+                   since=later) == again
+
+
+def test_a_post_published_with_its_key_as_slug_is_still_found(sandbox):
+    wp = connector(sandbox)
+    created = requests.post(f"{sandbox.url}/wp-json/wp/v2/posts", json={
+        "title": "Lama", "content": "isi lama", "status": "publish",
+        "slug": "siaran-7-abcdef012345"}, auth=("editor", "abcd efgh ijkl"), timeout=5).json()
     later = datetime.now(UTC) + timedelta(minutes=5)
-    assert wp.find(post(), key="siaran-41-abcdef012345", since=later) == published
+    found = wp.find(post("isi lama", "Lama"), key="siaran-7-abcdef012345", since=later)
+    assert found is not None and found.external_id == str(created["id"])
 
 
 def test_find_pages_through_results(sandbox):
