@@ -200,14 +200,15 @@ class GraphBase(PlatformAPI):
         return graph_error(STATUS_CODES.get(status, 100), status, message, headers=headers)
 
     def rate_limited(self, wait: float, rule: FaultRule, who: Identity) -> Response:
-        """Throttled (``params.code``, default 32) with usage headers."""
-        minutes = int(max(1, wait // 60))
+        """Throttled (``params.code``, default 32) with usage headers. Graph counts the time
+        to regain access in whole minutes: a throttle of under a minute says 0."""
+        minutes = int(wait // 60)
         return graph_error(int(rule.params.get("code", 32)),
                            headers=self.usage_headers(who[1], minutes))
 
     def quota_exhausted(self, wait: float, rule: FaultRule, who: Identity) -> Response:
         """Daily quota used up: the app-level limit with usage headers."""
-        minutes = int(max(1, wait // 60))
+        minutes = int(wait // 60)
         headers = {**self.usage_headers(who[1], minutes),
                    "x-app-usage": json.dumps({"call_count": 100, "total_cputime": 100,
                                               "total_time": 100})}

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import random
 import time
 from datetime import UTC, datetime, timedelta
 
 import facebook
 import pytest
 
+from connectors import retry
 from connectors.base import RenderedPost
 from connectors.errors import (
     AuthExpired,
@@ -152,6 +154,17 @@ def test_rate_limit_retry_after_from_usage_header(sandbox):
     with pytest.raises(RateLimited) as info:
         connector(sandbox).publish(post(), key="d1")
     assert info.value.retry_after == 600
+
+
+def test_a_throttle_of_under_a_minute_is_not_waited_out_as_a_whole_minute(sandbox):
+    sandbox.add_fault("facebook", "rate_limit", account="556", reset_in=20)
+    with pytest.raises(RateLimited) as info:
+        connector(sandbox).publish(post(), key="d1")
+    # Graph says 0 minutes: Siaran asks again after its short base wait, not after 60 s.
+    assert info.value.retry_after is None
+    decision = retry.decide(info.value, platform="facebook", attempts_spent=0, elapsed=0,
+                            rng=random.Random(1))
+    assert decision.action is retry.Action.RETRY and decision.delay < 20
 
 
 def test_retry_after_from_usage_headers():
