@@ -6,7 +6,7 @@ from urllib.parse import urlparse
 
 from connectors.errors import ConfigError, InvalidTransition, PublishError
 from connectors.registry import CONNECTORS, build_connector
-from orchestrator.access.roles import act
+from orchestrator.access.roles import act, authorize
 from orchestrator.domain.limits import RateLimit
 from orchestrator.domain.model import Channel
 from orchestrator.domain.states import ChannelState, DeliveryStatus
@@ -102,18 +102,25 @@ def _set_state(ctx: Context, name: str, target: ChannelState, action: str) -> Ch
 
 
 def check(ctx: Context, name: str) -> dict:
-    """Ask the platform whether the channel's credentials work, and whose account it is."""
+    """Ask the platform whether the channel's credentials work, and whose account it is;
+    authorised and audited like any other action on a channel."""
     with ctx.db.read() as conn:
+        authorize(conn, ctx.user, "channel_check")
         channel = rows.by_name(conn, name)
         sealed = rows.sealed_credentials(conn, channel.id)
     connector = build_connector(channel.platform, ctx.box.open(sealed),
                                 api_base=channel.api_base, timeout=ctx.settings.http_timeout)
     try:
         health = connector.check()
+        result = {"channel": name, "ok": health.ok, "account": health.account,
+                  "detail": health.detail}
     except PublishError as error:
-        return {"channel": name, "ok": False, "account": "", "detail": str(error)}
-    return {"channel": name, "ok": health.ok, "account": health.account,
-            "detail": health.detail}
+        result = {"channel": name, "ok": False, "account": "", "detail": str(error)}
+    now = ctx.now()
+    with ctx.db.write() as conn:
+        act(conn, user=ctx.user, action="channel_check", entity="channel",
+            entity_id=channel.id, now=now, ok=result["ok"])
+    return result
 
 
 NAME_MAX = 100

@@ -87,3 +87,15 @@ def _sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def find(data_dir: Path, digest: str) -> StoredMedia | None:
+    """The stored file with this digest, or None."""
+    if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+        return None
+    for _magic, _offset, mime, ext in SIGNATURES:
+        media = StoredMedia(digest, mime, 0, ext)
+        path = path_of(data_dir, media)
+        if path.is_file():
+            return StoredMedia(digest, mime, path.stat().st_size, ext)
+    return None

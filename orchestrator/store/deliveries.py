@@ -292,3 +292,34 @@ def save_uploads(conn: Connection, delivery_id: int, uploads: dict[str, str],
         conn.execute(insert(delivery_uploads), [
             {"delivery_id": delivery_id, "key": k, "platform_id": v, "uploaded_at": now}
             for k, v in new.items()])
+
+
+def page(conn: Connection, *, status: DeliveryStatus | None = None, channel: str | None = None,
+         platform: str | None = None, error_kind: str | None = None,
+         post_id: int | None = None, limit: int = 100, offset: int = 0) -> list[Delivery]:
+    """One page of deliveries matching every filter given, newest first."""
+    query = select(*_COLUMNS).select_from(_JOINED)
+    for column, value in ((deliveries.c.status, status.value if status else None),
+                          (channels.c.name, channel), (channels.c.platform, platform),
+                          (deliveries.c.error_kind, error_kind),
+                          (deliveries.c.post_id, post_id)):
+        if value is not None:
+            query = query.where(column == value)
+    query = query.order_by(deliveries.c.id.desc()).limit(limit).offset(offset)
+    return [from_row(r) for r in conn.execute(query)]
+
+
+def channel_summary(conn: Connection, channel_id: int) -> dict:
+    """A channel's deliveries by status, its last publication and its last failure."""
+    of_channel = deliveries.c.channel_id == channel_id
+    counts = dict(conn.execute(select(deliveries.c.status, func.count())
+                               .where(of_channel).group_by(deliveries.c.status)).all())
+    last_published = conn.execute(select(func.max(deliveries.c.updated_at)).where(
+        of_channel, deliveries.c.status == DeliveryStatus.PUBLISHED.value)).scalar_one()
+    failure = conn.execute(select(*_COLUMNS).select_from(_JOINED).where(
+        of_channel, deliveries.c.error_kind.is_not(None),
+        deliveries.c.status.in_([DeliveryStatus.FAILED.value, DeliveryStatus.UNKNOWN.value,
+                                 DeliveryStatus.RETRY_WAIT.value]),
+    ).order_by(deliveries.c.updated_at.desc(), deliveries.c.id.desc()).limit(1)).first()
+    return {"counts": counts, "last_published_at": last_published,
+            "last_failure": None if failure is None else from_row(failure)}
