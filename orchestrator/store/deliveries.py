@@ -90,14 +90,6 @@ def for_posts(conn: Connection, post_ids: list[int]) -> dict[int, list[Delivery]
     return found
 
 
-def with_status(conn: Connection, status: DeliveryStatus | None, limit: int = 1000
-                ) -> list[Delivery]:
-    query = select(*_COLUMNS).select_from(_JOINED).order_by(deliveries.c.id.desc()).limit(limit)
-    if status is not None:
-        query = query.where(deliveries.c.status == status.value)
-    return [from_row(r) for r in conn.execute(query)]
-
-
 _STATUSES = select(deliveries.c.status).where(deliveries.c.post_id == bindparam("p"))
 
 
