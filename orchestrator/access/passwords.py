@@ -46,7 +46,7 @@ def problems(name: str, password: str) -> list[str]:
         found.append("this password is on the list of common passwords")
     if len(set(password)) < 4:
         found.append("a password needs more than three different characters")
-    if name and name.lower() in lowered:
+    if len(name) >= 4 and name.lower() in lowered:
         found.append("a password may not contain the user name")
     return found
 
