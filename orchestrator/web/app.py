@@ -52,13 +52,9 @@ def create_app(settings: Settings | None = None, *, ctx: Context | None = None) 
         yield
         ctx.db.dispose()
 
-    app = FastAPI(title="Siaran API", version=VERSION, description=DESCRIPTION,
-                  openapi_url=docs.OPENAPI_URL, docs_url=None, redoc_url=None,
-                  lifespan=lifespan)
+    app = _app(lifespan)
     app.state.gate = Gate(ctx)
     problems.install(app)
-    for module in (posts, calendar, deliveries, channels, media, accounts, audit, health):
-        app.include_router(module.router)
     docs.install(app)
     app.add_middleware(BodyLimit, max_body=web.max_body, max_upload=web.max_upload,
                        upload_paths=(media.PATH,))
@@ -68,6 +64,20 @@ def create_app(settings: Settings | None = None, *, ctx: Context | None = None) 
             allow_methods=["GET", "POST", "PATCH", "PUT", "DELETE"],
             allow_headers=["Authorization", "Content-Type", "If-Match", "Idempotency-Key"],
             expose_headers=["ETag", "Link", "Idempotent-Replayed", "Retry-After"])
+    return app
+
+
+def openapi_document() -> dict:
+    """The OpenAPI document, built from the code alone (no database needed)."""
+    return _app(None).openapi()
+
+
+def _app(lifespan) -> FastAPI:
+    app = FastAPI(title="Siaran API", version=VERSION, description=DESCRIPTION,
+                  openapi_url=docs.OPENAPI_URL, docs_url=None, redoc_url=None,
+                  lifespan=lifespan)
+    for module in (posts, calendar, deliveries, channels, media, accounts, audit, health):
+        app.include_router(module.router)
 
     def openapi() -> dict:
         if app.openapi_schema is None:

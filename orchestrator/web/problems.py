@@ -154,13 +154,24 @@ def responses(*statuses: int) -> dict:
 
 
 def document(spec: dict) -> dict:
-    """Error responses are served as problem+json: say so in the OpenAPI document."""
+    """Error responses are served as problem+json: say so in the OpenAPI document (also for
+    the request validation FastAPI adds to every operation with parameters)."""
+    problem = {"$ref": "#/components/schemas/Problem"}
     for path in spec.get("paths", {}).values():
         for operation in path.values():
             for status, response in operation.get("responses", {}).items():
                 content = response.get("content", {})
                 if status[0] in "45" and "application/json" in content:
                     content[MEDIA_TYPE] = content.pop("application/json")
+                    if status == "422":
+                        response["description"] = "Invalid request or content"
+                        content[MEDIA_TYPE] = {"schema": problem}
+    schemas = spec.get("components", {}).get("schemas", {})
+    schemas.pop("HTTPValidationError", None)
+    schemas.pop("ValidationError", None)
+    schemas.setdefault("Problem", Problem.model_json_schema(
+        ref_template="#/components/schemas/{model}"))
+    schemas.setdefault("FieldProblem", FieldProblem.model_json_schema())
     return spec
 
 

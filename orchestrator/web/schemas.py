@@ -80,6 +80,11 @@ Variants = Annotated[dict[line(20), Body | Variant], Field(
 
 
 class PostIn(In):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "title": "Jadwal layanan publik", "text": "Layanan publik tetap buka Sabtu pukul "
+        "08.00–12.00 WIB.", "pillar": "informatif", "channels": ["telegram-prov", "x-prov"],
+        "at": "2030-12-01T09:00+07:00", "variants": {"x": "Layanan buka Sabtu. #Layanan"}}]})
+
     title: Title
     text: Body
     pillar: line(100)
@@ -92,6 +97,9 @@ class PostIn(In):
 
 class PostPatch(In):
     """What an edit changes; a field left out stays as it is (``at: null`` unschedules)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"title": "Jadwal layanan publik (diperbarui)", "at": "2030-12-02 09:00"}]})
 
     title: Title | None = None
     text: Body | None = None
