@@ -22,8 +22,12 @@ from orchestrator.store import users as user_rows
 MIN_LENGTH = 12
 MAX_LENGTH = 1024
 HASHER = PasswordHasher()  # argon2id, the library's recommended parameters
-#: Verified when a user does not exist, so that the answer takes as long either way.
-_DUMMY = HASHER.hash("not a password of anyone")
+
+
+@cache
+def _dummy() -> str:
+    """Verified when a user does not exist, so that the answer takes as long either way."""
+    return HASHER.hash("not a password of anyone")
 
 
 @cache
@@ -44,6 +48,8 @@ def problems(name: str, password: str) -> list[str]:
     lowered = password.lower()
     if lowered in common_passwords() or lowered.rstrip("0123456789!.") in common_passwords():
         found.append("this password is on the list of common passwords")
+    if password.isdigit():
+        found.append("a password of digits alone is easy to guess")
     if len(set(password)) < 4:
         found.append("a password needs more than three different characters")
     if len(name) >= 4 and name.lower() in lowered:
@@ -73,7 +79,7 @@ def sign_in(ctx: Context, name: str, password: str) -> Principal:
         hashed = user_rows.password_hash(conn, name) if len(name) <= roles.NAME_MAX else None
         held = roles.roles_of(conn, name) if hashed else frozenset()
     try:
-        HASHER.verify(hashed or _DUMMY, password[:MAX_LENGTH])
+        HASHER.verify(hashed or _dummy(), password[:MAX_LENGTH])
     except (VerificationError, InvalidHashError):
         hashed = None
     if not hashed or not held:
