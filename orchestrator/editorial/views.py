@@ -58,8 +58,9 @@ def show_post(ctx: Context, post_id: int) -> dict:
         view["options"] = post.options
         view["media"] = [{"digest": m.digest, "mime": m.mime, "size": m.size,
                           "alt_text": m.alt_text} for m in post.media]
+        logs = delivery_rows.attempts_for(conn, [d.id for d in deliveries])
         for shown in view["deliveries"]:
-            shown["attempt_log"] = delivery_rows.attempts_of(conn, shown["id"])
+            shown["attempt_log"] = logs[shown["id"]]
         view["audit"] = audit.events(conn, "post", post_id)
         view["etag"] = post_etag(post)
     return view
