@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, bindparam, insert, select
 
 from orchestrator.domain.actor import origin_of
 from orchestrator.store.schema import audit_events
@@ -22,11 +22,13 @@ def record(conn: Connection, *, actor: str, action: str, entity: str, entity_id:
         origin=origin))
 
 
+_EVENTS = select(audit_events).where(
+    audit_events.c.entity == bindparam("e"), audit_events.c.entity_id == bindparam("i"),
+).order_by(audit_events.c.id)
+
+
 def events(conn: Connection, entity: str, entity_id: int) -> list[dict]:
-    rows = conn.execute(select(audit_events).where(
-        audit_events.c.entity == entity, audit_events.c.entity_id == entity_id,
-    ).order_by(audit_events.c.id))
-    return [_event(r) for r in rows]
+    return [_event(r) for r in conn.execute(_EVENTS, {"e": entity, "i": entity_id})]
 
 
 def listing(conn: Connection, *, entity: str | None = None, actor: str | None = None,

@@ -73,10 +73,12 @@ def get(conn: Connection, delivery_id: int) -> Delivery:
     return found
 
 
+_FOR_POST = (select(*_COLUMNS).select_from(_JOINED)
+             .where(deliveries.c.post_id == bindparam("p")).order_by(channels.c.name))
+
+
 def for_post(conn: Connection, post_id: int) -> list[Delivery]:
-    rows = conn.execute(select(*_COLUMNS).select_from(_JOINED)
-                        .where(deliveries.c.post_id == post_id).order_by(channels.c.name))
-    return [from_row(r) for r in rows]
+    return [from_row(r) for r in conn.execute(_FOR_POST, {"p": post_id})]
 
 
 #: What a view of a delivery shows (calendar, lists): fewer columns to read and convert.
@@ -93,7 +95,7 @@ def for_posts(conn: Connection, post_ids: list[int]) -> dict[int, list[Delivery]
     """The deliveries of each post, by channel name, with what their views show."""
     found: dict[int, list[Delivery]] = {p: [] for p in post_ids}
     if post_ids:
-        for r in conn.execute(_SHOWN, {"posts": post_ids}):
+        for r in conn.execute(_SHOWN, {"posts": post_ids}).all():
             found[r[1]].append(Delivery(
                 id=r[0], post_id=r[1], channel_id=r[2], channel=r[11], platform=r[12],
                 status=DeliveryStatus(r[3]), external_id=r[4], permalink=r[5], attempts=r[6],
@@ -211,7 +213,7 @@ def attempts_for(conn: Connection, delivery_ids: list[int]) -> dict[int, list[di
     """The attempt log of each delivery, oldest first, in one statement."""
     found: dict[int, list[dict]] = {d: [] for d in delivery_ids}
     if delivery_ids:
-        for r in conn.execute(_ATTEMPTS_FOR, {"ids": delivery_ids}):
+        for r in conn.execute(_ATTEMPTS_FOR, {"ids": delivery_ids}).all():
             found[r.delivery_id].append({
                 "started_at": r.started_at.isoformat(), "finished_at": r.finished_at.isoformat(),
                 "worker": r.worker, "message_id": r.message_id, "outcome": r.outcome,

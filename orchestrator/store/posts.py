@@ -98,7 +98,7 @@ def channel_names(conn: Connection, post_ids: list[int]) -> dict[int, tuple[str,
                  .join(channels, post_channels.c.channel_id == channels.c.id)
                  .where(post_channels.c.post_id.in_(post_ids))
                  .order_by(post_channels.c.post_id, channels.c.name))
-        for post_id, name in conn.execute(query):
+        for post_id, name in conn.execute(query).all():
             found[post_id].append(name)
     return {p: tuple(names) for p, names in found.items()}
 
@@ -147,7 +147,7 @@ def page(conn: Connection, *, start: datetime | None = None, end: datetime | Non
         query = query.order_by(posts.c.scheduled_at.is_(None), posts.c.scheduled_at, posts.c.id)
     else:
         query = query.order_by(posts.c.scheduled_at, posts.c.id)
-    found = list(conn.execute(query.limit(limit).offset(offset)))
+    found = conn.execute(query.limit(limit).offset(offset)).all()
     names = channel_names(conn, [r.id for r in found])
     return [_post(r, names[r.id]) for r in found]
 
