@@ -6,7 +6,7 @@ PYTHON ?= python3
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint fuzz bench clean
 
 demo: $(STAMP)
 	$(BIN)/siaran demo
@@ -15,6 +15,11 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/pytest -q
+
+# The API fuzzed at length (make test runs the same with a few examples per operation).
+FUZZ_EXAMPLES ?= 300
+fuzz: $(STAMP)
+	SIARAN_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q tests/web/test_fuzz.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -238,7 +238,7 @@ def _count(ctx, sandbox: Sandbox, texts: dict, kills: int, restarts: int, inject
     held = Counter((p.platform, p.account, p.text) for p in sandbox.posts())
     with ctx.db.read() as conn:
         bodies = dict(conn.execute(select(posts.c.id, posts.c.body)).all())
-        every = rows.with_status(conn, None, limit=10 ** 7)
+        every = rows.page(conn, limit=10 ** 7)
     tally = Counter()
     for d in every:
         n = held[(d.platform, d.channel.split("-", 1)[1], bodies[d.post_id])]

@@ -5,7 +5,9 @@ real answers onto them, and the delivery pipeline decides what to do by class al
 
     SiaranError
     ├── ConfigError               bad settings or channel credentials
+    │   └── AlreadyExists         a name that is taken (a user, a channel)
     ├── NotFound                  an id or name that does not exist
+    ├── NotAuthenticated          no valid credentials (API token, password) were given
     ├── AccessDenied              the acting user may not do this
     ├── InvalidTransition         illegal state change
     ├── ValidationError           content violates a platform rule (length, media, alt text)
@@ -32,6 +34,14 @@ class ConfigError(SiaranError):
     """Bad settings or channel credentials."""
 
 
+class AlreadyExists(ConfigError):
+    """A name that is taken already."""
+
+
+class NotAuthenticated(SiaranError):
+    """No valid credentials: a missing, unknown, revoked or expired token, a wrong password."""
+
+
 class NotFound(SiaranError):
     """An id or a name that does not exist."""
 
@@ -49,7 +59,14 @@ class InvalidTransition(SiaranError):
 
 
 class ValidationError(SiaranError):
-    """Content that a platform would refuse."""
+    """Content that a platform would refuse.
+
+    ``problems`` lists every broken rule as (field, message): the field names what is wrong
+    (``title``, ``media/0/alt``, a channel name for a platform rule)."""
+
+    def __init__(self, message: str, problems: list[tuple[str, str]] | None = None) -> None:
+        super().__init__(message)
+        self.problems = list(problems or [])
 
 
 class PublishError(SiaranError):

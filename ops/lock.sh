@@ -7,6 +7,6 @@
 set -eu
 cd "$(dirname "$0")/.."
 uv pip compile pyproject.toml ops/tools.in --extra test --universal --python-version 3.11 \
-    --generate-hashes --index-url https://pypi.org/simple --no-header \
+    --generate-hashes --no-header \
     --output-file ops/requirements.lock "$@"
 sed -i '1i # Every package of the virtual environment, with hashes: written by ops/lock.sh, installed\n# by ops/bootstrap.sh (pip --require-hashes). Do not edit by hand.' ops/requirements.lock

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from orchestrator.domain.states import PostStatus
 from orchestrator.editorial.views import post_view
 from orchestrator.runtime.context import Context
 from orchestrator.store import deliveries as delivery_rows
 from orchestrator.store import posts as post_rows
 
 
-def calendar(ctx: Context, start: datetime | None, end: datetime | None) -> list[dict]:
-    """Posts in [start, end) with their delivery states."""
+def calendar(ctx: Context, start: datetime | None, end: datetime | None, *,
+             channel: str | None = None, pillar: str | None = None,
+             status: PostStatus | None = None, limit: int | None = None, offset: int = 0
+             ) -> list[dict]:
+    """Posts in [start, end) with their delivery states, by time (unscheduled last);
+    optionally of one channel, pillar or status, and a page of ``limit`` from ``offset``."""
     tz = ctx.settings.timezone
     with ctx.db.read() as conn:
-        posts = post_rows.between(conn, start, end)
+        posts = post_rows.page(conn, start=start, end=end, channel=channel, pillar=pillar,
+                               status=status, limit=limit, offset=offset)
         by_post = delivery_rows.for_posts(conn, [p.id for p in posts])
     return [post_view(p, by_post[p.id], tz) for p in posts]

@@ -18,7 +18,10 @@ def parse_time(text: str, tz: ZoneInfo) -> datetime:
         raise ValidationError(f"cannot read time {text!r}; use {FORMATS}") from None
     if value.tzinfo is None:
         value = value.replace(tzinfo=tz)
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValidationError(f"time {text!r} is out of range") from None
 
 
 def parse_day(text: str, tz: ZoneInfo) -> datetime:
@@ -27,4 +30,12 @@ def parse_day(text: str, tz: ZoneInfo) -> datetime:
         day = date.fromisoformat(text.strip())
     except ValueError:
         raise ValidationError(f"cannot read date {text!r}; use YYYY-MM-DD") from None
-    return datetime.combine(day, time(), tzinfo=tz).astimezone(UTC)
+    try:
+        return datetime.combine(day, time(), tzinfo=tz).astimezone(UTC)
+    except OverflowError:
+        raise ValidationError(f"date {text!r} is out of range") from None
+
+
+def parse_bound(text: str, tz: ZoneInfo) -> datetime:
+    """A day (its local midnight) or a time, as UTC: the bound of a period."""
+    return parse_day(text, tz) if len(text.strip()) == 10 else parse_time(text, tz)

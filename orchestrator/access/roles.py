@@ -6,14 +6,18 @@ now; ``operator`` retries and resolves deliveries, pauses, resumes and checks ch
 
 Until the first user is added, Siaran is in *open mode*: every named user may do everything
 (a one-person office, the demo). Once users exist, every action is checked against the
-acting user's roles, and nobody approves a post they wrote (four eyes).
+acting user's roles, and nobody approves a post they wrote (four eyes). Open mode is for the
+command line on the server only: the HTTP API refuses every request until an admin exists.
+
+The audit event of an action names the acting user and where the action came from: the API
+token and client address an :class:`~orchestrator.domain.actor.Actor` carries, or ``cli``.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from connectors.errors import AccessDenied, ConfigError
+from connectors.errors import AccessDenied, AlreadyExists, ConfigError
 from orchestrator.store import audit
 from orchestrator.store import users as user_rows
 from orchestrator.store.db import Connection
@@ -21,13 +25,16 @@ from orchestrator.store.db import Connection
 ROLES = ("author", "approver", "operator", "admin")
 ALLOWED: dict[str, frozenset[str]] = {
     "create": frozenset({"author"}),
+    "edit": frozenset({"author"}),
     "submit": frozenset({"author"}),
+    "media_upload": frozenset({"author"}),
     "cancel": frozenset({"author", "approver"}),
     "approve": frozenset({"approver"}),
     "reject": frozenset({"approver"}),
     "publish_now": frozenset({"approver"}),
     "retry": frozenset({"operator"}),
     "resolve": frozenset({"operator"}),
+    "delivery_cancel": frozenset({"operator"}),
     "channel_pause": frozenset({"operator"}),
     "channel_resume": frozenset({"operator"}),
     "channel_check": frozenset({"operator"}),
@@ -35,7 +42,16 @@ ALLOWED: dict[str, frozenset[str]] = {
     "channel_update": frozenset(),
     "user_add": frozenset(),
     "keys_rotate": frozenset(),
+    "user_list": frozenset(),
+    "password_set": frozenset(),
+    "token_create": frozenset(),
+    "token_list": frozenset(),
+    "token_revoke": frozenset(),
+    "audit_list": frozenset(),
 }
+#: Actions a user may always take on themselves (their own password, their own tokens).
+ON_ONESELF = frozenset({"password_set", "token_revoke"})
+NAME_MAX = 100
 
 
 def open_mode(conn: Connection) -> bool:
@@ -60,9 +76,19 @@ def authorize(conn: Connection, user: str, action: str) -> None:
     raise AccessDenied(f"{user!r} may not {action.replace('_', ' ')}: needs role {wanted}")
 
 
+def authorize_on(conn: Connection, user: str, action: str, subject: str) -> None:
+    """Like :func:`authorize`, but a known user may always do an ``ON_ONESELF`` action to
+    themselves."""
+    if action in ON_ONESELF and user == subject and roles_of(conn, user):
+        return
+    authorize(conn, user, action)
+
+
 def act(conn: Connection, *, user: str, action: str, entity: str, entity_id: int,
         now: datetime, **detail: object) -> None:
-    """Authorise a user's action and record it in the audit log (same transaction)."""
+    """Authorise a user's action and record it in the audit log (same transaction), with
+    the token and client address the acting :class:`~orchestrator.domain.actor.Actor`
+    carries."""
     authorize(conn, user, action)
     audit.record(conn, actor=user, action=action, entity=entity, entity_id=entity_id,
                  now=now, **detail)
@@ -77,6 +103,7 @@ def require_second_pair_of_eyes(conn: Connection, user: str, author: str) -> Non
 def add_user(conn: Connection, *, acting: str, name: str, roles: list[str],
              now: datetime) -> None:
     """Add a user. The first user must be an admin (else nobody could add the next)."""
+    name = checked_name(name)
     unknown = sorted(set(roles) - set(ROLES))
     if unknown or not roles:
         raise ConfigError(f"roles must be among {', '.join(ROLES)}; got {', '.join(roles)}")
@@ -86,7 +113,7 @@ def add_user(conn: Connection, *, acting: str, name: str, roles: list[str],
     if not first:
         authorize(conn, acting, "user_add")
     if roles_of(conn, name):
-        raise ConfigError(f"user {name!r} already exists")
+        raise AlreadyExists(f"user {name!r} already exists")
     user_rows.add(conn, name, roles, now)
     audit.record(conn, actor=acting, action="user_add", entity="user", entity_id=0, now=now,
                  name=name, roles=sorted(set(roles)))
@@ -94,3 +121,12 @@ def add_user(conn: Connection, *, acting: str, name: str, roles: list[str],
 
 def all_users(conn: Connection) -> list[dict]:
     return user_rows.every(conn)
+
+
+def checked_name(name: str) -> str:
+    """A user name is one line of printable text without spaces, at most ``NAME_MAX``."""
+    if not name or not name.isprintable() or any(c.isspace() for c in name):
+        raise ConfigError("a user name is printable text without spaces or line breaks")
+    if len(name) > NAME_MAX:
+        raise ConfigError(f"a user name has at most {NAME_MAX} characters")
+    return name

@@ -1,12 +1,10 @@
-"""``siaran init``, ``siaran channel …`` and ``siaran user …``."""
+"""``siaran init`` and ``siaran channel …``."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from orchestrator.access import roles
-from orchestrator.access.roles import ROLES
 from orchestrator.channels import admin as channel_admin
 from orchestrator.cli.credentials import read_credentials
 from orchestrator.cli.output import emit_json, table
@@ -58,17 +56,6 @@ def register(sub: argparse._SubParsersAction) -> None:
         p.add_argument("name")
         p.add_argument("--json", action="store_true")
         p.set_defaults(handler=cmd_channel_state, action=name)
-
-    user = sub.add_parser("user", help="users and their roles")
-    usub = user.add_subparsers(dest="action", required=True, metavar="ACTION")
-    p = usub.add_parser("add", help="add a user (the first one must be an admin)")
-    p.add_argument("name")
-    p.add_argument("--role", action="append", required=True, choices=ROLES)
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_user_add)
-    p = usub.add_parser("list", help="users and roles (none: everyone may do everything)")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_user_list)
 
 
 def _credential_arguments(p: argparse.ArgumentParser) -> None:
@@ -158,26 +145,3 @@ def cmd_channel_state(settings: Settings, args: argparse.Namespace) -> int:
         print(f"channel {channel.name}: {channel.state.value}"
               + (f", {released} deliveries released" if released else ""))
     return 0
-
-
-def cmd_user_add(settings: Settings, args: argparse.Namespace) -> None:
-    ctx = open_context(settings)
-    with ctx.db.write() as conn:
-        roles.add_user(conn, acting=ctx.user, name=args.name, roles=args.role, now=ctx.now())
-    if args.json:
-        emit_json({"name": args.name, "roles": sorted(set(args.role))})
-    else:
-        print(f"user {args.name}: {', '.join(sorted(set(args.role)))}")
-
-
-def cmd_user_list(settings: Settings, args: argparse.Namespace) -> None:
-    ctx = open_context(settings)
-    with ctx.db.read() as conn:
-        found = roles.all_users(conn)
-    if args.json:
-        emit_json(found)
-    elif not found:
-        print("no users: open mode, every named user may do everything")
-    else:
-        table([{"name": u["name"], "roles": ", ".join(u["roles"])} for u in found],
-              ["name", "roles"])

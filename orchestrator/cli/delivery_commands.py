@@ -7,11 +7,10 @@ import argparse
 from orchestrator.cli.output import emit_json, table
 from orchestrator.cli.post_commands import DELIVERY_COLUMNS
 from orchestrator.domain.states import DeliveryStatus
-from orchestrator.editorial import publishing, views
+from orchestrator.editorial import listing, publishing
 from orchestrator.pipeline.outbox import relay_now
 from orchestrator.runtime.config import Settings
 from orchestrator.runtime.context import open_context
-from orchestrator.store import deliveries as delivery_rows
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -36,14 +35,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--external-id")
     r.add_argument("--json", action="store_true")
     r.set_defaults(handler=cmd_delivery_resolve)
+    r = dsub.add_parser("cancel", help="stop one delivery not yet sent")
+    r.add_argument("id", type=int)
+    r.add_argument("--json", action="store_true")
+    r.set_defaults(handler=cmd_delivery_cancel)
 
 
 def cmd_deliveries(settings: Settings, args: argparse.Namespace) -> None:
     ctx = open_context(settings)
     status = DeliveryStatus(args.status) if args.status else None
-    with ctx.db.read() as conn:
-        found = delivery_rows.with_status(conn, status)
-    shown = [views.delivery_view(d, settings.timezone) for d in found]
+    shown = listing.deliveries(ctx, status=status)
     if args.json:
         emit_json(shown)
     else:
@@ -69,3 +70,11 @@ def cmd_delivery_resolve(settings: Settings, args: argparse.Namespace) -> None:
         emit_json({"id": args.id, "status": status})
     else:
         print(f"delivery {args.id}: {status}")
+
+
+def cmd_delivery_cancel(settings: Settings, args: argparse.Namespace) -> None:
+    publishing.cancel_delivery(open_context(settings), args.id)
+    if args.json:
+        emit_json({"id": args.id, "status": "cancelled"})
+    else:
+        print(f"delivery {args.id}: cancelled")

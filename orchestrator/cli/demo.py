@@ -20,9 +20,17 @@ from datetime import timedelta
 
 from connectors import registry
 from connectors.base import RenderedPost
+from orchestrator.access import accounts, tokens
 from orchestrator.channels import admin as channel_admin
 from orchestrator.cli.output import table
-from orchestrator.cli.processes import redis_for, run_scheduler, worker_command
+from orchestrator.cli.processes import (
+    WEB_PORT,
+    redis_for,
+    run_scheduler,
+    web_command,
+    web_url,
+    worker_command,
+)
 from orchestrator.cli.sample_image import write_flag
 from orchestrator.domain.states import PostStatus
 from orchestrator.editorial import publishing, views, workflow
@@ -61,6 +69,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="keep serving after the sample calendar is published (Ctrl-C stops)")
     p.add_argument("--timeout", type=float, default=120.0,
                    help="seconds to wait for the calendar (default 120)")
+    p.add_argument("--port", type=int, default=WEB_PORT,
+                   help=f"port of the HTTP API (default {WEB_PORT})")
     p.set_defaults(handler=cmd_demo)
 
 
@@ -88,6 +98,9 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
         log = os.fdopen(open_private(demo_dir / "worker.log", os.O_WRONLY | os.O_TRUNC), "w")
         worker = subprocess.Popen(worker_command(ready, 1, 8, None), env=env, stdout=log,
                                   stderr=subprocess.STDOUT)
+        web = subprocess.Popen(web_command(ready, "127.0.0.1", args.port), env=env,
+                               stdout=log, stderr=subprocess.STDOUT)
+        _api_access(ctx, web_url("127.0.0.1", args.port))
         stop = threading.Event()
         scheduler = threading.Thread(target=run_scheduler, args=(ready, stop), daemon=True)
         scheduler.start()
@@ -104,6 +117,8 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
             worker.terminate()
             worker.wait(timeout=30)
             scheduler.join(timeout=10)
+            web.terminate()
+            web.wait(timeout=30)
             sandbox.stop()
             media.stop()
     print(f"logs: {demo_dir.parent / 'demo.log'}, {demo_dir / 'worker.log'}")
@@ -152,6 +167,15 @@ def _write_calendar(ctx: Context, sandbox_url: str) -> list[int]:
         when = "now" if at is None else f"in {offset + 2} s"
         print(f"post {post_id} [{pillar}] approved, publishing {when}: {title}")
     return ids
+
+
+def _api_access(ctx: Context, url: str) -> None:
+    """The demo's user becomes an admin with every role, and gets a token for the API."""
+    accounts.add_user(ctx, ctx.user, ["admin", "author", "approver", "operator"])
+    token = tokens.create_token(ctx, ctx.user, label="demo", expires_days=1)["token"]
+    print(f"HTTP API: {url}/api/v1  docs: {url}/api/docs")
+    print(f"  demo token (user {ctx.user}, every role, valid one day): {token}")
+    print(f"  curl -H 'Authorization: Bearer {token}' {url}/api/v1/calendar")
 
 
 def _watch(ctx: Context, post_ids: list[int], timeout: float) -> bool:

@@ -8,6 +8,7 @@ import sys
 
 from connectors.errors import SiaranError
 from orchestrator.cli import (
+    account_commands,
     channel_commands,
     delivery_commands,
     demo,
@@ -25,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--user", help="who is acting (default: SIARAN_USER or login name)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     channel_commands.register(sub)
+    account_commands.register(sub)
     post_commands.register(sub)
     delivery_commands.register(sub)
     key_commands.register(sub)

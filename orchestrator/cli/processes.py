@@ -1,4 +1,4 @@
-"""Commands that run processes: worker, scheduler, up, demo, sandbox."""
+"""Commands that run processes: worker, scheduler, web, up, sandbox, media-server."""
 
 from __future__ import annotations
 
@@ -28,9 +28,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_worker)
     p = sub.add_parser("scheduler", help="dispatch due posts and relay the outbox")
     p.set_defaults(handler=cmd_scheduler)
-    p = sub.add_parser("up", help="scheduler and workers together")
+    p = sub.add_parser("web", help="serve the HTTP API (and its docs at /api/docs)")
+    add_web_address(p)
+    p.set_defaults(handler=cmd_web)
+    p = sub.add_parser("up", help="scheduler, workers and the HTTP API together")
     p.add_argument("--processes", type=int, default=os.cpu_count() or 1)
     p.add_argument("--threads", type=int, default=8)
+    add_web_address(p)
     p.set_defaults(handler=cmd_up)
     p = sub.add_parser("sandbox", help="run the local platform emulator")
     p.add_argument("--port", type=int, default=8123)
@@ -45,6 +49,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--max-connections", type=int, default=64,
                    help="connections served at once; more get 503 (default 64)")
     p.set_defaults(handler=cmd_media_server)
+
+
+WEB_PORT = 8300
+
+
+def add_web_address(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    p.add_argument("--port", type=int, default=WEB_PORT, help=f"port ({WEB_PORT})")
 
 
 @contextmanager
@@ -146,12 +158,39 @@ def run_scheduler(settings: Settings, stop: threading.Event | None = None) -> in
     return 0
 
 
+def web_command(settings: Settings, host: str, port: int) -> list[str]:
+    """uvicorn serving the app (``orchestrator.web.app:from_environment``), one worker."""
+    if not 0 < port < 65536:
+        raise ConfigError(f"--port must be 1 to 65535, got {port}")
+    proxies = settings.web.proxies
+    return [sys.executable, "-m", "uvicorn", "--factory", "orchestrator.web.app:from_environment",
+            "--host", host, "--port", str(port), "--workers", "1", "--no-server-header",
+            "--no-access-log", "--log-level", "warning",
+            *(["--proxy-headers", "--forwarded-allow-ips", ",".join(proxies)] if proxies
+              else ["--no-proxy-headers"])]
+
+
+def web_url(host: str, port: int) -> str:
+    return f"http://{f'[{host}]' if ':' in host else host}:{port}"
+
+
+def cmd_web(settings: Settings, args: argparse.Namespace) -> int:
+    command = web_command(settings, args.host, args.port)
+    print(f"siaran web: {web_url(args.host, args.port)}/api/v1 "
+          f"(docs: {web_url(args.host, args.port)}/api/docs)", flush=True)
+    return run_children([command], config.child_environment(settings))
+
+
 def cmd_up(settings: Settings, args: argparse.Namespace) -> int:
     worker = worker_command(settings, args.processes, args.threads, None)
+    web = web_command(settings, args.host, args.port)
     me = [sys.executable, "-m", "orchestrator.cli.main"]
     check_installation(settings)
     with redis_for(settings) as ready:
-        return run_children([worker, [*me, "scheduler"]], config.child_environment(ready))
+        print(f"siaran up: HTTP API on {web_url(args.host, args.port)}/api/v1 "
+              f"(docs: {web_url(args.host, args.port)}/api/docs)", flush=True)
+        return run_children([worker, [*me, "scheduler"], web],
+                            config.child_environment(ready))
 
 
 def cmd_sandbox(settings: Settings, args: argparse.Namespace) -> int:

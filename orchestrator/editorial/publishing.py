@@ -7,6 +7,7 @@ from datetime import datetime
 from connectors.errors import InvalidTransition
 from orchestrator.access.roles import act, authorize
 from orchestrator.domain.states import ChannelState, DeliveryStatus, PostStatus
+from orchestrator.editorial.workflow import STOPPABLE
 from orchestrator.pipeline.queues import queue_for
 from orchestrator.pipeline.rollup import roll_up
 from orchestrator.runtime.context import Context
@@ -90,4 +91,18 @@ def resolve_delivery(ctx: Context, delivery_id: int, *, published: bool,
                                     f"{target.value} (only an unknown delivery is resolved)")
         act(conn, user=ctx.user, action="resolve", entity="delivery", entity_id=delivery_id,
             now=now, result=target.value, permalink=permalink)
+        roll_up(conn, delivery.post_id, now)
+
+
+def cancel_delivery(ctx: Context, delivery_id: int) -> None:
+    """Stop one delivery that has not been sent (the post's others go on)."""
+    now = ctx.now()
+    with ctx.db.write() as conn:
+        delivery = rows.get(conn, delivery_id)
+        authorize(conn, ctx.user, "delivery_cancel")
+        if not rows.move(conn, delivery_id, STOPPABLE, D.CANCELLED, now,
+                         error=f"cancelled by {ctx.user}"):
+            raise InvalidTransition("delivery", delivery.status.value, D.CANCELLED.value)
+        act(conn, user=ctx.user, action="delivery_cancel", entity="delivery",
+            entity_id=delivery_id, now=now, previous=delivery.status.value)
         roll_up(conn, delivery.post_id, now)

@@ -56,5 +56,6 @@ def require_publishable(ctx: Context, post: Post) -> list[Finding]:
     if blocking:
         raise ValidationError(f"post {post.id} breaks {len(blocking)} platform rule"
                               f"{'s' if len(blocking) > 1 else ''}: "
-                              + "; ".join(map(str, blocking)))
+                              + "; ".join(map(str, blocking)),
+                              [(f"channels/{f.channel}", f.message) for f in blocking])
     return [f for f in found if not f.blocking]

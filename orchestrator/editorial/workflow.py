@@ -29,33 +29,25 @@ STOPPABLE = (D.PENDING, D.QUEUED, D.RETRY_WAIT, D.HELD)
 
 def create_post(ctx: Context, *, title: str, text: str, pillar: str, channels: list[str],
                 at: datetime | None = None, variants: dict[str, dict[str, str]] | None = None,
-                media: list[tuple[str, str]] | None = None, options: dict | None = None
-                ) -> int:
+                media: list[tuple[str, str] | PostMedia] | None = None,
+                options: dict | None = None) -> int:
     """Write a draft; a time in the past, an unknown channel or empty text is refused.
 
-    ``media`` is a list of (file path, alt text); the files are copied into the media store.
+    ``media`` is a list of (file path, alt text), the files copied into the media store, or
+    of media already stored (:class:`~orchestrator.domain.model.PostMedia`).
     """
     variants = variants or {}
     options = options or {}
-    problems = [f"{what} is empty" for what, value in
-                (("title", title), ("text", text), ("pillar", pillar)) if not value.strip()]
-    if not channels:
-        problems.append("no channel given")
-    problems += [f"variant for unknown platform {p!r}" for p in variants
-                 if p not in registry.names()]
-    problems += [f"variant field {k!r} unknown (known: {', '.join(VARIANT_KEYS)})"
-                 for v in variants.values() for k in v if k not in VARIANT_KEYS]
-    problems += [f"option {k!r} unknown" for k in options if k not in OPTION_KEYS]
     now = ctx.now()
-    if at is not None and at <= now:
-        problems.append(f"scheduled time {at.isoformat()} is in the past")
+    problems = content_problems(title=title, text=text, pillar=pillar, channels=channels,
+                                variants=variants, options=options, at=at, now=now)
     if problems:
-        raise ValidationError("; ".join(problems))
+        raise ValidationError("; ".join(p for _, p in problems), problems)
     if media:  # nothing is copied into the store for a post that would be refused
         with ctx.db.read() as conn:
             authorize(conn, ctx.user, "create")
             _channel_ids(conn, channels)
-    stored = tuple(_store_media(ctx, path, alt) for path, alt in media or [])
+    stored = tuple(m if isinstance(m, PostMedia) else _store_media(ctx, *m) for m in media or [])
     with ctx.db.write() as conn:
         ids = _channel_ids(conn, channels)
         post_id = rows.insert_post(conn, title=title.strip(), pillar=pillar.strip(), body=text,
@@ -64,6 +56,26 @@ def create_post(ctx: Context, *, title: str, text: str, pillar: str, channels: l
         act(conn, user=ctx.user, action="create", entity="post", entity_id=post_id, now=now,
             scheduled_at=at)
     return post_id
+
+
+def content_problems(*, title: str, text: str, pillar: str, channels: list[str],
+                     variants: dict, options: dict, at: datetime | None, now: datetime
+                     ) -> list[tuple[str, str]]:
+    """Every problem of a post's content as (field, message); empty when there is none."""
+    problems = [(what, f"{what} is empty") for what, value in
+                (("title", title), ("text", text), ("pillar", pillar)) if not value.strip()]
+    if not channels:
+        problems.append(("channels", "no channel given"))
+    problems += [(f"variants/{p}", f"variant for unknown platform {p!r}")
+                 for p in variants if p not in registry.names()]
+    problems += [(f"variants/{p}/{k}", f"variant field {k!r} unknown (known: "
+                  f"{', '.join(VARIANT_KEYS)})")
+                 for p, v in variants.items() for k in v if k not in VARIANT_KEYS]
+    problems += [(f"options/{k}", f"option {k!r} unknown") for k in options
+                 if k not in OPTION_KEYS]
+    if at is not None and at <= now:
+        problems.append(("at", f"scheduled time {at.isoformat()} is in the past"))
+    return problems
 
 
 def submit(ctx: Context, post_id: int) -> list[Finding]:

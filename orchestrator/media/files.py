@@ -23,6 +23,7 @@ import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from connectors.errors import ConfigError, ValidationError
 from orchestrator.store.private import private_dir
@@ -127,11 +128,18 @@ def store(data_dir: Path, source: str | Path) -> StoredMedia:
         raise ValidationError(f"media file {shown!r} is {what}")
     with os.fdopen(fd, "rb") as handle:
         _check_size(shown, info.st_size)
-        head = handle.read(HEAD_BYTES)
-        kind = sniff(head)
-        if kind is None:
-            raise ValidationError(f"media file {shown!r} is not JPEG, PNG, GIF, WebP or MP4")
-        return _copy_in(data_dir, handle, head, kind, shown, Path(source).name)
+        return store_stream(data_dir, handle, shown)
+
+
+def store_stream(data_dir: Path, handle: BinaryIO, name: str) -> StoredMedia:
+    """Copy an open file (an upload) into the store; ``name`` is what messages call it."""
+    head = handle.read(HEAD_BYTES)
+    if not head:
+        raise ValidationError(f"media file {name!r} is empty")
+    kind = sniff(head)
+    if kind is None:
+        raise ValidationError(f"media file {name!r} is not JPEG, PNG, GIF, WebP or MP4")
+    return _copy_in(data_dir, handle, head, kind, name, Path(name).name)
 
 
 def _check_size(shown: str, size: int) -> None:
@@ -182,3 +190,14 @@ def _modes(root: Path) -> tuple[int, int]:
     except OSError as error:
         raise ConfigError(f"the media store {root} is unusable: {error.strerror}") from None
     return 0o700 | readable, 0o600 | (readable & 0o044)
+
+
+def find(data_dir: Path, digest: str) -> StoredMedia | None:
+    """The stored file with this digest, or None."""
+    if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+        return None
+    for _parts, mime, ext in SIGNATURES:
+        path = path_of(data_dir, StoredMedia(digest, mime, 0, ext))
+        if path.is_file():
+            return StoredMedia(digest, mime, path.stat().st_size, ext)
+    return None

@@ -18,6 +18,11 @@ SIARAN_HEARTBEAT_SECONDS   a dead worker's messages return after this   60
 SIARAN_RETRY_GIVE_UP       per-platform retry horizon, ``x=1800,…``     1800 s each
 SIARAN_MEDIA_BASE_URL      public URL of the media store (Instagram)    none
 SIARAN_MEDIA_DIR           media store a web server serves (0644 files) data dir, private
+SIARAN_WEB_CORS_ORIGINS    origins allowed cross-origin, ``a,b``        none (CORS off)
+SIARAN_WEB_MAX_BODY        bytes of a JSON request body                 1048576
+SIARAN_WEB_MAX_UPLOAD      bytes of a media upload                      104857600
+SIARAN_WEB_AUTH_FAILURES   failed sign-ins allowed, ``COUNT/SECONDS``   10/300
+SIARAN_WEB_PROXIES         proxies trusted for X-Forwarded-For, ``a,b`` none
 =========================  ===========================================  ====================
 """
 
@@ -56,6 +61,19 @@ DRAMATIQ_IDLE_POLL_MS = 100
 
 
 @dataclass(frozen=True)
+class WebSettings:
+    """What the HTTP app reads: CORS, body limits, sign-in throttling, trusted proxies."""
+
+    cors_origins: tuple[str, ...] = ()
+    max_body: int = 1 << 20
+    max_upload: int = 100 << 20
+    #: Failed authentications allowed per client address and per user name in a window.
+    auth_failures: int = 10
+    auth_window: float = 300.0
+    proxies: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything Siaran reads from its environment, resolved once."""
 
@@ -76,6 +94,7 @@ class Settings:
     media_base_url: str | None = None
     #: A media store outside the data directory, readable by a web server; None: private.
     media_dir: Path | None = None
+    web: WebSettings = field(default_factory=lambda: WebSettings())
 
     @property
     def embedded_redis(self) -> bool:
@@ -117,6 +136,7 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
         retry_give_up=_per_platform(env, "SIARAN_RETRY_GIVE_UP"),
         media_base_url=env.get("SIARAN_MEDIA_BASE_URL") or None,
         media_dir=_path(env, "SIARAN_MEDIA_DIR"),
+        web=_web(env),
     )
 
 
@@ -128,6 +148,27 @@ def _path(env: Mapping[str, str], name: str) -> Path | None:
     if not path.is_absolute():
         raise ConfigError(f"{name} must be an absolute path, got {raw!r}")
     return path
+
+
+def _web(env: Mapping[str, str]) -> WebSettings:
+    failures = env.get("SIARAN_WEB_AUTH_FAILURES") or "10/300"
+    count, _, window = failures.partition("/")
+    try:
+        count_n, window_s = int(count), float(window)
+    except ValueError:
+        count_n = window_s = 0
+    if count_n < 1 or window_s <= 0:
+        raise ConfigError(f"SIARAN_WEB_AUTH_FAILURES must look like 10/300, got {failures!r}")
+    return WebSettings(
+        cors_origins=_listed(env, "SIARAN_WEB_CORS_ORIGINS"),
+        max_body=int(_float(env, "SIARAN_WEB_MAX_BODY", 1 << 20)),
+        max_upload=int(_float(env, "SIARAN_WEB_MAX_UPLOAD", 100 << 20)),
+        auth_failures=count_n, auth_window=window_s,
+        proxies=_listed(env, "SIARAN_WEB_PROXIES"))
+
+
+def _listed(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in (env.get(name) or "").split(",") if item.strip())
 
 
 def _per_platform(env: Mapping[str, str], name: str) -> dict[str, float]:

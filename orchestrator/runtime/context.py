@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from connectors.errors import ConfigError
+from orchestrator.domain.actor import Actor
 from orchestrator.runtime.config import Settings
 from orchestrator.runtime.installation import open_box, prepare_data_dir
 from orchestrator.runtime.secrets import CredentialBox
@@ -25,13 +26,20 @@ class Context:
     db: Database
     box: CredentialBox
     clock: Callable[[], datetime] = field(default=utc_now)
+    #: Who acts through this context; None: the configured user on the command line.
+    actor: Actor | None = None
 
     def now(self) -> datetime:
         return self.clock()
 
     @property
-    def user(self) -> str:
-        return self.settings.user
+    def user(self) -> Actor:
+        """The acting user, carrying where they act from (see ``domain.actor``)."""
+        return self.actor if self.actor is not None else Actor(self.settings.user)
+
+    def acting_as(self, actor: Actor) -> Context:
+        """The same handle, acting as ``actor`` (one HTTP request's context)."""
+        return replace(self, actor=actor)
 
 
 def open_context(settings: Settings) -> Context:

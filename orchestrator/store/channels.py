@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from connectors.errors import ConfigError, NotFound
+from connectors.errors import AlreadyExists, NotFound
 from orchestrator.domain.limits import RateLimit
 from orchestrator.domain.model import Channel
 from orchestrator.domain.states import ChannelState, move_channel
@@ -30,7 +30,7 @@ def add(conn: Connection, *, name: str, platform: str, api_base: str | None,
         sealed_credentials: str, now: datetime,
         rate_limits: tuple[RateLimit, ...] | None = None, site_url: str | None = None
         ) -> Channel:
-    """Insert a channel; a taken name is a ConfigError."""
+    """Insert a channel; a taken name is AlreadyExists."""
     limits = None if rate_limits is None else json.dumps([[r.count, r.seconds]
                                                           for r in rate_limits])
     try:
@@ -40,7 +40,7 @@ def add(conn: Connection, *, name: str, platform: str, api_base: str | None,
                 credentials=sealed_credentials, rate_limits=limits, site_url=site_url,
                 created_at=now)).inserted_primary_key[0]
     except IntegrityError:
-        raise ConfigError(f"a channel named {name!r} already exists") from None
+        raise AlreadyExists(f"a channel named {name!r} already exists") from None
     return Channel(new_id, name, platform, api_base, ChannelState.ACTIVE, rate_limits,
                    site_url)
 

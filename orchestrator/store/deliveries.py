@@ -74,29 +74,34 @@ def get(conn: Connection, delivery_id: int) -> Delivery:
     return found
 
 
+_FOR_POST = (select(*_COLUMNS).select_from(_JOINED)
+             .where(deliveries.c.post_id == bindparam("p")).order_by(channels.c.name))
+
+
 def for_post(conn: Connection, post_id: int) -> list[Delivery]:
-    rows = conn.execute(select(*_COLUMNS).select_from(_JOINED)
-                        .where(deliveries.c.post_id == post_id).order_by(channels.c.name))
-    return [from_row(r) for r in rows]
+    return [from_row(r) for r in conn.execute(_FOR_POST, {"p": post_id})]
+
+
+#: What a view of a delivery shows (calendar, lists): fewer columns to read and convert.
+_SHOWN = select(deliveries.c.id, deliveries.c.post_id, deliveries.c.channel_id,
+                deliveries.c.status, deliveries.c.external_id, deliveries.c.permalink,
+                deliveries.c.attempts, deliveries.c.error_kind, deliveries.c.error,
+                deliveries.c.updated_at, deliveries.c.next_attempt_at,
+                channels.c.name, channels.c.platform).select_from(_JOINED).where(
+    deliveries.c.post_id.in_(bindparam("posts", expanding=True))).order_by(
+    deliveries.c.post_id, channels.c.name)
 
 
 def for_posts(conn: Connection, post_ids: list[int]) -> dict[int, list[Delivery]]:
+    """The deliveries of each post, by channel name, with what their views show."""
     found: dict[int, list[Delivery]] = {p: [] for p in post_ids}
     if post_ids:
-        rows = conn.execute(select(*_COLUMNS).select_from(_JOINED)
-                            .where(deliveries.c.post_id.in_(post_ids))
-                            .order_by(deliveries.c.post_id, channels.c.name))
-        for r in rows:
-            found[r.post_id].append(from_row(r))
+        for r in conn.execute(_SHOWN, {"posts": post_ids}).all():
+            found[r[1]].append(Delivery(
+                id=r[0], post_id=r[1], channel_id=r[2], channel=r[11], platform=r[12],
+                status=DeliveryStatus(r[3]), external_id=r[4], permalink=r[5], attempts=r[6],
+                error_kind=r[7], error=r[8], updated_at=r[9], next_attempt_at=r[10]))
     return found
-
-
-def with_status(conn: Connection, status: DeliveryStatus | None, limit: int = 1000
-                ) -> list[Delivery]:
-    query = select(*_COLUMNS).select_from(_JOINED).order_by(deliveries.c.id.desc()).limit(limit)
-    if status is not None:
-        query = query.where(deliveries.c.status == status.value)
-    return [from_row(r) for r in conn.execute(query)]
 
 
 _STATUSES = select(deliveries.c.status).where(deliveries.c.post_id == bindparam("p"))
@@ -216,13 +221,24 @@ def record_attempt(conn: Connection, attempt: Attempt, message_id: str | None) -
 
 
 def attempts_of(conn: Connection, delivery_id: int) -> list[dict]:
-    rows = conn.execute(select(attempts).where(attempts.c.delivery_id == delivery_id)
-                        .order_by(attempts.c.id))
-    return [{"started_at": r.started_at.isoformat(), "finished_at": r.finished_at.isoformat(),
-             "worker": r.worker, "message_id": r.message_id, "outcome": r.outcome,
-             "http_status": r.http_status, "error_kind": r.error_kind, "excerpt": r.excerpt,
-             "duration_ms": round((r.finished_at - r.started_at).total_seconds() * 1000, 1)}
-            for r in rows]
+    return attempts_for(conn, [delivery_id])[delivery_id]
+
+
+_ATTEMPTS_FOR = select(attempts).where(
+    attempts.c.delivery_id.in_(bindparam("ids", expanding=True))).order_by(attempts.c.id)
+
+
+def attempts_for(conn: Connection, delivery_ids: list[int]) -> dict[int, list[dict]]:
+    """The attempt log of each delivery, oldest first, in one statement."""
+    found: dict[int, list[dict]] = {d: [] for d in delivery_ids}
+    if delivery_ids:
+        for r in conn.execute(_ATTEMPTS_FOR, {"ids": delivery_ids}).all():
+            found[r.delivery_id].append({
+                "started_at": r.started_at.isoformat(), "finished_at": r.finished_at.isoformat(),
+                "worker": r.worker, "message_id": r.message_id, "outcome": r.outcome,
+                "http_status": r.http_status, "error_kind": r.error_kind, "excerpt": r.excerpt,
+                "duration_ms": round((r.finished_at - r.started_at).total_seconds() * 1000, 1)})
+    return found
 
 
 #: By post only, the status filtered in Python: with a status condition the planner could
@@ -311,3 +327,34 @@ def save_uploads(conn: Connection, delivery_id: int, uploads: dict[str, str],
         conn.execute(insert(delivery_uploads), [
             {"delivery_id": delivery_id, "key": k, "platform_id": v, "uploaded_at": now}
             for k, v in new.items()])
+
+
+def page(conn: Connection, *, status: DeliveryStatus | None = None, channel: str | None = None,
+         platform: str | None = None, error_kind: str | None = None,
+         post_id: int | None = None, limit: int = 100, offset: int = 0) -> list[Delivery]:
+    """One page of deliveries matching every filter given, newest first."""
+    query = select(*_COLUMNS).select_from(_JOINED)
+    for column, value in ((deliveries.c.status, status.value if status else None),
+                          (channels.c.name, channel), (channels.c.platform, platform),
+                          (deliveries.c.error_kind, error_kind),
+                          (deliveries.c.post_id, post_id)):
+        if value is not None:
+            query = query.where(column == value)
+    query = query.order_by(deliveries.c.id.desc()).limit(limit).offset(offset)
+    return [from_row(r) for r in conn.execute(query)]
+
+
+def channel_summary(conn: Connection, channel_id: int) -> dict:
+    """A channel's deliveries by status, its last publication and its last failure."""
+    of_channel = deliveries.c.channel_id == channel_id
+    counts = dict(conn.execute(select(deliveries.c.status, func.count())
+                               .where(of_channel).group_by(deliveries.c.status)).all())
+    last_published = conn.execute(select(func.max(deliveries.c.updated_at)).where(
+        of_channel, deliveries.c.status == DeliveryStatus.PUBLISHED.value)).scalar_one()
+    failure = conn.execute(select(*_COLUMNS).select_from(_JOINED).where(
+        of_channel, deliveries.c.error_kind.is_not(None),
+        deliveries.c.status.in_([DeliveryStatus.FAILED.value, DeliveryStatus.UNKNOWN.value,
+                                 DeliveryStatus.RETRY_WAIT.value]),
+    ).order_by(deliveries.c.updated_at.desc(), deliveries.c.id.desc()).limit(1)).first()
+    return {"counts": counts, "last_published_at": last_published,
+            "last_failure": None if failure is None else from_row(failure)}

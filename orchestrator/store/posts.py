@@ -91,19 +91,6 @@ def move(conn: Connection, post_id: int, current: PostStatus, target: PostStatus
         raise InvalidTransition("post", current.value, target.value)
 
 
-def between(conn: Connection, start: datetime | None, end: datetime | None) -> list[Post]:
-    """Posts scheduled in [start, end), unscheduled ones last."""
-    query = select(posts).order_by(posts.c.scheduled_at.is_(None), posts.c.scheduled_at,
-                                   posts.c.id)
-    if start is not None:
-        query = query.where(posts.c.scheduled_at >= start)
-    if end is not None:
-        query = query.where(posts.c.scheduled_at < end)
-    found = list(conn.execute(query))
-    names = channel_names(conn, [r.id for r in found])
-    return [_post(r, names[r.id]) for r in found]
-
-
 def channel_names(conn: Connection, post_ids: list[int]) -> dict[int, tuple[str, ...]]:
     """The target channel names of each post, by name, in one statement."""
     found: dict[int, list[str]] = {p: [] for p in post_ids}
@@ -112,7 +99,7 @@ def channel_names(conn: Connection, post_ids: list[int]) -> dict[int, tuple[str,
                  .join(channels, post_channels.c.channel_id == channels.c.id)
                  .where(post_channels.c.post_id.in_(post_ids))
                  .order_by(post_channels.c.post_id, channels.c.name))
-        for post_id, name in conn.execute(query):
+        for post_id, name in conn.execute(query).all():
             found[post_id].append(name)
     return {p: tuple(names) for p, names in found.items()}
 
@@ -131,3 +118,54 @@ def _post(row, channel_names: tuple[str, ...], media: tuple[PostMedia, ...] = ()
                 author=row.author, approver=row.approver, approved_hash=row.approved_hash,
                 channels=channel_names, variants=json.loads(row.variants),
                 media=media, options=json.loads(row.options), created_at=row.created_at)
+
+
+def page(conn: Connection, *, start: datetime | None = None, end: datetime | None = None,
+         channel: str | None = None, pillar: str | None = None,
+         status: PostStatus | None = None, author: str | None = None, newest_first: bool = False,
+         limit: int | None = 100, offset: int = 0) -> list[Post]:
+    """One page of posts (``limit`` None: all) matching every filter given, by scheduled
+    time (unscheduled last) or newest first. Scheduled ranges use ix_posts_scheduled."""
+    query = select(posts)
+    if start is not None:
+        query = query.where(posts.c.scheduled_at >= start)
+    if end is not None:
+        query = query.where(posts.c.scheduled_at < end)
+    if pillar is not None:
+        query = query.where(posts.c.pillar == pillar)
+    if status is not None:
+        query = query.where(posts.c.status == status.value)
+    if author is not None:
+        query = query.where(posts.c.author == author)
+    if channel is not None:
+        query = query.where(posts.c.id.in_(
+            select(post_channels.c.post_id)
+            .join(channels, channels.c.id == post_channels.c.channel_id)
+            .where(channels.c.name == channel)))
+    if newest_first:
+        query = query.order_by(posts.c.id.desc())
+    elif start is None and end is None:
+        query = query.order_by(posts.c.scheduled_at.is_(None), posts.c.scheduled_at, posts.c.id)
+    else:
+        query = query.order_by(posts.c.scheduled_at, posts.c.id)
+    found = conn.execute(query.limit(limit).offset(offset)).all()
+    names = channel_names(conn, [r.id for r in found])
+    return [_post(r, names[r.id]) for r in found]
+
+
+def replace_content(conn: Connection, post_id: int, *, title: str, pillar: str, body: str,
+                    variants: dict, options: dict, scheduled_at: datetime | None,
+                    channel_ids: list[int], media: tuple[PostMedia, ...], now: datetime) -> None:
+    """Write a post's new content, target channels and media (its status is moved apart)."""
+    conn.execute(posts.update().where(posts.c.id == post_id).values(
+        title=title, pillar=pillar, body=body, variants=json.dumps(variants),
+        options=json.dumps(options), scheduled_at=scheduled_at, updated_at=now))
+    conn.execute(post_channels.delete().where(post_channels.c.post_id == post_id))
+    conn.execute(insert(post_channels), [{"post_id": post_id, "channel_id": c}
+                                         for c in channel_ids])
+    conn.execute(post_media.delete().where(post_media.c.post_id == post_id))
+    if media:
+        conn.execute(insert(post_media), [
+            {"post_id": post_id, "position": i, "digest": m.digest, "mime": m.mime,
+             "size": m.size, "ext": m.ext, "alt_text": m.alt_text}
+            for i, m in enumerate(media)])

@@ -70,6 +70,7 @@ posts = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Index("ix_posts_due", "status", "scheduled_at"),
+    Index("ix_posts_scheduled", "scheduled_at", "id"),
 )
 
 post_channels = Table(
@@ -157,6 +158,9 @@ audit_events = Table(
     Column("entity", String(20), nullable=False),
     Column("entity_id", Integer, nullable=False),
     Column("detail", Text, nullable=False, default="{}"),
+    #: The API token the actor used, and where the action came from (client address, "cli").
+    Column("token_id", Integer),
+    Column("origin", String(100)),
     Index("ix_audit_entity", "entity", "entity_id"),
 )
 
@@ -164,6 +168,32 @@ users = Table(
     "users", metadata,
     Column("name", String(100), primary_key=True),
     Column("roles", String(200), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    #: argon2id hash (PHC string); None until a password is set.
+    Column("password_hash", String(200)),
+)
+
+api_tokens = Table(
+    "api_tokens", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_name", String(100), ForeignKey("users.name"), nullable=False),
+    Column("label", String(200), nullable=False, default=""),
+    #: SHA-256 of the token; the token itself is shown once and never stored.
+    Column("secret_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("created_by", String(100), nullable=False),
+    Column("expires_at", UTCDateTime),
+    Column("revoked_at", UTCDateTime),
+)
+
+idempotency_keys = Table(
+    "idempotency_keys", metadata,
+    Column("user_name", String(100), primary_key=True),
+    Column("key", String(200), primary_key=True),
+    #: SHA-256 of the request it was first used with.
+    Column("fingerprint", String(64), nullable=False),
+    #: None while the first request is still being handled.
+    Column("post_id", Integer, ForeignKey("posts.id", ondelete="CASCADE")),
     Column("created_at", UTCDateTime, nullable=False),
 )
 

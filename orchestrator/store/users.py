@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, func, insert, select, update
 
 from orchestrator.store.schema import users
 
@@ -31,3 +31,29 @@ def every(conn: Connection) -> list[dict]:
     """Every user with their roles, by name."""
     return [{"name": r.name, "roles": r.roles.split(",")}
             for r in conn.execute(select(users).order_by(users.c.name))]
+
+
+def exists(conn: Connection, name: str) -> bool:
+    return conn.execute(select(users.c.name).where(users.c.name == name)).first() is not None
+
+
+_ADMINS = select(func.count()).select_from(users).where(
+    (users.c.roles == "admin") | users.c.roles.like("admin,%") | users.c.roles.like("%,admin")
+    | users.c.roles.like("%,admin,%"))
+
+
+def admin_count(conn: Connection) -> int:
+    """How many users hold the admin role."""
+    return conn.execute(_ADMINS).scalar_one()
+
+
+def password_hash(conn: Connection, name: str) -> str | None:
+    """The stored password hash of ``name``; None without a password or such a user."""
+    return conn.execute(select(users.c.password_hash).where(users.c.name == name)
+                        ).scalar_one_or_none()
+
+
+def set_password_hash(conn: Connection, name: str, hashed: str) -> bool:
+    """Store a new password hash; False when there is no such user."""
+    return conn.execute(update(users).where(users.c.name == name)
+                        .values(password_hash=hashed)).rowcount == 1

@@ -151,3 +151,22 @@ def test_channel_update_replaces_credentials_and_limits(cli, ctx):
     assert code == 1 and "needs credentials" in err and "only" not in err
     code, _, err = cli("channel", "update", "x-main")
     assert code == 1 and "nothing to change" in err
+
+
+def test_one_delivery_is_cancelled_and_the_post_goes_on(cli, ctx):
+    assert cli("channel", "add", "x-two", "--platform", "x", *X_CREDS)[0] == 0
+    post_id = json.loads(cli("post", "create", "--title", "T", "--text", "Halo", "--pillar",
+                             "informatif", "--channel", "x-main", "--channel", "x-two",
+                             "--at", future(), "--json")[1])["id"]
+    cli("post", "submit", str(post_id))
+    cli("--user", "kabag", "post", "approve", str(post_id))
+    first, second = json.loads(cli("post", "show", str(post_id), "--json")[1])["deliveries"]
+    code, out, _ = cli("deliveries", "cancel", str(first["id"]), "--json")
+    assert code == 0 and json.loads(out) == {"id": first["id"], "status": "cancelled"}
+    shown = json.loads(cli("post", "show", str(post_id), "--json")[1])
+    assert [d["status"] for d in shown["deliveries"]] == ["cancelled", "pending"]
+    assert shown["status"] == "approved"
+    code, _, err = cli("deliveries", "cancel", str(first["id"]))
+    assert code == 1 and "cannot go from cancelled" in err
+    listed = json.loads(cli("deliveries", "--status", "cancelled", "--json")[1])
+    assert [d["id"] for d in listed] == [first["id"]]

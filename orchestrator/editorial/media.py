@@ -1,0 +1,54 @@
+"""Media for posts: uploads into the content-addressed store, and references to stored files.
+
+A stored file's id is its SHA-256 digest. A post refers to stored files by id, each with its
+alt text; an image without alt text is refused when the post is written.
+"""
+
+from __future__ import annotations
+
+from typing import BinaryIO
+
+from connectors.errors import ValidationError
+from orchestrator.access.roles import act, authorize
+from orchestrator.domain.model import PostMedia
+from orchestrator.media import files
+from orchestrator.runtime.context import Context
+
+
+def media_view(stored: files.StoredMedia) -> dict:
+    return {"id": stored.digest, "mime": stored.mime, "size": stored.size, "ext": stored.ext}
+
+
+def upload(ctx: Context, stream: BinaryIO, filename: str = "") -> dict:
+    """Store an uploaded file (once, by content); authorised and audited like any write."""
+    with ctx.db.read() as conn:
+        authorize(conn, ctx.user, "media_upload")
+    shown = filename or "upload"
+    try:
+        stored = files.store_stream(ctx.settings.data_dir, stream, shown)
+    except ValidationError as error:
+        raise ValidationError(str(error), [("file", str(error))]) from None
+    now = ctx.now()
+    with ctx.db.write() as conn:
+        act(conn, user=ctx.user, action="media_upload", entity="media", entity_id=0, now=now,
+            digest=stored.digest, mime=stored.mime, size=stored.size)
+    return media_view(stored)
+
+
+def attachments(ctx: Context, items: list[tuple[str, str]]) -> list[PostMedia]:
+    """Stored media for a post from (id, alt text) pairs; every unknown id and every image
+    without alt text is named at once."""
+    found: list[PostMedia] = []
+    problems: list[tuple[str, str]] = []
+    for i, (media_id, alt) in enumerate(items):
+        stored = files.find(ctx.settings.data_dir, media_id)
+        if stored is None:
+            problems.append((f"media/{i}/id", f"no stored media with id {media_id!r}"))
+            continue
+        if stored.mime.startswith("image/") and not alt.strip():
+            problems.append((f"media/{i}/alt", "an image needs its alt text"))
+        found.append(PostMedia(stored.digest, stored.mime, stored.size, stored.ext,
+                               alt.strip()))
+    if problems:
+        raise ValidationError("; ".join(p for _, p in problems), problems)
+    return found
