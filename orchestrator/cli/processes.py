@@ -1,11 +1,9 @@
-"""Commands that run processes: worker, scheduler, up, demo, sandbox."""
+"""Commands that run processes: worker, scheduler, up, sandbox, media server."""
 
 from __future__ import annotations
 
 import argparse
 import os
-import signal
-import subprocess
 import sys
 import threading
 from collections.abc import Iterator
@@ -13,11 +11,12 @@ from contextlib import contextmanager
 from dataclasses import replace
 
 from connectors.errors import ConfigError
-from connectors.registry import CONNECTORS
-from orchestrator.pipeline.queues import queue_for
-from orchestrator.runtime import config, embedded_redis
+from orchestrator.cli.supervisor import run_children
+from orchestrator.runtime import config
 from orchestrator.runtime.config import Settings
-from orchestrator.runtime.logging import configure
+
+__all__ = ["all_queues", "redis_for", "register", "run_children", "run_scheduler",
+           "worker_command"]
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -25,7 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--processes", type=int, default=os.cpu_count() or 1)
     p.add_argument("--threads", type=int, default=8)
     p.add_argument("--queues", nargs="+", metavar="QUEUE",
-                   help=f"only these queues (default all: {', '.join(all_queues())})")
+                   help="only these queues, publish.<platform> (default: all)")
     p.set_defaults(handler=cmd_worker)
     p = sub.add_parser("scheduler", help="dispatch due posts and relay the outbox")
     p.set_defaults(handler=cmd_scheduler)
@@ -44,6 +43,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def all_queues() -> list[str]:
+    from connectors.registry import CONNECTORS
+    from orchestrator.pipeline.queues import queue_for
+
     return [queue_for(p) for p in CONNECTORS]
 
 
@@ -53,6 +55,8 @@ def redis_for(settings: Settings) -> Iterator[Settings]:
     if settings.redis_url:
         yield settings
         return
+    from orchestrator.runtime import embedded_redis
+
     with embedded_redis.running(settings.data_dir) as url:
         yield _with_redis(settings, url)
 
@@ -76,34 +80,6 @@ def worker_command(settings: Settings, processes: int, threads: int,
     return cmd
 
 
-def run_children(commands: list[list[str]], env: dict[str, str]) -> int:
-    """Run processes until one exits or we are interrupted; stop the rest."""
-    children = [subprocess.Popen(c, env=env) for c in commands]
-    stop = threading.Event()
-
-    def _stop(signum, _frame):
-        stop.set()
-
-    previous = {s: signal.signal(s, _stop) for s in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        while not stop.is_set() and all(c.poll() is None for c in children):
-            stop.wait(0.2)
-    finally:
-        for s, handler in previous.items():
-            signal.signal(s, handler)
-        for c in children:
-            if c.poll() is None:
-                c.send_signal(signal.SIGTERM)
-        for c in children:
-            try:
-                c.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                c.kill()
-                c.wait()
-    codes = [c.returncode for c in children]
-    return 0 if stop.is_set() else next((rc for rc in codes if rc), 0)
-
-
 def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
     cmd = worker_command(settings, args.processes, args.threads, args.queues)
     with redis_for(settings) as ready:
@@ -111,6 +87,8 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_scheduler(settings: Settings, args: argparse.Namespace) -> int:
+    from orchestrator.runtime.logging import configure
+
     configure(settings.log_format)
     with redis_for(settings) as ready:
         return run_scheduler(ready)
@@ -118,6 +96,8 @@ def cmd_scheduler(settings: Settings, args: argparse.Namespace) -> int:
 
 def run_scheduler(settings: Settings, stop: threading.Event | None = None) -> int:
     """The scheduler loop in this process; ``settings.redis_url`` must be set."""
+    import signal
+
     from orchestrator.pipeline.broker import make_broker
     from orchestrator.pipeline.transport import Transport
     from orchestrator.runtime.context import open_context
