@@ -1,8 +1,9 @@
 """Who may do what: roles, and the one gate every user action passes through.
 
-Roles: ``author`` writes and submits posts; ``approver`` approves, rejects and publishes
-now; ``operator`` retries and resolves deliveries and pauses or resumes channels; ``admin``
-may do everything, including adding channels and users.
+Roles: ``author`` writes, edits and submits posts; ``approver`` approves, rejects and publishes
+now; ``operator`` retries and resolves deliveries, pauses or resumes channels and gives a
+channel new credentials after re-authorising it; ``admin`` may do everything, including
+adding channels, changing their API base or limits, and adding users.
 
 Until the first user is added, Siaran is in *open mode*: every named user may do everything
 (a one-person office, the demo). Once users exist, every action is checked against the
@@ -14,13 +15,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from connectors.errors import AccessDenied, ConfigError
+from orchestrator.domain.model import ROLES
 from orchestrator.store import audit
 from orchestrator.store import users as user_rows
 from orchestrator.store.db import Connection
 
-ROLES = ("author", "approver", "operator", "admin")
 ALLOWED: dict[str, frozenset[str]] = {
     "create": frozenset({"author"}),
+    "edit": frozenset({"author"}),
     "submit": frozenset({"author"}),
     "cancel": frozenset({"author", "approver"}),
     "approve": frozenset({"approver"}),
@@ -30,6 +32,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "resolve": frozenset({"operator"}),
     "channel_pause": frozenset({"operator"}),
     "channel_resume": frozenset({"operator"}),
+    "channel_reauthorise": frozenset({"operator"}),
     "channel_add": frozenset(),
     "channel_update": frozenset(),
     "user_add": frozenset(),

@@ -1,19 +1,34 @@
-"""Adding and listing channels; credentials are sealed before they reach the database."""
+"""Adding and listing channels; credentials are sealed before they reach the database.
+
+The platform connectors (and their client libraries) are imported only by the functions
+that need them: listing channels loads none of them.
+"""
 
 from __future__ import annotations
 
+import difflib
+import re
+from collections.abc import Mapping
 from urllib.parse import urlparse
 
 from connectors.errors import ConfigError, InvalidTransition, PublishError
-from connectors.registry import CONNECTORS, build_connector
-from orchestrator.access.roles import act
+from orchestrator.access.roles import act, authorize
 from orchestrator.domain.limits import RateLimit
 from orchestrator.domain.model import Channel
 from orchestrator.domain.states import ChannelState, DeliveryStatus
-from orchestrator.pipeline.queues import queue_for
 from orchestrator.runtime.context import Context
+from orchestrator.store import audit
 from orchestrator.store import channels as rows
 from orchestrator.store import deliveries as delivery_rows
+
+#: Credential keys a connector reads besides its required sets (``credential_keys``):
+#: X's choice of media upload API (``v2`` or ``v1.1``), WordPress's site address.
+OPTIONAL_CREDENTIALS: dict[str, frozenset[str]] = {
+    "x": frozenset({"media_upload"}),
+    "wordpress": frozenset({"site_url"}),
+}
+#: What a credential key looks like; anything else is not echoed (it may be a secret).
+_KEY_NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
 
 
 def add_channel(ctx: Context, *, name: str, platform: str, credentials: dict[str, str],
@@ -21,11 +36,9 @@ def add_channel(ctx: Context, *, name: str, platform: str, credentials: dict[str
                 rate_limits: tuple[RateLimit, ...] | None = None) -> Channel:
     """Check and store a channel. Errors name missing keys, never values."""
     name = _checked_name(name)
-    if platform not in CONNECTORS:
-        raise ConfigError(f"unknown platform {platform!r}; known: {', '.join(CONNECTORS)}")
     if api_base is not None:
         api_base = _checked_api_base(api_base)
-    CONNECTORS[platform].check_credentials(credentials)
+    check_credentials(platform, credentials)
     now = ctx.now()
     with ctx.db.write() as conn:
         channel = rows.add(conn, name=name, platform=platform, api_base=api_base,
@@ -40,13 +53,16 @@ def add_channel(ctx: Context, *, name: str, platform: str, credentials: dict[str
 def update_channel(ctx: Context, name: str, *, credentials: dict[str, str] | None = None,
                    api_base: str | None = None,
                    rate_limits: tuple[RateLimit, ...] | None = None) -> Channel:
-    """Replace a channel's credentials (after re-authorising), API base or posting limits."""
+    """Replace a channel's credentials (after re-authorising), API base or posting limits.
+
+    An operator may give new credentials; changing the API base or the limits is an
+    admin's."""
     now = ctx.now()
     with ctx.db.write() as conn:
         channel = rows.by_name(conn, name)
         values: dict[str, object] = {}
         if credentials:
-            CONNECTORS[channel.platform].check_credentials(credentials)
+            check_credentials(channel.platform, credentials)
             values["credentials"] = ctx.box.seal(credentials)
         if api_base is not None:
             values["api_base"] = _checked_api_base(api_base)
@@ -54,11 +70,39 @@ def update_channel(ctx: Context, name: str, *, credentials: dict[str, str] | Non
             values["rate_limits"] = rate_limits
         if not values:
             raise ConfigError("nothing to change: give --credential, --api-base or --rate-limit")
+        authorize(conn, ctx.user,
+                  "channel_reauthorise" if values.keys() == {"credentials"} else "channel_update")
         rows.change(conn, channel.id, **values)
-        act(conn, user=ctx.user, action="channel_update", entity="channel",
-            entity_id=channel.id, now=now, changed=sorted(values),
-            credential_keys=sorted(credentials or {}))
+        audit.record(conn, actor=ctx.user, action="channel_update", entity="channel",
+                     entity_id=channel.id, now=now, changed=sorted(values),
+                     credential_keys=sorted(credentials or {}))
         return rows.by_id(conn, channel.id)
+
+
+def check_credentials(platform: str, credentials: Mapping[str, str]) -> None:
+    """Refuse an unknown platform, a key its connector does not read (a typo would be
+    stored and never used), or an incomplete set. Errors name keys, never values."""
+    from connectors.registry import CONNECTORS
+
+    if platform not in CONNECTORS:
+        raise ConfigError(f"unknown platform {platform!r}; known: {', '.join(CONNECTORS)}")
+    connector = CONNECTORS[platform]
+    known = frozenset().union(*connector.credential_keys,
+                              OPTIONAL_CREDENTIALS.get(platform, frozenset()))
+    unknown = sorted(set(credentials) - known)
+    if unknown:
+        raise ConfigError(f"{platform} channel: "
+                          + "; ".join(_unknown_key(key, known) for key in unknown)
+                          + f"; known keys: {', '.join(sorted(known))}")
+    connector.check_credentials(credentials)
+
+
+def _unknown_key(key: str, known: frozenset[str]) -> str:
+    if not _KEY_NAME.fullmatch(key):
+        return "a credential key that is not a key name (not shown, it may be a secret)"
+    close = difflib.get_close_matches(key, sorted(known), n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"unknown credential key {key!r}{hint}"
 
 
 def list_channels(ctx: Context) -> list[Channel]:
@@ -67,12 +111,28 @@ def list_channels(ctx: Context) -> list[Channel]:
 
 
 def pause(ctx: Context, name: str) -> Channel:
-    """Stop publishing to a channel; its waiting deliveries are held."""
-    return _set_state(ctx, name, ChannelState.PAUSED, "channel_pause")
+    """Stop publishing to a channel; its waiting deliveries are held. Pausing a paused
+    channel changes nothing."""
+    now = ctx.now()
+    with ctx.db.write() as conn:
+        channel = rows.by_name(conn, name)
+        if channel.state is ChannelState.PAUSED:
+            authorize(conn, ctx.user, "channel_pause")
+            return channel
+        if not rows.move(conn, channel.id, channel.state, ChannelState.PAUSED):
+            raise InvalidTransition("channel", channel.state.value, ChannelState.PAUSED.value)
+        delivery_rows.hold_channel(conn, channel.id,
+                                   f"channel {name} {ChannelState.PAUSED.described}", now)
+        act(conn, user=ctx.user, action="channel_pause", entity="channel",
+            entity_id=channel.id, now=now, previous=channel.state.value)
+        return rows.by_id(conn, channel.id)
 
 
 def resume(ctx: Context, name: str) -> tuple[Channel, int]:
-    """Publish to a channel again (after pausing or re-authorising): held deliveries resume."""
+    """Publish to a channel again (after pausing or re-authorising): held deliveries resume.
+    Resuming an active channel releases what is still held."""
+    from orchestrator.pipeline.queues import queue_for
+
     now = ctx.now()
     with ctx.db.write() as conn:
         channel = rows.by_name(conn, name)
@@ -89,20 +149,10 @@ def resume(ctx: Context, name: str) -> tuple[Channel, int]:
         return rows.by_id(conn, channel.id), released
 
 
-def _set_state(ctx: Context, name: str, target: ChannelState, action: str) -> Channel:
-    now = ctx.now()
-    with ctx.db.write() as conn:
-        channel = rows.by_name(conn, name)
-        if not rows.move(conn, channel.id, channel.state, target):
-            raise InvalidTransition("channel", channel.state.value, target.value)
-        delivery_rows.hold_channel(conn, channel.id, f"channel {name} is {target.value}", now)
-        act(conn, user=ctx.user, action=action, entity="channel",
-            entity_id=channel.id, now=now, previous=channel.state.value)
-        return rows.by_id(conn, channel.id)
-
-
 def check(ctx: Context, name: str) -> dict:
     """Ask the platform whether the channel's credentials work, and whose account it is."""
+    from connectors.registry import build_connector
+
     with ctx.db.read() as conn:
         channel = rows.by_name(conn, name)
         sealed = rows.sealed_credentials(conn, channel.id)

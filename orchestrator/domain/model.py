@@ -11,6 +11,8 @@ from orchestrator.domain.limits import RateLimit, limits_for
 from orchestrator.domain.states import ChannelState, DeliveryStatus, PostStatus
 
 PLATFORMS = ("x", "facebook", "instagram", "telegram", "wordpress")
+#: Who may do what: orchestrator.access.roles.
+ROLES = ("author", "approver", "operator", "admin")
 
 
 @dataclass(frozen=True)

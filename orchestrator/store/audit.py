@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, and_, insert, or_, select
 
-from orchestrator.store.schema import audit_events
+from orchestrator.store.schema import audit_events, deliveries
 
 
 def record(conn: Connection, *, actor: str, action: str, entity: str, entity_id: int,
@@ -22,5 +22,37 @@ def events(conn: Connection, entity: str, entity_id: int) -> list[dict]:
     rows = conn.execute(select(audit_events).where(
         audit_events.c.entity == entity, audit_events.c.entity_id == entity_id,
     ).order_by(audit_events.c.id))
-    return [{"at": r.at.isoformat(), "actor": r.actor, "action": r.action,
-             "detail": json.loads(r.detail)} for r in rows]
+    return [_event(r) for r in rows]
+
+
+def search(conn: Connection, *, post_id: int | None = None, channel_id: int | None = None,
+           actor: str | None = None, since: datetime | None = None, limit: int = 200
+           ) -> list[dict]:
+    """The newest ``limit`` events, oldest first: of a post and its deliveries, of a
+    channel and its deliveries, by one actor, since a moment (each filter optional)."""
+    query = select(audit_events)
+    if post_id is not None:
+        query = query.where(_about("post", post_id, deliveries.c.post_id == post_id))
+    if channel_id is not None:
+        query = query.where(_about("channel", channel_id,
+                                   deliveries.c.channel_id == channel_id))
+    if actor is not None:
+        query = query.where(audit_events.c.actor == actor)
+    if since is not None:
+        query = query.where(audit_events.c.at >= since)
+    rows = conn.execute(query.order_by(audit_events.c.id.desc()).limit(limit)).all()
+    return [_event(r) for r in reversed(rows)]
+
+
+def _about(entity: str, entity_id: int, delivery_condition):
+    """Events of the entity itself or of its deliveries."""
+    of_deliveries = select(deliveries.c.id).where(delivery_condition)
+    return or_(and_(audit_events.c.entity == entity, audit_events.c.entity_id == entity_id),
+               and_(audit_events.c.entity == "delivery",
+                    audit_events.c.entity_id.in_(of_deliveries)))
+
+
+def _event(row) -> dict:
+    return {"id": row.id, "at": row.at.isoformat(), "actor": row.actor, "action": row.action,
+            "entity": row.entity, "entity_id": row.entity_id,
+            "detail": json.loads(row.detail)}
