@@ -4,17 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from orchestrator.access import roles
-from orchestrator.access.roles import ROLES
-from orchestrator.channels import admin as channel_admin
-from orchestrator.cli.output import emit_json, table
+from orchestrator.cli.output import count, emit_json, table
 from orchestrator.cli.parsing import pairs, rate_limits
-from orchestrator.editorial import views
-from orchestrator.pipeline.outbox import relay_now
+from orchestrator.domain.model import ROLES
 from orchestrator.runtime.config import Settings
-from orchestrator.runtime.context import open_context
-from orchestrator.runtime.secrets import credential_box
-from orchestrator.store.db import Database
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -33,17 +26,17 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "default: the platform's known caps)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_channel_add)
-    p = csub.add_parser("update", help="new credentials (after re-authorising), API base or "
-                                       "posting limits")
+    p = csub.add_parser("update", help="new credentials (after re-authorising; operators "
+                                       "may), API base or posting limits (admins)")
     p.add_argument("name")
     p.add_argument("--credential", action="append", default=[], metavar="KEY=VALUE")
     p.add_argument("--api-base")
     p.add_argument("--rate-limit", action="append", metavar="COUNT/PERIOD")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_channel_update)
-    p = csub.add_parser("list", help="list channels")
+    p = csub.add_parser("list", help="channels with their state and posting limits")
     p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_channel_list)
+    p.set_defaults(handler=cmd_channel_list, logs=False)
     for name, helptext in (("pause", "stop publishing to a channel (deliveries are held)"),
                            ("resume", "publish again (after pause or re-authorisation)"),
                            ("check", "ask the platform whether the credentials work")):
@@ -61,10 +54,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_user_add)
     p = usub.add_parser("list", help="users and roles (none: everyone may do everything)")
     p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_user_list)
+    p.set_defaults(handler=cmd_user_list, logs=False)
 
 
 def cmd_init(settings: Settings, args: argparse.Namespace) -> None:
+    from orchestrator.runtime.secrets import credential_box
+    from orchestrator.store.db import Database
+
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     credential_box(settings)
     db = Database(settings.database_url)
@@ -74,41 +70,62 @@ def cmd_init(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def cmd_channel_add(settings: Settings, args: argparse.Namespace) -> None:
+    from orchestrator.channels import admin
+    from orchestrator.editorial.views import channel_view
+    from orchestrator.runtime.context import open_context
+
     limits = rate_limits(args.rate_limit)
     ctx = open_context(settings)
-    channel = channel_admin.add_channel(
+    channel = admin.add_channel(
         ctx, name=args.name, platform=args.platform, api_base=args.api_base,
         credentials=pairs(args.credential, "--credential"), rate_limits=limits)
     if args.json:
-        emit_json(views.channel_view(channel))
+        emit_json(channel_view(channel))
     else:
         print(f"channel {channel.name} ({channel.platform}) added")
 
 
 def cmd_channel_update(settings: Settings, args: argparse.Namespace) -> None:
+    from orchestrator.channels import admin
+    from orchestrator.domain.states import ChannelState
+    from orchestrator.editorial.views import channel_view
+    from orchestrator.runtime.context import open_context
+
     limits = rate_limits(args.rate_limit)
     ctx = open_context(settings)
-    channel = channel_admin.update_channel(
+    channel = admin.update_channel(
         ctx, args.name, credentials=pairs(args.credential, "--credential"),
         api_base=args.api_base, rate_limits=limits)
     if args.json:
-        emit_json(views.channel_view(channel))
-    else:
-        print(f"channel {channel.name} updated")
+        emit_json(channel_view(channel))
+        return
+    print(f"channel {channel.name} updated")
+    if channel.state is not ChannelState.ACTIVE:
+        print(f"it {channel.state.described}: `siaran channel check {channel.name}`, then "
+              f"`siaran channel resume {channel.name}` publishes its held deliveries")
 
 
 def cmd_channel_list(settings: Settings, args: argparse.Namespace) -> None:
-    shown = [views.channel_view(c) for c in channel_admin.list_channels(open_context(settings))]
+    from orchestrator.channels import admin
+    from orchestrator.editorial.views import channel_view
+    from orchestrator.runtime.context import open_context
+
+    shown = [channel_view(c) for c in admin.list_channels(open_context(settings))]
     if args.json:
         emit_json(shown)
-    else:
-        table(shown, ["name", "platform", "state", "api_base"])
+        return
+    table([{**c, "rate_limits": ", ".join(c["rate_limits"]) or "none"} for c in shown],
+          ["name", "platform", "state", "rate_limits", "api_base"])
 
 
 def cmd_channel_state(settings: Settings, args: argparse.Namespace) -> int:
+    from orchestrator.channels import admin
+    from orchestrator.editorial.views import channel_view
+    from orchestrator.runtime.context import open_context
+
     ctx = open_context(settings)
     if args.action == "check":
-        result = channel_admin.check(ctx, args.name)
+        result = admin.check(ctx, args.name)
         if args.json:
             emit_json(result)
         else:
@@ -116,19 +133,24 @@ def cmd_channel_state(settings: Settings, args: argparse.Namespace) -> int:
             print(f"{args.name}: {state} {result['account']} {result['detail']}".rstrip())
         return 0 if result["ok"] else 1
     if args.action == "pause":
-        channel, released = channel_admin.pause(ctx, args.name), 0
+        channel, released = admin.pause(ctx, args.name), 0
     else:
-        channel, released = channel_admin.resume(ctx, args.name)
+        from orchestrator.pipeline.outbox import relay_now
+
+        channel, released = admin.resume(ctx, args.name)
         relay_now(ctx)
     if args.json:
-        emit_json({**views.channel_view(channel), "released": released})
+        emit_json({**channel_view(channel), "released": released})
     else:
         print(f"channel {channel.name}: {channel.state.value}"
-              + (f", {released} deliveries released" if released else ""))
+              + (f", {count(released, 'delivery', 'deliveries')} released" if released else ""))
     return 0
 
 
 def cmd_user_add(settings: Settings, args: argparse.Namespace) -> None:
+    from orchestrator.access import roles
+    from orchestrator.runtime.context import open_context
+
     ctx = open_context(settings)
     with ctx.db.write() as conn:
         roles.add_user(conn, acting=ctx.user, name=args.name, roles=args.role, now=ctx.now())
@@ -139,6 +161,9 @@ def cmd_user_add(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def cmd_user_list(settings: Settings, args: argparse.Namespace) -> None:
+    from orchestrator.access import roles
+    from orchestrator.runtime.context import open_context
+
     ctx = open_context(settings)
     with ctx.db.read() as conn:
         found = roles.all_users(conn)

@@ -4,27 +4,32 @@ from __future__ import annotations
 
 import argparse
 
-from orchestrator.cli.output import emit_json, table
+from connectors.errors import ValidationError
+from orchestrator.cli.output import emit_json, table, when
 from orchestrator.cli.post_commands import DELIVERY_COLUMNS
+from orchestrator.domain.model import PLATFORMS
 from orchestrator.domain.states import DeliveryStatus
-from orchestrator.editorial import publishing, views
 from orchestrator.runtime.config import Settings
-from orchestrator.runtime.context import open_context
-from orchestrator.store import deliveries as delivery_rows
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("deliveries", help="deliveries by status; `deliveries retry ID`")
+    p = sub.add_parser("deliveries", help="deliveries, newest first; `deliveries retry ID`, "
+                                          "`deliveries resolve ID`")
     p.add_argument("--status", choices=[s.value for s in DeliveryStatus])
+    p.add_argument("--channel", help="deliveries to this channel")
+    p.add_argument("--post", type=int, metavar="ID", help="deliveries of this post")
+    p.add_argument("--platform", choices=PLATFORMS)
+    p.add_argument("--since", metavar="TIME", help="changed since this day or time")
+    p.add_argument("--limit", type=int, default=1000, help="at most this many (default 1000)")
     p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_deliveries)
+    p.set_defaults(handler=cmd_deliveries, logs=False)
     dsub = p.add_subparsers(dest="action", metavar="ACTION")
     r = dsub.add_parser("retry", help="queue a failed delivery again")
     r.add_argument("id", type=int)
     r.add_argument("--force", action="store_true",
                    help="also retry an 'unknown' delivery (check the platform first)")
     r.add_argument("--json", action="store_true")
-    r.set_defaults(handler=cmd_delivery_retry)
+    r.set_defaults(handler=cmd_delivery_retry, logs=True)
     r = dsub.add_parser("resolve", help="settle an 'unknown' delivery after checking the platform")
     r.add_argument("id", type=int)
     outcome = r.add_mutually_exclusive_group(required=True)
@@ -33,24 +38,34 @@ def register(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--permalink")
     r.add_argument("--external-id")
     r.add_argument("--json", action="store_true")
-    r.set_defaults(handler=cmd_delivery_resolve)
+    r.set_defaults(handler=cmd_delivery_resolve, logs=True)
 
 
 def cmd_deliveries(settings: Settings, args: argparse.Namespace) -> None:
-    ctx = open_context(settings)
-    status = DeliveryStatus(args.status) if args.status else None
-    with ctx.db.read() as conn:
-        found = delivery_rows.with_status(conn, status)
-    shown = [views.delivery_view(d, settings.timezone) for d in found]
+    from orchestrator.editorial import views
+    from orchestrator.runtime.context import open_context
+    from schedules.timeparse import parse_since
+
+    if args.limit < 1:
+        raise ValidationError("--limit must be at least 1")
+    tz = settings.timezone
+    shown = views.list_deliveries(
+        open_context(settings), status=DeliveryStatus(args.status) if args.status else None,
+        channel=args.channel, post_id=args.post, platform=args.platform,
+        since=parse_since(args.since, tz) if args.since else None, limit=args.limit)
     if args.json:
         emit_json(shown)
     else:
-        table(shown, DELIVERY_COLUMNS)
+        table([{**d, "last_attempt_at": when(d["last_attempt_at"], tz),
+                "next_attempt_at": when(d["next_attempt_at"], tz)} for d in shown],
+              DELIVERY_COLUMNS, below="error")
 
 
 def cmd_delivery_retry(settings: Settings, args: argparse.Namespace) -> None:
-    ctx = open_context(settings)
-    publishing.retry_delivery(ctx, args.id, force=args.force)
+    from orchestrator.editorial import publishing
+    from orchestrator.runtime.context import open_context
+
+    publishing.retry_delivery(open_context(settings), args.id, force=args.force)
     if args.json:
         emit_json({"id": args.id, "status": "queued"})
     else:
@@ -58,8 +73,10 @@ def cmd_delivery_retry(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def cmd_delivery_resolve(settings: Settings, args: argparse.Namespace) -> None:
-    ctx = open_context(settings)
-    publishing.resolve_delivery(ctx, args.id, published=args.published,
+    from orchestrator.editorial import publishing
+    from orchestrator.runtime.context import open_context
+
+    publishing.resolve_delivery(open_context(settings), args.id, published=args.published,
                                 permalink=args.permalink, external_id=args.external_id)
     status = "published" if args.published else "failed"
     if args.json:

@@ -1,0 +1,23 @@
+"""``siaran demo``'s arguments; the demo itself (:mod:`orchestrator.cli.demo`) is loaded
+only when it runs."""
+
+from __future__ import annotations
+
+import argparse
+
+from orchestrator.runtime.config import Settings
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("demo", help="run everything against the sandbox with a sample calendar")
+    p.add_argument("--keep-running", action="store_true",
+                   help="keep serving after the sample calendar is published (Ctrl-C stops)")
+    p.add_argument("--timeout", type=float, default=120.0,
+                   help="seconds to wait for the calendar (default 120)")
+    p.set_defaults(handler=cmd_demo)
+
+
+def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
+    from orchestrator.cli import demo
+
+    return demo.cmd_demo(settings, args)
