@@ -69,10 +69,15 @@ def act(conn: Connection, *, user: str, action: str, entity: str, entity_id: int
                  now=now, **detail)
 
 
-def require_second_pair_of_eyes(conn: Connection, user: str, author: str) -> None:
-    """Outside open mode, the author of a post may not approve it."""
-    if not open_mode(conn) and user == author:
+def require_second_pair_of_eyes(conn: Connection, user: str, author: str,
+                                post_id: int | None = None) -> None:
+    """Outside open mode, nobody approves a post they wrote or edited."""
+    if open_mode(conn):
+        return
+    if user == author:
         raise AccessDenied(f"{user!r} wrote this post; another approver must approve it")
+    if post_id is not None and user in audit.actors(conn, "post", post_id, ("edit",)):
+        raise AccessDenied(f"{user!r} edited this post; another approver must approve it")
 
 
 def add_user(conn: Connection, *, acting: str, name: str, roles: list[str],

@@ -54,7 +54,8 @@ def channel_view(c: Channel) -> dict:
 
 def show_post(ctx: Context, post_id: int) -> dict:
     """A post with its deliveries, attempts and audit trail (its deliveries' events in
-    each delivery's ``audit``); ``rejection`` is the latest rejection and its reason."""
+    each delivery's ``audit``); ``rejection``: who rejected it, when and why, until it is
+    submitted again."""
     tz = ctx.settings.timezone
     with ctx.db.read() as conn:
         post = post_rows.get(conn, post_id)
@@ -69,11 +70,19 @@ def show_post(ctx: Context, post_id: int) -> dict:
             shown["attempt_log"] = delivery_rows.attempts_of(conn, shown["id"])
             shown["audit"] = audit.events(conn, "delivery", shown["id"])
         view["audit"] = audit.events(conn, "post", post_id)
-    rejections = [e for e in view["audit"] if e["action"] == "reject"]
-    view["rejection"] = ({"by": rejections[-1]["actor"], "at": rejections[-1]["at"],
-                          "reason": rejections[-1]["detail"].get("reason", "")}
-                         if rejections else None)
+    view["rejection"] = _open_rejection(view["audit"])
     return view
+
+
+def _open_rejection(events: list[dict]) -> dict | None:
+    """The latest rejection, until the post is submitted again."""
+    found = None
+    for e in events:
+        if e["action"] == "reject":
+            found = {"by": e["actor"], "at": e["at"], "reason": e["detail"].get("reason", "")}
+        elif e["action"] == "submit":
+            found = None
+    return found
 
 
 def list_posts(ctx: Context, *, status: PostStatus | None = None, pillar: str | None = None,

@@ -140,7 +140,7 @@ def approve(ctx: Context, post_id: int) -> list[Finding]:
     now = ctx.now()
     with ctx.db.write() as conn:
         post = rows.get(conn, post_id)
-        require_second_pair_of_eyes(conn, ctx.user, post.author)
+        require_second_pair_of_eyes(conn, ctx.user, post.author, post_id)
         if post.content_hash != checked.content_hash:
             raise InvalidTransition("post", "changed while being approved", "approved")
         digest = post.content_hash

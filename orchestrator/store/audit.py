@@ -25,6 +25,14 @@ def events(conn: Connection, entity: str, entity_id: int) -> list[dict]:
     return [_event(r) for r in rows]
 
 
+def actors(conn: Connection, entity: str, entity_id: int, actions: tuple[str, ...]
+           ) -> set[str]:
+    """Who did any of ``actions`` to the entity."""
+    return set(conn.execute(select(audit_events.c.actor).where(
+        audit_events.c.entity == entity, audit_events.c.entity_id == entity_id,
+        audit_events.c.action.in_(actions))).scalars())
+
+
 def search(conn: Connection, *, post_id: int | None = None, channel_id: int | None = None,
            actor: str | None = None, since: datetime | None = None, limit: int = 200
            ) -> list[dict]:

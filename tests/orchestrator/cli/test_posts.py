@@ -153,10 +153,13 @@ def test_a_rejection_needs_a_reason_the_author_sees_and_the_post_can_come_back(c
     code, _, err = cli("post", "submit", str(post_id))
     assert code == 1 and "rejected" in err  # edit it first
     assert cli("post", "edit", str(post_id), "--text", "Buka pukul 08.00–12.00 WIB")[0] == 0
+    assert show(cli, post_id)["rejection"]["reason"] == reason  # still there to read
     assert cli("post", "submit", str(post_id))[0] == 0
+    assert show(cli, post_id)["rejection"] is None
     assert cli("post", "approve", str(post_id), user="budi")[0] == 0
     shown = show(cli, post_id)
     assert shown["status"] == "approved" and shown["text"] == "Buka pukul 08.00–12.00 WIB"
+    assert "rejected by" not in cli("post", "show", str(post_id))[1]
     assert [e["action"] for e in shown["audit"]] == [
         "create", "submit", "reject", "edit", "submit", "approve"]
 
