@@ -11,12 +11,8 @@ from contextlib import contextmanager
 from dataclasses import replace
 
 from connectors.errors import ConfigError
-from orchestrator.cli.supervisor import run_children
 from orchestrator.runtime import config
 from orchestrator.runtime.config import Settings
-
-__all__ = ["all_queues", "redis_for", "register", "run_children", "run_scheduler",
-           "worker_command"]
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -81,6 +77,8 @@ def worker_command(settings: Settings, processes: int, threads: int,
 
 
 def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
+    from orchestrator.cli.supervisor import run_children
+
     cmd = worker_command(settings, args.processes, args.threads, args.queues)
     with redis_for(settings) as ready:
         return run_children([cmd], config.child_environment(ready))
@@ -118,6 +116,8 @@ def run_scheduler(settings: Settings, stop: threading.Event | None = None) -> in
 
 
 def cmd_up(settings: Settings, args: argparse.Namespace) -> int:
+    from orchestrator.cli.supervisor import run_children
+
     worker = worker_command(settings, args.processes, args.threads, None)
     me = [sys.executable, "-m", "orchestrator.cli.main"]
     with redis_for(settings) as ready:
