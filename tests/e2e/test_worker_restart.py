@@ -15,9 +15,13 @@ from tests.fixtures.system import running_system
 
 
 def children(pid: int) -> list[int]:
+    """The process's children; none once it is gone."""
     found: list[int] = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        found += [int(c) for c in (task / "children").read_text().split()]
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            found += [int(c) for c in (task / "children").read_text().split()]
+    except OSError:
+        return []
     return found
 
 
