@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from orchestrator.cli.output import table, when
+from orchestrator.domain.times import shown
 
 DELIVERY_COLUMNS = ["id", "channel", "platform", "status", "attempts", "last_attempt_at",
                     "next_attempt_at", "published_at", "error_kind", "permalink"]
@@ -80,7 +82,21 @@ def event_line(e: dict, tz: ZoneInfo, *, own_post: int | None = None) -> str:
     entity = e.get("entity", "post")
     own = entity == "post" and e.get("entity_id", own_post) == own_post
     about = "" if own else f" {entity} {e['entity_id']}"
-    detail = ", ".join(f"{k}={v}" for k, v in sorted(e["detail"].items())
+    detail = ", ".join(f"{k}={_value(v, tz)}" for k, v in sorted(e["detail"].items())
                        if v not in (None, "", [], {}))
     return f"{when(e['at'], tz)}  {e['actor']}  {e['action']}{about}" + (
         f"  ({detail})" if detail else "")
+
+
+def _value(value: object, tz: ZoneInfo) -> object:
+    """A detail's value; a stored UTC time is shown in the office zone."""
+    if isinstance(value, list):
+        return "[" + ", ".join(str(_value(v, tz)) for v in value) + "]"
+    if isinstance(value, str) and len(value) >= 25 and value[4:5] == "-":
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if moment.tzinfo is not None:
+            return shown(moment, tz)
+    return value
