@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 
 from connectors.errors import ConfigError, InvalidTransition, PublishError
 from orchestrator.access.roles import act, authorize
+from orchestrator.channels.views import list_channels
 from orchestrator.domain.limits import RateLimit
 from orchestrator.domain.model import Channel
 from orchestrator.domain.states import ChannelState, DeliveryStatus
@@ -21,6 +22,8 @@ from orchestrator.store import audit
 from orchestrator.store import channels as rows
 from orchestrator.store import deliveries as delivery_rows
 
+__all__ = ["add_channel", "check", "check_credentials", "list_channels", "pause", "resume",
+           "update_channel"]
 #: Credential keys a connector reads besides its required sets (``credential_keys``):
 #: X's choice of media upload API (``v2`` or ``v1.1``), WordPress's site address.
 OPTIONAL_CREDENTIALS: dict[str, frozenset[str]] = {
@@ -103,11 +106,6 @@ def _unknown_key(key: str, known: frozenset[str]) -> str:
     close = difflib.get_close_matches(key, sorted(known), n=1)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
     return f"unknown credential key {key!r}{hint}"
-
-
-def list_channels(ctx: Context) -> list[Channel]:
-    with ctx.db.read() as conn:
-        return rows.all_channels(conn)
 
 
 def pause(ctx: Context, name: str) -> Channel:

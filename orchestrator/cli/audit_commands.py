@@ -6,10 +6,11 @@ import argparse
 
 from connectors.errors import ValidationError
 from orchestrator.cli.output import emit_json
+from orchestrator.cli.parser import Commands
 from orchestrator.runtime.config import Settings
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: Commands) -> None:
     p = sub.add_parser("audit", help="the audit trail: every write, by people and the system "
                                      "(scheduler, reconciliation)")
     p.add_argument("--post", type=int, metavar="ID", help="events of a post and its deliveries")

@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 
 from orchestrator.cli.output import count, emit_json, table
+from orchestrator.cli.parser import Commands
 from orchestrator.cli.parsing import pairs, rate_limits
 from orchestrator.domain.model import ROLES
 from orchestrator.runtime.config import Settings
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: Commands) -> None:
     p = sub.add_parser("init", help="create the data directory and the database schema")
     p.set_defaults(handler=cmd_init)
 
@@ -71,7 +72,7 @@ def cmd_init(settings: Settings, args: argparse.Namespace) -> None:
 
 def cmd_channel_add(settings: Settings, args: argparse.Namespace) -> None:
     from orchestrator.channels import admin
-    from orchestrator.editorial.views import channel_view
+    from orchestrator.channels.views import channel_view
     from orchestrator.runtime.context import open_context
 
     limits = rate_limits(args.rate_limit)
@@ -87,8 +88,8 @@ def cmd_channel_add(settings: Settings, args: argparse.Namespace) -> None:
 
 def cmd_channel_update(settings: Settings, args: argparse.Namespace) -> None:
     from orchestrator.channels import admin
+    from orchestrator.channels.views import channel_view
     from orchestrator.domain.states import ChannelState
-    from orchestrator.editorial.views import channel_view
     from orchestrator.runtime.context import open_context
 
     limits = rate_limits(args.rate_limit)
@@ -106,11 +107,10 @@ def cmd_channel_update(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def cmd_channel_list(settings: Settings, args: argparse.Namespace) -> None:
-    from orchestrator.channels import admin
-    from orchestrator.editorial.views import channel_view
+    from orchestrator.channels.views import channel_view, list_channels
     from orchestrator.runtime.context import open_context
 
-    shown = [channel_view(c) for c in admin.list_channels(open_context(settings))]
+    shown = [channel_view(c) for c in list_channels(open_context(settings))]
     if args.json:
         emit_json(shown)
         return
@@ -120,7 +120,7 @@ def cmd_channel_list(settings: Settings, args: argparse.Namespace) -> None:
 
 def cmd_channel_state(settings: Settings, args: argparse.Namespace) -> int:
     from orchestrator.channels import admin
-    from orchestrator.editorial.views import channel_view
+    from orchestrator.channels.views import channel_view
     from orchestrator.runtime.context import open_context
 
     ctx = open_context(settings)

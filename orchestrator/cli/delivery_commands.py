@@ -6,13 +6,14 @@ import argparse
 
 from connectors.errors import ValidationError
 from orchestrator.cli.output import emit_json, table, when
+from orchestrator.cli.parser import Commands
 from orchestrator.cli.post_commands import DELIVERY_COLUMNS
 from orchestrator.domain.model import PLATFORMS
 from orchestrator.domain.states import DeliveryStatus
 from orchestrator.runtime.config import Settings
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: Commands) -> None:
     p = sub.add_parser("deliveries", help="deliveries, newest first; `deliveries retry ID`, "
                                           "`deliveries resolve ID`")
     p.add_argument("--status", choices=[s.value for s in DeliveryStatus])

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import argparse
 
+from orchestrator.cli.parser import Commands
 from orchestrator.runtime.config import Settings
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: Commands) -> None:
     p = sub.add_parser("demo", help="run everything against the sandbox with a sample calendar")
     p.add_argument("--keep-running", action="store_true",
                    help="keep serving after the sample calendar is published (Ctrl-C stops)")

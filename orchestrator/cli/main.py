@@ -20,26 +20,26 @@ from orchestrator.cli import (
     post_commands,
     processes,
 )
-from orchestrator.cli.parser import Parser, VersionAction
+from orchestrator.cli.parser import Commands, Parser, VersionAction, command_word
 from orchestrator.runtime import config
 
 #: Exit status after the reader of standard output went away (as if killed by SIGPIPE).
 BROKEN_PIPE = 141
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The ``siaran`` parser; given ``argv``, only the command it names is built in full."""
     parser = Parser(
         prog="siaran", description="Multichannel publishing for a public-relations office.")
     parser.add_argument("--user", help="who is acting (default: SIARAN_USER or login name)")
     parser.add_argument("--version", action=VersionAction, help="print the version and exit")
     parser.set_defaults(logs=True)  # commands that only read set logs=False
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    channel_commands.register(sub)
-    post_commands.register(sub)
-    delivery_commands.register(sub)
-    audit_commands.register(sub)
-    processes.register(sub)
-    demo_command.register(sub)
+    selected = None if argv is None else command_word(parser, argv)
+    sub = Commands(parser.add_subparsers(dest="command", required=True, metavar="COMMAND"),
+                   selected)
+    for commands in (channel_commands, post_commands, delivery_commands, audit_commands,
+                     processes, demo_command):
+        commands.register(sub)
     return parser
 
 
@@ -58,7 +58,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(argv: list[str] | None) -> int:
     try:
-        args = build_parser().parse_args(argv)
+        argv = sys.argv[1:] if argv is None else argv
+        args = build_parser(argv).parse_args(argv)
     except SystemExit as done:  # --help and --version
         return done.code if isinstance(done.code, int) else 0
     except SiaranError as error:

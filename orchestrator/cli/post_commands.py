@@ -8,6 +8,7 @@ from pathlib import Path
 
 from connectors.errors import ValidationError
 from orchestrator.cli.output import emit_json, table, when
+from orchestrator.cli.parser import Commands
 from orchestrator.cli.parsing import pairs
 from orchestrator.domain.states import PostStatus
 from orchestrator.runtime.config import Settings
@@ -22,7 +23,7 @@ ACTIONS = (("submit", "send a draft to review"),
            ("publish-now", "publish an approved post immediately"))
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: Commands) -> None:
     post = sub.add_parser("post", help="posts: write, edit, review, approve, publish")
     psub = post.add_subparsers(dest="action", required=True, metavar="ACTION")
     p = psub.add_parser("create", help="write a draft post")

@@ -11,11 +11,12 @@ from contextlib import contextmanager
 from dataclasses import replace
 
 from connectors.errors import ConfigError
+from orchestrator.cli.parser import Commands
 from orchestrator.runtime import config
 from orchestrator.runtime.config import Settings
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: Commands) -> None:
     p = sub.add_parser("worker", help="run Dramatiq worker processes that publish")
     p.add_argument("--processes", type=int, default=os.cpu_count() or 1)
     p.add_argument("--threads", type=int, default=8)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from orchestrator.domain.model import Channel, Delivery, Post
+from orchestrator.domain.model import Delivery, Post
 from orchestrator.domain.states import DeliveryStatus, PostStatus
 from orchestrator.runtime.context import Context
 from orchestrator.store import audit
@@ -45,11 +45,6 @@ def post_view(post: Post, deliveries: list[Delivery], tz: ZoneInfo) -> dict:
             "published_at": local(min(went_out), tz) if went_out else None,
             "author": post.author, "approver": post.approver, "channels": list(post.channels),
             "deliveries": [delivery_view(d, tz) for d in deliveries]}
-
-
-def channel_view(c: Channel) -> dict:
-    return {"id": c.id, "name": c.name, "platform": c.platform, "api_base": c.api_base,
-            "state": c.state.value, "rate_limits": [str(r) for r in c.posting_limits]}
 
 
 def show_post(ctx: Context, post_id: int) -> dict:

@@ -12,6 +12,7 @@ import sys
 import pytest
 
 from orchestrator.cli.main import build_parser, main
+from orchestrator.cli.parser import command_word
 from tests.fixtures.services import siaran
 
 
@@ -104,3 +105,21 @@ def test_a_reader_that_stops_early_ends_the_command_quietly(siaran_env, ctx):
     assert done.returncode == 141
     shown = json.loads(siaran("post", "show", post_id, "--json", env=siaran_env).stdout)
     assert shown["text"] == "\n".join(["baris"] * 5000)
+
+
+def test_the_command_word_skips_top_level_options_and_their_values():
+    parser = build_parser()
+    assert command_word(parser, ["--user", "ani", "post", "show", "1"]) == "post"
+    assert command_word(parser, ["--user=ani", "audit", "--user", "budi"]) == "audit"
+    assert command_word(parser, ["--user", "channel", "deliveries"]) == "deliveries"
+    assert command_word(parser, ["--version"]) is None
+
+
+def test_only_the_command_run_is_built_yet_every_command_is_known(capsys):
+    assert main(["channel", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert all(action in out for action in ("add", "update", "list", "pause", "resume"))
+    assert main(["--user", "ani", "post", "edit", "--help"]) == 0
+    assert "--unscheduled" in capsys.readouterr().out
+    err = _one_line_error(capsys, ["chanel", "list"])
+    assert "invalid choice: 'chanel'" in err and "'channel'" in err and "'audit'" in err
