@@ -14,10 +14,12 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from connectors.base import DEFAULT_TIMEOUT, Connector
 from connectors.errors import ConfigError
+
+if TYPE_CHECKING:  # the contract's module imports the HTTP stack; listing names needs none
+    from connectors.base import Connector
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,7 @@ def registered(platform: Platform) -> Iterator[Platform]:
         unregister(platform.name)
 
 
-class _Connectors(Mapping[str, type[Connector]]):
+class _Connectors(Mapping[str, Any]):
     """Platform name → connector class, each class imported when it is first looked up."""
 
     def __getitem__(self, name: str) -> type[Connector]:
@@ -130,8 +132,11 @@ def build_connector(
     platform: str,
     credentials: Mapping[str, str],
     api_base: str | None = None,
-    timeout: float = DEFAULT_TIMEOUT,
+    timeout: float | None = None,
 ) -> Connector:
-    """Build the connector of ``platform`` for one channel; ConfigError if unknown."""
+    """Build the connector of ``platform`` for one channel (``timeout``: seconds per
+    request, the contract's default when None); ConfigError if unknown."""
     cls = connector_class(platform)
+    if timeout is None:
+        return cls(credentials=credentials, api_base=api_base)
     return cls(credentials=credentials, api_base=api_base, timeout=timeout)

@@ -1,19 +1,41 @@
-"""Times as people type them, in the office's time zone; stored as UTC."""
+"""Times as people type them, in the office's time zone; stored as UTC.
+
+Accepted: ISO 8601 with an offset (``2026-12-01T09:00+07:00``, ``…Z``), or a day and a time
+of day, ``2026-12-01 09:00`` (also ``09.00``, ``9:00``, with seconds), read in the office
+zone unless a zone name follows: ``WIB``, ``WITA``, ``WIT`` or ``UTC``. A day alone is not a
+publication time: it is refused rather than taken as midnight.
+"""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from connectors.errors import ValidationError
+from orchestrator.domain.times import ZONE_NAMES, zone_named
 
-FORMATS = "ISO 8601 (2026-12-01T09:00+07:00) or YYYY-MM-DD HH:MM in the office time zone"
+FORMATS = ("'YYYY-MM-DD HH:MM' in the office time zone, optionally followed by "
+           f"{', '.join(ZONE_NAMES)}, or ISO 8601 with an offset (2026-12-01T09:00+07:00)")
+_WRITTEN = re.compile(
+    r"(?P<day>\d{4}-\d{2}-\d{2})(?:[ T]+(?P<h>\d{1,2})[:.](?P<m>\d{2})(?:[:.](?P<s>\d{2}))?)?"
+    r"(?:\s*(?P<zone>[A-Za-z]{3,4}))?")
 
 
 def parse_time(text: str, tz: ZoneInfo) -> datetime:
-    """An aware UTC datetime; a time without offset is read in ``tz``."""
+    """An aware UTC datetime; a time without offset or zone name is read in ``tz``."""
+    raw = text.strip()
+    written = _WRITTEN.fullmatch(raw)
+    if written:
+        return _written(raw, written, tz)
     try:
-        value = datetime.fromisoformat(text.strip())
+        date.fromisoformat(raw)
+    except ValueError:
+        pass
+    else:
+        raise _day_only(raw)
+    try:
+        value = datetime.fromisoformat(raw)
     except ValueError:
         raise ValidationError(f"cannot read time {text!r}; use {FORMATS}") from None
     if value.tzinfo is None:
@@ -37,5 +59,34 @@ def parse_day(text: str, tz: ZoneInfo) -> datetime:
 
 
 def parse_bound(text: str, tz: ZoneInfo) -> datetime:
-    """A day (its local midnight) or a time, as UTC: the bound of a period."""
-    return parse_day(text, tz) if len(text.strip()) == 10 else parse_time(text, tz)
+    """A bound of a period: a day (its local midnight) or a time, as UTC."""
+    try:
+        return parse_day(text, tz)
+    except ValidationError:
+        pass
+    try:
+        return parse_time(text, tz)
+    except ValidationError:
+        raise ValidationError(f"cannot read {text!r}; use YYYY-MM-DD or {FORMATS}") from None
+
+
+def _written(raw: str, found: re.Match, tz: ZoneInfo) -> datetime:
+    if found["h"] is None:
+        raise _day_only(found["day"])
+    zone = tz
+    if found["zone"]:
+        zone = zone_named(found["zone"])
+        if zone is None:
+            raise ValidationError(f"unknown time zone {found['zone']!r} in {raw!r}; "
+                                  f"use {', '.join(ZONE_NAMES)} or an offset such as +07:00")
+    try:
+        day = date.fromisoformat(found["day"])
+        clock = time(int(found["h"]), int(found["m"]), int(found["s"] or 0))
+    except ValueError as error:
+        raise ValidationError(f"cannot read time {raw!r}: {error}") from None
+    return datetime.combine(day, clock, tzinfo=zone).astimezone(UTC)
+
+
+def _day_only(day: str) -> ValidationError:
+    return ValidationError(f"{day!r} is a day without a time of day; give the time too, "
+                           f"for example '{day} 09:00' (office time zone) or '{day} 09:00 WIB'")

@@ -1,8 +1,10 @@
 """Who may do what: roles, and the one gate every user action passes through.
 
-Roles: ``author`` writes and submits posts; ``approver`` approves, rejects and publishes
-now; ``operator`` retries and resolves deliveries, pauses, resumes and checks channels;
-``admin`` may do everything, including adding channels and users and rotating the key.
+Roles: ``author`` writes, edits and submits posts; ``approver`` approves, rejects and
+publishes now; ``operator`` retries and resolves deliveries, pauses, resumes and checks
+channels and gives a channel new credentials after re-authorising it; ``admin`` may do
+everything, including adding channels, changing their API base or limits, adding users and
+rotating the key.
 
 Until the first user is added, Siaran is in *open mode*: every named user may do everything
 (a one-person office, the demo). Once users exist, every action is checked against the
@@ -18,11 +20,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from connectors.errors import AccessDenied, AlreadyExists, ConfigError
+from orchestrator.domain.model import ROLES
 from orchestrator.store import audit
 from orchestrator.store import users as user_rows
 from orchestrator.store.db import Connection
 
-ROLES = ("author", "approver", "operator", "admin")
 ALLOWED: dict[str, frozenset[str]] = {
     "create": frozenset({"author"}),
     "edit": frozenset({"author"}),
@@ -38,6 +40,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "channel_pause": frozenset({"operator"}),
     "channel_resume": frozenset({"operator"}),
     "channel_check": frozenset({"operator"}),
+    "channel_reauthorise": frozenset({"operator"}),
     "channel_add": frozenset(),
     "channel_update": frozenset(),
     "user_add": frozenset(),
@@ -94,10 +97,15 @@ def act(conn: Connection, *, user: str, action: str, entity: str, entity_id: int
                  now=now, **detail)
 
 
-def require_second_pair_of_eyes(conn: Connection, user: str, author: str) -> None:
-    """Outside open mode, the author of a post may not approve it."""
-    if not open_mode(conn) and user == author:
+def require_second_pair_of_eyes(conn: Connection, user: str, author: str,
+                                post_id: int | None = None) -> None:
+    """Outside open mode, nobody approves a post they wrote or edited."""
+    if open_mode(conn):
+        return
+    if user == author:
         raise AccessDenied(f"{user!r} wrote this post; another approver must approve it")
+    if post_id is not None and user in audit.actors(conn, "post", post_id, ("edit",)):
+        raise AccessDenied(f"{user!r} edited this post; another approver must approve it")
 
 
 def add_user(conn: Connection, *, acting: str, name: str, roles: list[str],

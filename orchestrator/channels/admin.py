@@ -1,20 +1,39 @@
-"""Adding and listing channels; credentials are sealed before they reach the database."""
+"""Adding and listing channels; credentials are sealed before they reach the database.
+
+The platform connectors (and their client libraries) are imported only by the functions
+that need them: listing channels loads none of them.
+"""
 
 from __future__ import annotations
 
+import difflib
+import re
+from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from connectors import registry
 from connectors.errors import ConfigError, InvalidTransition, PublishError
 from orchestrator.access.roles import act, authorize
 from orchestrator.channels import hosts
+from orchestrator.channels.views import list_channels
 from orchestrator.domain.limits import RateLimit
 from orchestrator.domain.model import Channel
 from orchestrator.domain.states import ChannelState, DeliveryStatus
-from orchestrator.pipeline.queues import queue_for
 from orchestrator.runtime.context import Context
+from orchestrator.store import audit
 from orchestrator.store import channels as rows
 from orchestrator.store import deliveries as delivery_rows
+
+__all__ = ["add_channel", "check", "check_credentials", "list_channels", "pause", "resume",
+           "update_channel"]
+#: Credential keys a connector reads besides its required sets (``credential_keys``):
+#: X's choice of media upload API (``v2`` or ``v1.1``), WordPress's site address.
+OPTIONAL_CREDENTIALS: dict[str, frozenset[str]] = {
+    "x": frozenset({"media_upload"}),
+    "wordpress": frozenset({"site_url"}),
+}
+#: What a credential key looks like; anything else is not echoed (it may be a secret).
+_KEY_NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
 
 
 def add_channel(ctx: Context, *, name: str, platform: str, credentials: dict[str, str],
@@ -26,13 +45,10 @@ def add_channel(ctx: Context, *, name: str, platform: str, credentials: dict[str
     Credentials go to https hosts only, or to loopback ones (:mod:`.hosts`); the audit
     event names the hosts they will be sent to."""
     name = _checked_name(name)
-    if platform not in registry.names():
-        known = ", ".join(registry.names())
-        raise ConfigError(f"unknown platform {platform!r}; known: {known}")
     if api_base is not None:
         api_base = hosts.checked_url(api_base, "--api-base", allow_insecure=allow_insecure_host)
     credentials = hosts.checked_credentials(credentials, allow_insecure=allow_insecure_host)
-    registry.connector_class(platform).check_credentials(credentials)
+    check_credentials(platform, credentials)
     site_url = credentials.get("site_url")
     now = ctx.now()
     with ctx.db.write() as conn:
@@ -52,7 +68,9 @@ def update_channel(ctx: Context, name: str, *, credentials: dict[str, str] | Non
                    allow_insecure_host: bool = False) -> Channel:
     """Replace a channel's credentials (after re-authorising), API base or posting limits.
 
-    The audit event records every host change as ``{"from": …, "to": …}``."""
+    An operator may give new credentials for the same hosts; changing the API base, the
+    WordPress site or the limits is an admin's. The audit event records every host change
+    as ``{"from": …, "to": …}``."""
     now = ctx.now()
     if credentials:
         credentials = hosts.checked_credentials(credentials,
@@ -64,7 +82,7 @@ def update_channel(ctx: Context, name: str, *, credentials: dict[str, str] | Non
         values: dict[str, object] = {}
         detail: dict[str, object] = {}
         if credentials:
-            registry.connector_class(channel.platform).check_credentials(credentials)
+            check_credentials(channel.platform, credentials)
             values["credentials"] = ctx.box.seal(credentials)
             if credentials.get("site_url"):
                 values["site_url"] = credentials["site_url"]
@@ -76,11 +94,14 @@ def update_channel(ctx: Context, name: str, *, credentials: dict[str, str] | Non
             values["rate_limits"] = rate_limits
         if not values:
             raise ConfigError("nothing to change: give --credential, --api-base or --rate-limit")
+        same_hosts = values.get("site_url", channel.site_url) == channel.site_url
+        reauthorising = set(values) - {"site_url"} == {"credentials"} and same_hosts
+        authorize(conn, ctx.user, "channel_reauthorise" if reauthorising else "channel_update")
         rows.change(conn, channel.id, **values)
-        act(conn, user=ctx.user, action="channel_update", entity="channel",
-            entity_id=channel.id, now=now, changed=sorted(values),
-            credential_keys=sorted(credentials or {}), **detail,
-            **_insecure(api_base, values.get("site_url")))
+        audit.record(conn, actor=ctx.user, action="channel_update", entity="channel",
+                     entity_id=channel.id, now=now, changed=sorted(values),
+                     credential_keys=sorted(credentials or {}), **detail,
+                     **_insecure(api_base, values.get("site_url")))
         return rows.by_id(conn, channel.id)
 
 
@@ -103,18 +124,55 @@ def get_channel(ctx: Context, name: str) -> Channel:
         return rows.by_name(conn, name)
 
 
-def list_channels(ctx: Context) -> list[Channel]:
-    with ctx.db.read() as conn:
-        return rows.all_channels(conn)
+def check_credentials(platform: str, credentials: Mapping[str, str]) -> None:
+    """Refuse an unknown platform, a key its connector does not read (a typo would be
+    stored and never used), or an incomplete set. Errors name keys, never values."""
+    from connectors.registry import CONNECTORS
+
+    if platform not in CONNECTORS:
+        raise ConfigError(f"unknown platform {platform!r}; known: {', '.join(CONNECTORS)}")
+    connector = CONNECTORS[platform]
+    known = frozenset().union(*connector.credential_keys,
+                              OPTIONAL_CREDENTIALS.get(platform, frozenset()))
+    unknown = sorted(set(credentials) - known)
+    if unknown:
+        raise ConfigError(f"{platform} channel: "
+                          + "; ".join(_unknown_key(key, known) for key in unknown)
+                          + f"; known keys: {', '.join(sorted(known))}")
+    connector.check_credentials(credentials)
+
+
+def _unknown_key(key: str, known: frozenset[str]) -> str:
+    if not _KEY_NAME.fullmatch(key):
+        return "a credential key that is not a key name (not shown, it may be a secret)"
+    close = difflib.get_close_matches(key, sorted(known), n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"unknown credential key {key!r}{hint}"
 
 
 def pause(ctx: Context, name: str) -> Channel:
-    """Stop publishing to a channel; its waiting deliveries are held."""
-    return _set_state(ctx, name, ChannelState.PAUSED, "channel_pause")
+    """Stop publishing to a channel; its waiting deliveries are held. Pausing a paused
+    channel changes nothing."""
+    now = ctx.now()
+    with ctx.db.write() as conn:
+        channel = rows.by_name(conn, name)
+        if channel.state is ChannelState.PAUSED:
+            authorize(conn, ctx.user, "channel_pause")
+            return channel
+        if not rows.move(conn, channel.id, channel.state, ChannelState.PAUSED):
+            raise InvalidTransition("channel", channel.state.value, ChannelState.PAUSED.value)
+        delivery_rows.hold_channel(conn, channel.id,
+                                   f"channel {name} {ChannelState.PAUSED.described}", now)
+        act(conn, user=ctx.user, action="channel_pause", entity="channel",
+            entity_id=channel.id, now=now, previous=channel.state.value)
+        return rows.by_id(conn, channel.id)
 
 
 def resume(ctx: Context, name: str) -> tuple[Channel, int]:
-    """Publish to a channel again (after pausing or re-authorising): held deliveries resume."""
+    """Publish to a channel again (after pausing or re-authorising): held deliveries resume.
+    Resuming an active channel releases what is still held."""
+    from orchestrator.pipeline.queues import queue_for
+
     now = ctx.now()
     with ctx.db.write() as conn:
         channel = rows.by_name(conn, name)
@@ -129,18 +187,6 @@ def resume(ctx: Context, name: str) -> tuple[Channel, int]:
         act(conn, user=ctx.user, action="channel_resume", entity="channel",
             entity_id=channel.id, now=now, released=released, previous=channel.state.value)
         return rows.by_id(conn, channel.id), released
-
-
-def _set_state(ctx: Context, name: str, target: ChannelState, action: str) -> Channel:
-    now = ctx.now()
-    with ctx.db.write() as conn:
-        channel = rows.by_name(conn, name)
-        if not rows.move(conn, channel.id, channel.state, target):
-            raise InvalidTransition("channel", channel.state.value, target.value)
-        delivery_rows.hold_channel(conn, channel.id, f"channel {name} is {target.value}", now)
-        act(conn, user=ctx.user, action=action, entity="channel",
-            entity_id=channel.id, now=now, previous=channel.state.value)
-        return rows.by_id(conn, channel.id)
 
 
 def check(ctx: Context, name: str) -> dict:

@@ -7,11 +7,9 @@ import getpass
 import sys
 
 from connectors.errors import ValidationError
-from orchestrator.access import accounts, passwords, tokens
-from orchestrator.access.roles import ROLES
 from orchestrator.cli.output import emit_json, table
+from orchestrator.domain.model import ROLES
 from orchestrator.runtime.config import Settings
-from orchestrator.runtime.context import open_context
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -49,6 +47,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_user_add(settings: Settings, args: argparse.Namespace) -> None:
+    from orchestrator.access import accounts
+    from orchestrator.runtime.context import open_context
+
     added = accounts.add_user(open_context(settings), args.name, args.role)
     if args.json:
         emit_json(added)
@@ -57,6 +58,9 @@ def cmd_user_add(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def cmd_user_list(settings: Settings, args: argparse.Namespace) -> None:
+    from orchestrator.access import accounts
+    from orchestrator.runtime.context import open_context
+
     found = accounts.list_users(open_context(settings))
     if args.json:
         emit_json(found)
@@ -79,11 +83,17 @@ def read_password(stream=None) -> str:
 
 
 def cmd_set_password(settings: Settings, args: argparse.Namespace) -> None:
+    from orchestrator.access import passwords
+    from orchestrator.runtime.context import open_context
+
     passwords.set_password(open_context(settings), args.name, read_password())
     print(f"password of {args.name} set")
 
 
 def cmd_token_create(settings: Settings, args: argparse.Namespace) -> None:
+    from orchestrator.access import tokens
+    from orchestrator.runtime.context import open_context
+
     created = tokens.create_token(open_context(settings), args.owner, label=args.label,
                                   expires_days=args.expires)
     if args.json:
@@ -94,6 +104,9 @@ def cmd_token_create(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def cmd_token_list(settings: Settings, args: argparse.Namespace) -> None:
+    from orchestrator.access import tokens
+    from orchestrator.runtime.context import open_context
+
     found = tokens.list_tokens(open_context(settings))
     if args.json:
         emit_json(found)
@@ -102,6 +115,9 @@ def cmd_token_list(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def cmd_token_revoke(settings: Settings, args: argparse.Namespace) -> None:
+    from orchestrator.access import tokens
+    from orchestrator.runtime.context import open_context
+
     revoked = tokens.revoke_token(open_context(settings), args.id)
     if args.json:
         emit_json(revoked)

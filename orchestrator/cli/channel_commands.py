@@ -5,18 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from orchestrator.channels import admin as channel_admin
 from orchestrator.cli.credentials import read_credentials
-from orchestrator.cli.output import emit_json, table
+from orchestrator.cli.output import count, emit_json, table
+from orchestrator.cli.parser import Commands
 from orchestrator.cli.parsing import rate_limits
-from orchestrator.editorial import views
-from orchestrator.pipeline.outbox import relay_now
 from orchestrator.runtime.config import Settings
-from orchestrator.runtime.context import open_context
-from orchestrator.runtime.installation import initialise
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: Commands) -> None:
     p = sub.add_parser("init", help="create the data directory and the database schema")
     p.set_defaults(handler=cmd_init)
 
@@ -33,22 +29,22 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "default: the platform's known caps)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_channel_add)
-    p = csub.add_parser("update", help="new credentials (after re-authorising), API base or "
-                                       "posting limits")
+    p = csub.add_parser("update", help="new credentials (after re-authorising; operators "
+                                       "may), API base or posting limits (admins)")
     p.add_argument("name")
     _credential_arguments(p)
     p.add_argument("--api-base")
     p.add_argument("--rate-limit", action="append", metavar="COUNT/PERIOD")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_channel_update)
-    p = csub.add_parser("list", help="list channels")
+    p = csub.add_parser("list", help="channels with their state and posting limits")
     p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_channel_list)
+    p.set_defaults(handler=cmd_channel_list, logs=False)
     p = csub.add_parser("show", help="one channel: platform, state, the hosts its credentials "
                                      "go to, posting limits")
     p.add_argument("name")
     p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_channel_show)
+    p.set_defaults(handler=cmd_channel_show, logs=False)
     for name, helptext in (("pause", "stop publishing to a channel (deliveries are held)"),
                            ("resume", "publish again (after pause or re-authorisation)"),
                            ("check", "ask the platform whether the credentials work")):
@@ -56,6 +52,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         p.add_argument("name")
         p.add_argument("--json", action="store_true")
         p.set_defaults(handler=cmd_channel_state, action=name)
+
 
 
 def _credential_arguments(p: argparse.ArgumentParser) -> None:
@@ -71,51 +68,75 @@ def _credential_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_init(settings: Settings, args: argparse.Namespace) -> None:
+    from orchestrator.channels import admin
+    from orchestrator.runtime.context import open_context
+    from orchestrator.runtime.installation import initialise
+
     done = initialise(settings)
     print(f"initialised {settings.data_dir} ({done.database})")
     made = "created; back it up with the database" if done.key_created else "in use"
     print(f"secret key {done.key_source}: fingerprint {done.fingerprint} ({made})")
-    for warning in channel_admin.insecure_hosts(open_context(settings)):
+    for warning in admin.insecure_hosts(open_context(settings)):
         print(f"siaran: warning: {warning}", file=sys.stderr)
 
 
 def cmd_channel_add(settings: Settings, args: argparse.Namespace) -> None:
+    from orchestrator.channels import admin
+    from orchestrator.channels.views import channel_view
+    from orchestrator.runtime.context import open_context
+
     limits = rate_limits(args.rate_limit)
     credentials = read_credentials(args.credential, args.credentials_file)
     ctx = open_context(settings)
-    channel = channel_admin.add_channel(
+    channel = admin.add_channel(
         ctx, name=args.name, platform=args.platform, api_base=args.api_base,
         credentials=credentials, rate_limits=limits,
         allow_insecure_host=args.allow_insecure_host)
     if args.json:
-        emit_json(views.channel_view(channel))
+        emit_json(channel_view(channel))
     else:
         print(f"channel {channel.name} ({channel.platform}) added")
 
 
 def cmd_channel_update(settings: Settings, args: argparse.Namespace) -> None:
+    from orchestrator.channels import admin
+    from orchestrator.channels.views import channel_view
+    from orchestrator.domain.states import ChannelState
+    from orchestrator.runtime.context import open_context
+
     limits = rate_limits(args.rate_limit)
     credentials = read_credentials(args.credential, args.credentials_file)
     ctx = open_context(settings)
-    channel = channel_admin.update_channel(
+    channel = admin.update_channel(
         ctx, args.name, credentials=credentials, api_base=args.api_base, rate_limits=limits,
         allow_insecure_host=args.allow_insecure_host)
     if args.json:
-        emit_json(views.channel_view(channel))
-    else:
-        print(f"channel {channel.name} updated")
+        emit_json(channel_view(channel))
+        return
+    print(f"channel {channel.name} updated")
+    if channel.state is not ChannelState.ACTIVE:
+        print(f"it {channel.state.described}: `siaran channel check {channel.name}`, then "
+              f"`siaran channel resume {channel.name}` publishes its held deliveries")
 
 
 def cmd_channel_list(settings: Settings, args: argparse.Namespace) -> None:
-    shown = [views.channel_view(c) for c in channel_admin.list_channels(open_context(settings))]
+    from orchestrator.channels.views import channel_view, list_channels
+    from orchestrator.runtime.context import open_context
+
+    shown = [channel_view(c) for c in list_channels(open_context(settings))]
     if args.json:
         emit_json(shown)
-    else:
-        table(shown, ["name", "platform", "state", "api_base"])
+        return
+    table([{**c, "rate_limits": ", ".join(c["rate_limits"]) or "none"} for c in shown],
+          ["name", "platform", "state", "rate_limits", "api_base"])
 
 
 def cmd_channel_show(settings: Settings, args: argparse.Namespace) -> None:
-    shown = views.channel_view(channel_admin.get_channel(open_context(settings), args.name))
+    from orchestrator.channels import admin
+    from orchestrator.channels.views import channel_view
+    from orchestrator.runtime.context import open_context
+
+    shown = channel_view(admin.get_channel(open_context(settings), args.name))
     if args.json:
         emit_json(shown)
         return
@@ -125,9 +146,13 @@ def cmd_channel_show(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def cmd_channel_state(settings: Settings, args: argparse.Namespace) -> int:
+    from orchestrator.channels import admin
+    from orchestrator.channels.views import channel_view
+    from orchestrator.runtime.context import open_context
+
     ctx = open_context(settings)
     if args.action == "check":
-        result = channel_admin.check(ctx, args.name)
+        result = admin.check(ctx, args.name)
         if args.json:
             emit_json(result)
         else:
@@ -135,13 +160,15 @@ def cmd_channel_state(settings: Settings, args: argparse.Namespace) -> int:
             print(f"{args.name}: {state} {result['account']} {result['detail']}".rstrip())
         return 0 if result["ok"] else 1
     if args.action == "pause":
-        channel, released = channel_admin.pause(ctx, args.name), 0
+        channel, released = admin.pause(ctx, args.name), 0
     else:
-        channel, released = channel_admin.resume(ctx, args.name)
+        from orchestrator.pipeline.outbox import relay_now
+
+        channel, released = admin.resume(ctx, args.name)
         relay_now(ctx)
     if args.json:
-        emit_json({**views.channel_view(channel), "released": released})
+        emit_json({**channel_view(channel), "released": released})
     else:
         print(f"channel {channel.name}: {channel.state.value}"
-              + (f", {released} deliveries released" if released else ""))
+              + (f", {count(released, 'delivery', 'deliveries')} released" if released else ""))
     return 0

@@ -22,9 +22,8 @@ from connectors import registry
 from connectors.base import RenderedPost
 from orchestrator.access import accounts, tokens
 from orchestrator.channels import admin as channel_admin
-from orchestrator.cli.output import table
+from orchestrator.cli.output import count, table
 from orchestrator.cli.processes import (
-    WEB_PORT,
     redis_for,
     run_scheduler,
     web_command,
@@ -61,17 +60,6 @@ SAMPLE_CALENDAR = [
      "Tahukah Anda? Istana Merdeka selesai dibangun pada 1879. Did you know? Merdeka "
      "Palace was completed in 1879. #TahukahAnda"),
 ]
-
-
-def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("demo", help="run everything against the sandbox with a sample calendar")
-    p.add_argument("--keep-running", action="store_true",
-                   help="keep serving after the sample calendar is published (Ctrl-C stops)")
-    p.add_argument("--timeout", type=float, default=120.0,
-                   help="seconds to wait for the calendar (default 120)")
-    p.add_argument("--port", type=int, default=WEB_PORT,
-                   help=f"port of the HTTP API (default {WEB_PORT})")
-    p.set_defaults(handler=cmd_demo)
 
 
 def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
@@ -204,7 +192,7 @@ def _summary(ctx: Context, sandbox) -> None:
     table(rows, ["platform", "account", "id", "text"])
     texts = [(r["platform"], r["account"], r["text"]) for r in rows]
     duplicates = len(texts) - len(set(texts))
-    print(f"\n{len(rows)} posts on the sandbox, {duplicates} duplicates.")
+    print(f"\n{count(len(rows), 'post')} on the sandbox, {count(duplicates, 'duplicate')}.")
     published = [d for p in calendar.calendar(ctx, None, None) for d in p["deliveries"]
                  if d["permalink"]]
     for d in published[:4]:

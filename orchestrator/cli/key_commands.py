@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from orchestrator.channels import keys as key_admin
 from orchestrator.cli.output import emit_json
 from orchestrator.runtime.config import Settings
-from orchestrator.runtime.context import open_context
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -22,6 +20,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_keys_show(settings: Settings, args: argparse.Namespace) -> None:
+    from orchestrator.channels import keys as key_admin
+    from orchestrator.runtime.context import open_context
+
     shown = key_admin.describe(open_context(settings))
     if args.json:
         emit_json(shown)
@@ -33,6 +34,9 @@ def cmd_keys_show(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def cmd_keys_rotate(settings: Settings, args: argparse.Namespace) -> None:
+    from orchestrator.channels import keys as key_admin
+    from orchestrator.runtime.context import open_context
+
     done = key_admin.rotate(open_context(settings))
     if args.json:
         emit_json({"previous": done.previous, "fingerprint": done.fingerprint,

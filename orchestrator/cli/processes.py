@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
-import subprocess
 import sys
 import threading
 from collections.abc import Iterator
@@ -13,18 +11,17 @@ from contextlib import contextmanager
 from dataclasses import replace
 
 from connectors.errors import ConfigError
-from orchestrator.pipeline.queues import all_queues
-from orchestrator.runtime import config, embedded_redis
+from orchestrator.cli.parser import Commands
+from orchestrator.runtime import config
 from orchestrator.runtime.config import Settings
-from orchestrator.runtime.logging import configure
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: Commands) -> None:
     p = sub.add_parser("worker", help="run Dramatiq worker processes that publish")
     p.add_argument("--processes", type=int, default=os.cpu_count() or 1)
     p.add_argument("--threads", type=int, default=8)
     p.add_argument("--queues", nargs="+", metavar="QUEUE",
-                   help=f"only these queues (default all: {', '.join(all_queues())})")
+                   help="only these queues, publish.<platform> (default: all)")
     p.set_defaults(handler=cmd_worker)
     p = sub.add_parser("scheduler", help="dispatch due posts and relay the outbox")
     p.set_defaults(handler=cmd_scheduler)
@@ -59,12 +56,20 @@ def add_web_address(p: argparse.ArgumentParser) -> None:
     p.add_argument("--port", type=int, default=WEB_PORT, help=f"port ({WEB_PORT})")
 
 
+def all_queues() -> list[str]:
+    from orchestrator.pipeline.queues import all_queues as queues
+
+    return queues()
+
+
 @contextmanager
 def redis_for(settings: Settings) -> Iterator[Settings]:
     """Settings whose ``redis_url`` is set, starting the embedded server if needed."""
     if settings.redis_url:
         yield settings
         return
+    from orchestrator.runtime import embedded_redis
+
     with embedded_redis.running(settings.data_dir) as url:
         yield _with_redis(settings, url)
 
@@ -88,34 +93,6 @@ def worker_command(settings: Settings, processes: int, threads: int,
     return cmd
 
 
-def run_children(commands: list[list[str]], env: dict[str, str]) -> int:
-    """Run processes until one exits or we are interrupted; stop the rest."""
-    children = [subprocess.Popen(c, env=env) for c in commands]
-    stop = threading.Event()
-
-    def _stop(signum, _frame):
-        stop.set()
-
-    previous = {s: signal.signal(s, _stop) for s in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        while not stop.is_set() and all(c.poll() is None for c in children):
-            stop.wait(0.2)
-    finally:
-        for s, handler in previous.items():
-            signal.signal(s, handler)
-        for c in children:
-            if c.poll() is None:
-                c.send_signal(signal.SIGTERM)
-        for c in children:
-            try:
-                c.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                c.kill()
-                c.wait()
-    codes = [c.returncode for c in children]
-    return 0 if stop.is_set() else next((rc for rc in codes if rc), 0)
-
-
 def check_installation(settings: Settings) -> None:
     """Refuse to start (before any process is spawned) without the schema or the key."""
     from orchestrator.runtime.context import open_context
@@ -124,6 +101,8 @@ def check_installation(settings: Settings) -> None:
 
 
 def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
+    from orchestrator.cli.supervisor import run_children
+
     cmd = worker_command(settings, args.processes, args.threads, args.queues)
     check_installation(settings)
     with redis_for(settings) as ready:
@@ -131,6 +110,8 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_scheduler(settings: Settings, args: argparse.Namespace) -> int:
+    from orchestrator.runtime.logging import configure
+
     configure(settings.log_format)
     check_installation(settings)
     with redis_for(settings) as ready:
@@ -139,6 +120,8 @@ def cmd_scheduler(settings: Settings, args: argparse.Namespace) -> int:
 
 def run_scheduler(settings: Settings, stop: threading.Event | None = None) -> int:
     """The scheduler loop in this process; ``settings.redis_url`` must be set."""
+    import signal
+
     from orchestrator.pipeline.broker import make_broker
     from orchestrator.pipeline.transport import Transport
     from orchestrator.runtime.context import open_context
@@ -175,6 +158,8 @@ def web_url(host: str, port: int) -> str:
 
 
 def cmd_web(settings: Settings, args: argparse.Namespace) -> int:
+    from orchestrator.cli.supervisor import run_children
+
     command = web_command(settings, args.host, args.port)
     print(f"siaran web: {web_url(args.host, args.port)}/api/v1 "
           f"(docs: {web_url(args.host, args.port)}/api/docs)", flush=True)
@@ -182,6 +167,8 @@ def cmd_web(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_up(settings: Settings, args: argparse.Namespace) -> int:
+    from orchestrator.cli.supervisor import run_children
+
     worker = worker_command(settings, args.processes, args.threads, None)
     web = web_command(settings, args.host, args.port)
     me = [sys.executable, "-m", "orchestrator.cli.main"]

@@ -10,6 +10,9 @@ from datetime import datetime
 from orchestrator.domain.limits import RateLimit, limits_for
 from orchestrator.domain.states import ChannelState, DeliveryStatus, PostStatus
 
+#: Who may do what: orchestrator.access.roles.
+ROLES = ("author", "approver", "operator", "admin")
+
 
 @dataclass(frozen=True)
 class Channel:

@@ -40,11 +40,19 @@ class ChannelState(StrEnum):
     PAUSED = "paused"
     NEEDS_REAUTH = "needs_reauth"
 
+    @property
+    def described(self) -> str:
+        """The state in words: ``channel humas-tg needs re-authorisation``."""
+        return {"active": "is active", "paused": "is paused",
+                "needs_reauth": "needs re-authorisation"}[self.value]
+
 
 P, D, C = PostStatus, DeliveryStatus, ChannelState
 
 POST_MOVES: dict[PostStatus, frozenset[PostStatus]] = {
-    P.DRAFT: frozenset({P.IN_REVIEW, P.CANCELLED}),
+    # draft → draft: edited. Editing a post under review, approved or rejected sends it
+    # back to draft (an approval covers the exact content).
+    P.DRAFT: frozenset({P.IN_REVIEW, P.CANCELLED, P.DRAFT}),
     P.IN_REVIEW: frozenset({P.APPROVED, P.REJECTED, P.DRAFT, P.CANCELLED}),
     P.APPROVED: frozenset({P.PUBLISHING, P.DRAFT, P.CANCELLED}),
     P.REJECTED: frozenset({P.DRAFT}),

@@ -53,7 +53,7 @@ def edit_post(ctx: Context, post_id: int, *, version: str | None, title=UNCHANGE
                "variants": post.variants if variants is UNCHANGED else variants,
                "options": post.options if options is UNCHANGED else options}
         when: datetime | None = post.scheduled_at if at is UNCHANGED else at
-        problems = content_problems(**new, at=None if at is UNCHANGED else when, now=now)
+        problems = content_problems(ctx, now, **new, at=None if at is UNCHANGED else when)
         if problems:
             raise ValidationError("; ".join(p for _, p in problems), problems)
         try:

@@ -31,7 +31,7 @@ def start_publishing(conn: Connection, post_id: int, now: datetime, actor: str,
             active.append((delivery_id, queue_for(platform)))
         else:
             rows.move(conn, delivery_id, [D.PENDING], D.HELD, now,
-                      error=f"channel {name} is {state}")
+                      error=f"channel {name} {ChannelState(state).described}")
     queued = rows.queue_pending(conn, active, now)
     audit.record(conn, actor=actor, action=reason, entity="post", entity_id=post_id, now=now,
                  queued=queued)

@@ -1,4 +1,8 @@
-"""The JSON shapes Siaran shows: one place for the CLI and the HTTP API."""
+"""The JSON shapes Siaran shows: one place for the CLI and the HTTP API.
+
+Times are ISO 8601 in the office time zone, except in attempt logs and audit events,
+which keep the stored UTC.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,8 @@ import hashlib
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from orchestrator.domain.model import Channel, Delivery, Post
-from orchestrator.domain.states import DeliveryStatus
+from orchestrator.domain.model import Delivery, Post
+from orchestrator.domain.states import DeliveryStatus, PostStatus
 from orchestrator.runtime.context import Context
 from orchestrator.store import audit
 from orchestrator.store import channels as channel_rows
@@ -21,23 +25,27 @@ def local(value: datetime | None, tz: ZoneInfo) -> str | None:
 
 
 def delivery_view(d: Delivery, tz: ZoneInfo) -> dict:
+    """A delivery; ``last_attempt_at`` is when a worker last took it up, ``next_attempt_at``
+    when a ``retry_wait`` delivery is tried again, ``published_at`` when it went out."""
     return {"id": d.id, "post_id": d.post_id, "channel": d.channel, "platform": d.platform,
             "status": d.status.value, "external_id": d.external_id, "permalink": d.permalink,
             "attempts": d.attempts, "error_kind": d.error_kind, "error": d.error,
-            "updated_at": local(d.updated_at, tz)}
+            "updated_at": local(d.updated_at, tz),
+            "last_attempt_at": local(d.claimed_at, tz),
+            "next_attempt_at": (local(d.next_attempt_at, tz)
+                                if d.status is DeliveryStatus.RETRY_WAIT else None),
+            "published_at": (local(d.updated_at, tz)
+                             if d.status is DeliveryStatus.PUBLISHED else None)}
 
 
 def post_view(post: Post, deliveries: list[Delivery], tz: ZoneInfo) -> dict:
+    """A post with its deliveries; ``published_at`` is when its first delivery went out."""
+    went_out = [d.updated_at for d in deliveries if d.status is DeliveryStatus.PUBLISHED]
     return {"id": post.id, "title": post.title, "pillar": post.pillar,
             "status": post.status.value, "scheduled_at": local(post.scheduled_at, tz),
+            "published_at": local(min(went_out), tz) if went_out else None,
             "author": post.author, "approver": post.approver, "channels": list(post.channels),
             "deliveries": [delivery_view(d, tz) for d in deliveries]}
-
-
-def channel_view(c: Channel) -> dict:
-    return {"id": c.id, "name": c.name, "platform": c.platform, "api_base": c.api_base,
-            "site_url": c.site_url, "state": c.state.value,
-            "rate_limits": [str(r) for r in c.posting_limits]}
 
 
 def post_etag(post: Post) -> str:
@@ -48,7 +56,9 @@ def post_etag(post: Post) -> str:
 
 
 def show_post(ctx: Context, post_id: int) -> dict:
-    """A post with its deliveries, attempts, audit trail and version tag (``etag``)."""
+    """A post with its deliveries, attempts and audit trail (its deliveries' events in
+    each delivery's ``audit``), its version tag (``etag``); ``rejection``: who rejected
+    it, when and why, until it is submitted again."""
     tz = ctx.settings.timezone
     with ctx.db.read() as conn:
         post = post_rows.get(conn, post_id)
@@ -62,23 +72,62 @@ def show_post(ctx: Context, post_id: int) -> dict:
         logs = delivery_rows.attempts_for(conn, [d.id for d in deliveries])
         for shown in view["deliveries"]:
             shown["attempt_log"] = logs[shown["id"]]
+            shown["audit"] = audit.events(conn, "delivery", shown["id"])
         view["audit"] = audit.events(conn, "post", post_id)
         view["etag"] = post_etag(post)
+    view["rejection"] = _open_rejection(view["audit"])
     return view
 
 
-def show_channel(ctx: Context, name: str) -> dict:
-    """A channel with its health: the names of its credentials (never their values), its
-    deliveries by status, its last publication and its last failure."""
+def _open_rejection(events: list[dict]) -> dict | None:
+    """The latest rejection, until the post is submitted again."""
+    found = None
+    for e in events:
+        if e["action"] == "reject":
+            found = {"by": e["actor"], "at": e["at"], "reason": e["detail"].get("reason", "")}
+        elif e["action"] == "submit":
+            found = None
+    return found
+
+
+def list_posts(ctx: Context, *, status: PostStatus | None = None, pillar: str | None = None,
+               channel: str | None = None, author: str | None = None,
+               start: datetime | None = None, end: datetime | None = None, limit: int = 100
+               ) -> list[dict]:
+    """The newest posts first, with their delivery states; every filter optional."""
     tz = ctx.settings.timezone
     with ctx.db.read() as conn:
-        channel = channel_rows.by_name(conn, name)
-        sealed = channel_rows.sealed_credentials(conn, channel.id)
-        summary = delivery_rows.channel_summary(conn, channel.id)
-    failure = summary["last_failure"]
-    return {**channel_view(channel),
-            "credential_keys": sorted(ctx.box.open(sealed)),
-            "health": {"deliveries": {s.value: summary["counts"].get(s.value, 0)
-                                      for s in DeliveryStatus},
-                       "last_published_at": local(summary["last_published_at"], tz),
-                       "last_failure": None if failure is None else delivery_view(failure, tz)}}
+        if channel is not None:
+            channel_rows.by_name(conn, channel)  # an unknown name is an error, not "none"
+        posts = post_rows.search(conn, status=status, pillar=pillar, channel=channel,
+                                 author=author, start=start, end=end, limit=limit)
+        by_post = delivery_rows.for_posts(conn, [p.id for p in posts])
+    return [post_view(p, by_post[p.id], tz) for p in posts]
+
+
+def list_deliveries(ctx: Context, *, status: DeliveryStatus | None = None,
+                    channel: str | None = None, post_id: int | None = None,
+                    platform: str | None = None, since: datetime | None = None,
+                    limit: int = 1000) -> list[dict]:
+    """The newest deliveries first; ``since``: changed since then. Every filter optional."""
+    with ctx.db.read() as conn:
+        if channel is not None:
+            channel_rows.by_name(conn, channel)
+        found = delivery_rows.search(conn, status=status, channel=channel, post_id=post_id,
+                                     platform=platform, since=since, limit=limit)
+    return [delivery_view(d, ctx.settings.timezone) for d in found]
+
+
+def audit_trail(ctx: Context, *, post_id: int | None = None, channel: str | None = None,
+                user: str | None = None, since: datetime | None = None, limit: int = 200
+                ) -> list[dict]:
+    """Audit events, oldest first (the newest ``limit``): of a post and its deliveries, of
+    a channel and its deliveries, by a user, since a moment."""
+    with ctx.db.read() as conn:
+        channel_id = None
+        if channel is not None:
+            channel_id = channel_rows.by_name(conn, channel).id
+        if post_id is not None:
+            post_rows.get(conn, post_id)
+        return audit.search(conn, post_id=post_id, channel_id=channel_id, actor=user,
+                            since=since, limit=limit)

@@ -1,7 +1,8 @@
-"""The editorial workflow: create, submit, approve, reject, cancel.
+"""The editorial workflow: create, edit, submit, approve, reject (with a reason), cancel.
 
 Approval is bound to a hash of the exact content; it creates one delivery per target
-channel. Every step is audited with the acting user.
+channel, and an edit afterwards withdraws them and sends the post back to draft. Every
+step is audited with the acting user.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from datetime import datetime
 from connectors import registry
 from connectors.errors import InvalidTransition, NotFound, ValidationError
 from orchestrator.access.roles import act, authorize, require_second_pair_of_eyes
-from orchestrator.domain.model import OPTION_KEYS, VARIANT_KEYS, PostMedia
-from orchestrator.domain.states import DeliveryStatus, PostStatus
+from orchestrator.domain.model import OPTION_KEYS, VARIANT_KEYS, Post, PostMedia
+from orchestrator.domain.states import EDITABLE_POST, DeliveryStatus, PostStatus
+from orchestrator.domain.times import shown
 from orchestrator.editorial.validation import Finding, require_publishable
 from orchestrator.media import files
 from orchestrator.pipeline.rollup import roll_up
@@ -39,10 +41,8 @@ def create_post(ctx: Context, *, title: str, text: str, pillar: str, channels: l
     variants = variants or {}
     options = options or {}
     now = ctx.now()
-    problems = content_problems(title=title, text=text, pillar=pillar, channels=channels,
-                                variants=variants, options=options, at=at, now=now)
-    if problems:
-        raise ValidationError("; ".join(p for _, p in problems), problems)
+    _refuse(content_problems(ctx, now, title=title, text=text, pillar=pillar,
+                             channels=channels, variants=variants, options=options, at=at))
     if media:  # nothing is copied into the store for a post that would be refused
         with ctx.db.read() as conn:
             authorize(conn, ctx.user, "create")
@@ -58,24 +58,67 @@ def create_post(ctx: Context, *, title: str, text: str, pillar: str, channels: l
     return post_id
 
 
-def content_problems(*, title: str, text: str, pillar: str, channels: list[str],
-                     variants: dict, options: dict, at: datetime | None, now: datetime
-                     ) -> list[tuple[str, str]]:
-    """Every problem of a post's content as (field, message); empty when there is none."""
-    problems = [(what, f"{what} is empty") for what, value in
-                (("title", title), ("text", text), ("pillar", pillar)) if not value.strip()]
-    if not channels:
-        problems.append(("channels", "no channel given"))
-    problems += [(f"variants/{p}", f"variant for unknown platform {p!r}")
-                 for p in variants if p not in registry.names()]
-    problems += [(f"variants/{p}/{k}", f"variant field {k!r} unknown (known: "
-                  f"{', '.join(VARIANT_KEYS)})")
-                 for p, v in variants.items() for k in v if k not in VARIANT_KEYS]
-    problems += [(f"options/{k}", f"option {k!r} unknown") for k in options
-                 if k not in OPTION_KEYS]
-    if at is not None and at <= now:
-        problems.append(("at", f"scheduled time {at.isoformat()} is in the past"))
-    return problems
+def media_pairs(paths: list[str], alts: list[str]) -> list[tuple[str, str]]:
+    """Media files paired in order with their alt texts; the counts must match (an empty
+    alt text is given as ``""``), else which alt text belongs to which file is a guess."""
+    if len(paths) != len(alts):
+        raise ValidationError(f"{len(paths)} media file{'s' if len(paths) != 1 else ''} "
+                              f"but {len(alts)} alt text{'s' if len(alts) != 1 else ''}: "
+                              "give one --alt per --media, in the same order "
+                              "(--alt '' for a video without one)")
+    return list(zip(paths, alts, strict=True))
+
+
+def edit_post(ctx: Context, post_id: int, *, title: str | None = None,
+              text: str | None = None, pillar: str | None = None,
+              channels: list[str] | None = None, at: datetime | None = None,
+              unschedule: bool = False, variants: dict[str, dict[str, str]] | None = None,
+              media: list[tuple[str, str]] | None = None, options: dict | None = None
+              ) -> PostStatus:
+    """Change a draft, a post under review, an approved or a rejected post; it becomes a
+    draft again (to be submitted and approved anew: an approval covers the exact content)
+    and an approved post's deliveries are withdrawn. Returns the status it had.
+
+    Only what is given changes. ``variants`` are merged per platform and field (an empty
+    value removes the field); ``channels``, ``media`` (file path, alt text) and ``options``
+    replace the post's own; ``unschedule`` removes the publication time.
+    """
+    now = ctx.now()
+    given = {k: v for k, v in (("title", title), ("text", text), ("pillar", pillar),
+                               ("channels", channels), ("options", options))
+             if v is not None}
+    if at is not None and unschedule:
+        raise ValidationError("give a new time or remove it, not both")
+    if not given and at is None and not unschedule and variants is None and media is None:
+        raise ValidationError("nothing to change")
+    with ctx.db.read() as conn:
+        before = rows.get(conn, post_id)
+    merged = _merged_variants(before.variants, variants or {})
+    _refuse(content_problems(ctx, now, title=title, text=text, pillar=pillar,
+                             channels=channels, variants=merged, options=options, at=at))
+    stored = (None if media is None
+              else tuple(_store_media(ctx, path, alt) for path, alt in media))
+    fields: dict[str, object] = {
+        "title": title.strip() if title is not None else None, "body": text,
+        "pillar": pillar.strip() if pillar is not None else None,
+        "variants": merged if variants is not None else None, "options": options}
+    fields = {k: v for k, v in fields.items() if v is not None}
+    if at is not None or unschedule:
+        fields["scheduled_at"] = at
+    with ctx.db.write() as conn:
+        post = rows.get(conn, post_id)
+        if post.status not in EDITABLE_POST:
+            raise InvalidTransition("post", post.status.value, "draft (only a draft, a post "
+                                    "under review, an approved or a rejected post is edited)")
+        ids = None if channels is None else _channel_ids(conn, channels)
+        changed = _changes(post, fields, channels, stored)
+        if not changed:
+            raise ValidationError(f"post {post_id}: the edit changes nothing")
+        rows.edit(conn, post_id, post.status, now, channel_ids=ids, media=stored, **fields)
+        withdrawn = delivery_rows.remove_pending(conn, post_id)
+        act(conn, user=ctx.user, action="edit", entity="post", entity_id=post_id, now=now,
+            changed=changed, previous=post.status.value, withdrawn_deliveries=withdrawn)
+    return post.status
 
 
 def submit(ctx: Context, post_id: int) -> list[Finding]:
@@ -87,8 +130,12 @@ def submit(ctx: Context, post_id: int) -> list[Finding]:
     return warnings
 
 
-def reject(ctx: Context, post_id: int, reason: str = "") -> None:
-    _move(ctx, post_id, P.REJECTED, "reject", reason=reason)
+def reject(ctx: Context, post_id: int, reason: str) -> None:
+    """Send a post under review back to its author, saying why; they may edit it and
+    submit it again."""
+    if not reason or not reason.strip():
+        raise ValidationError("a rejection needs a reason, which the author is shown")
+    _move(ctx, post_id, P.REJECTED, "reject", reason=reason.strip())
 
 
 def approve(ctx: Context, post_id: int) -> list[Finding]:
@@ -99,7 +146,7 @@ def approve(ctx: Context, post_id: int) -> list[Finding]:
     now = ctx.now()
     with ctx.db.write() as conn:
         post = rows.get(conn, post_id)
-        require_second_pair_of_eyes(conn, ctx.user, post.author)
+        require_second_pair_of_eyes(conn, ctx.user, post.author, post_id)
         if post.content_hash != checked.content_hash:
             raise InvalidTransition("post", "changed while being approved", "approved")
         digest = post.content_hash
@@ -125,11 +172,72 @@ def cancel(ctx: Context, post_id: int) -> None:
         roll_up(conn, post_id, now)
 
 
+def content_problems(ctx: Context, now: datetime, *, title: str | None = None,
+                     text: str | None = None, pillar: str | None = None,
+                     channels: list[str] | None = None, variants: dict | None = None,
+                     options: dict | None = None, at: datetime | None = None
+                     ) -> list[tuple[str, str]]:
+    """Every problem of the given fields as (field, message), None meaning "not given";
+    the CLI prints the messages, the HTTP API names the fields."""
+    problems = [(what, f"{what} is empty") for what, value in
+                (("title", title), ("text", text), ("pillar", pillar))
+                if value is not None and not value.strip()]
+    if channels is not None and not channels:
+        problems.append(("channels", "no channel given"))
+    variants = variants or {}
+    problems += [(f"variants/{p}", f"variant for unknown platform {p!r}")
+                 for p in variants if p not in registry.names()]
+    problems += [(f"variants/{p}/{k}", f"variant field {k!r} unknown (known: "
+                  f"{', '.join(VARIANT_KEYS)})")
+                 for p, v in variants.items() for k in v if k not in VARIANT_KEYS]
+    problems += [(f"options/{k}", f"option {k!r} unknown") for k in options or {}
+                 if k not in OPTION_KEYS]
+    if at is not None and at <= now:
+        tz = ctx.settings.timezone
+        problems.append(("at", f"scheduled time {shown(at, tz)} is in the past "
+                               f"(it is now {shown(now, tz)})"))
+    return problems
+
+
+def _refuse(problems: list[tuple[str, str]]) -> None:
+    if problems:
+        raise ValidationError("; ".join(message for _, message in problems), problems)
+
+
 def _channel_ids(conn, names: list[str]) -> list[int]:
     try:
         return [channel_rows.by_name(conn, name).id for name in dict.fromkeys(names)]
     except NotFound as missing:
         raise NotFound(str(missing)) from None
+
+
+def _merged_variants(current: dict[str, dict[str, str]], changes: dict[str, dict[str, str]]
+                     ) -> dict[str, dict[str, str]]:
+    merged = {p: dict(v) for p, v in current.items()}
+    for platform, fields in changes.items():
+        target = merged.setdefault(platform, {})
+        for key, value in fields.items():
+            if value:
+                target[key] = value
+            else:
+                target.pop(key, None)
+        if not target:
+            del merged[platform]
+    return merged
+
+
+def _changes(post: Post, fields: dict[str, object], channels: list[str] | None,
+             media: tuple[PostMedia, ...] | None) -> list[str]:
+    """The names of the fields whose new value differs from the post's."""
+    current = {"title": post.title, "body": post.body, "pillar": post.pillar,
+               "variants": post.variants, "options": post.options,
+               "scheduled_at": post.scheduled_at}
+    changed = [k for k, v in fields.items() if current[k] != v]
+    if channels is not None and sorted(set(channels)) != sorted(post.channels):
+        changed.append("channels")
+    if media is not None and media != post.media:
+        changed.append("media")
+    return changed
 
 
 def _store_media(ctx: Context, path: str, alt_text: str) -> PostMedia:

@@ -29,8 +29,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
-import redis
-
 from connectors.errors import ConfigError
 from orchestrator.store.private import open_private, private_dir, write_private
 
@@ -62,6 +60,8 @@ def server_binary() -> str:
 
 def is_alive(url: str) -> bool:
     """True if a Redis server answers PING at ``url``."""
+    import redis
+
     try:
         return bool(redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1).ping())
     except (redis.RedisError, OSError, ValueError):

@@ -12,10 +12,8 @@ import json
 import threading
 from collections.abc import Callable
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-
 from connectors.errors import ConfigError
-from orchestrator.runtime.keys import fingerprint
+from orchestrator.runtime.keys import fingerprint, is_fernet_key
 
 
 class SealError(ConfigError):
@@ -32,11 +30,19 @@ class CredentialBox:
         self._use(ring if isinstance(ring, list) else [_bytes(ring)])
 
     def _use(self, ring: list[bytes]) -> None:
-        try:
-            fernet = MultiFernet([Fernet(key) for key in ring])
-        except (ValueError, TypeError):
-            raise ConfigError("SIARAN_SECRET_KEY is not a valid Fernet key") from None
-        self._ring, self._fernet = list(ring), fernet
+        for key in ring:
+            _check_format(key)
+        self._ring, self._cipher = list(ring), None
+
+    @property
+    def _fernet(self):
+        """The cipher, built on first use: a command that seals or opens nothing (a
+        listing) does not load the cryptography library."""
+        if self._cipher is None:
+            from cryptography.fernet import Fernet, MultiFernet
+
+            self._cipher = MultiFernet([Fernet(key) for key in self._ring])
+        return self._cipher
 
     @property
     def ring(self) -> list[bytes]:
@@ -68,6 +74,8 @@ class CredentialBox:
         return self._fernet.rotate(sealed.encode()).decode()
 
     def _decrypt(self, token: bytes) -> bytes:
+        from cryptography.fernet import InvalidToken
+
         try:
             return self._fernet.decrypt(token)
         except InvalidToken:
@@ -90,3 +98,8 @@ class CredentialBox:
 
 def _bytes(key: bytes | str) -> bytes:
     return key.encode() if isinstance(key, str) else key
+
+
+def _check_format(key: bytes) -> None:
+    if not is_fernet_key(key):
+        raise ConfigError("SIARAN_SECRET_KEY is not a valid Fernet key")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from sqlalchemy import Connection, bindparam, insert, select
+from sqlalchemy import Connection, and_, bindparam, insert, or_, select
 
 from orchestrator.domain.actor import origin_of
-from orchestrator.store.schema import audit_events
+from orchestrator.store.schema import audit_events, deliveries
 
 
 def record(conn: Connection, *, actor: str, action: str, entity: str, entity_id: int,
@@ -39,10 +39,45 @@ def listing(conn: Connection, *, entity: str | None = None, actor: str | None = 
                           (audit_events.c.action, action)):
         if value is not None:
             query = query.where(column == value)
-    return [{"id": r.id, "entity": r.entity, "entity_id": r.entity_id, **_event(r)}
-            for r in conn.execute(query)]
+    return [_event(r) for r in conn.execute(query)]
 
 
-def _event(r) -> dict:
-    return {"at": r.at.isoformat(), "actor": r.actor, "action": r.action,
-            "detail": json.loads(r.detail), "origin": r.origin, "token_id": r.token_id}
+def actors(conn: Connection, entity: str, entity_id: int, actions: tuple[str, ...]
+           ) -> set[str]:
+    """Who did any of ``actions`` to the entity."""
+    return set(conn.execute(select(audit_events.c.actor).where(
+        audit_events.c.entity == entity, audit_events.c.entity_id == entity_id,
+        audit_events.c.action.in_(actions))).scalars())
+
+
+def search(conn: Connection, *, post_id: int | None = None, channel_id: int | None = None,
+           actor: str | None = None, since: datetime | None = None, limit: int = 200
+           ) -> list[dict]:
+    """The newest ``limit`` events, oldest first: of a post and its deliveries, of a
+    channel and its deliveries, by one actor, since a moment (each filter optional)."""
+    query = select(audit_events)
+    if post_id is not None:
+        query = query.where(_about("post", post_id, deliveries.c.post_id == post_id))
+    if channel_id is not None:
+        query = query.where(_about("channel", channel_id,
+                                   deliveries.c.channel_id == channel_id))
+    if actor is not None:
+        query = query.where(audit_events.c.actor == actor)
+    if since is not None:
+        query = query.where(audit_events.c.at >= since)
+    rows = conn.execute(query.order_by(audit_events.c.id.desc()).limit(limit)).all()
+    return [_event(r) for r in reversed(rows)]
+
+
+def _about(entity: str, entity_id: int, delivery_condition):
+    """Events of the entity itself or of its deliveries."""
+    of_deliveries = select(deliveries.c.id).where(delivery_condition)
+    return or_(and_(audit_events.c.entity == entity, audit_events.c.entity_id == entity_id),
+               and_(audit_events.c.entity == "delivery",
+                    audit_events.c.entity_id.in_(of_deliveries)))
+
+
+def _event(row) -> dict:
+    return {"id": row.id, "at": row.at.isoformat(), "actor": row.actor, "action": row.action,
+            "entity": row.entity, "entity_id": row.entity_id,
+            "detail": json.loads(row.detail), "origin": row.origin, "token_id": row.token_id}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from sqlalchemy import Connection, bindparam, func, insert, select
+from sqlalchemy import Connection, bindparam, delete, func, insert, select
 
 from connectors.errors import InvalidTransition, NotFound
 from orchestrator.domain.model import Post, PostMedia
@@ -24,15 +24,50 @@ def insert_post(conn: Connection, *, title: str, pillar: str, body: str,
         options=json.dumps(options or {}), status=PostStatus.DRAFT.value,
         scheduled_at=scheduled_at, author=author,
         created_at=now, updated_at=now)).inserted_primary_key[0]
+    _insert_targets(conn, post_id, channel_ids)
+    _insert_media(conn, post_id, media)
+    return post_id
+
+
+#: Content fields of a post an edit may change.
+EDITABLE = ("title", "pillar", "body", "variants", "options", "scheduled_at")
+
+
+def edit(conn: Connection, post_id: int, current: PostStatus, now: datetime, *,
+         channel_ids: list[int] | None = None, media: tuple[PostMedia, ...] | None = None,
+         **fields: object) -> None:
+    """Change a post's content and send it back to draft, compare-and-set on ``current``.
+
+    ``fields`` are among :data:`EDITABLE`; ``channel_ids`` and ``media``, when given,
+    replace the post's channels and media. Any approval is cleared."""
+    unknown = set(fields) - set(EDITABLE)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    for key in ("variants", "options"):
+        if key in fields:
+            fields[key] = json.dumps(fields[key])
+    move(conn, post_id, current, PostStatus.DRAFT, now, approver=None, approved_hash=None,
+         **fields)
+    if channel_ids is not None:
+        conn.execute(delete(post_channels).where(post_channels.c.post_id == post_id))
+        _insert_targets(conn, post_id, channel_ids)
+    if media is not None:
+        conn.execute(delete(post_media).where(post_media.c.post_id == post_id))
+        _insert_media(conn, post_id, media)
+
+
+def _insert_targets(conn: Connection, post_id: int, channel_ids: list[int]) -> None:
     conn.execute(insert(post_channels), [{"post_id": post_id, "channel_id": c}
                                          for c in channel_ids])
+
+
+def _insert_media(conn: Connection, post_id: int, media: tuple[PostMedia, ...]) -> None:
     if media:
         conn.execute(insert(post_media), [
             {"post_id": post_id, "position": i, "digest": m.digest, "mime": m.mime,
              "size": m.size, "ext": m.ext, "alt_text": m.alt_text,
              "source_name": m.source_name}
             for i, m in enumerate(media)])
-    return post_id
 
 
 #: Statements of the delivery hot path, built once (see docs/BENCHMARKS.md).
@@ -102,6 +137,33 @@ def channel_names(conn: Connection, post_ids: list[int]) -> dict[int, tuple[str,
         for post_id, name in conn.execute(query).all():
             found[post_id].append(name)
     return {p: tuple(names) for p, names in found.items()}
+
+
+def search(conn: Connection, *, status: PostStatus | None = None, pillar: str | None = None,
+           channel: str | None = None, author: str | None = None,
+           start: datetime | None = None, end: datetime | None = None, limit: int = 100
+           ) -> list[Post]:
+    """The newest posts first, with their channel names; each filter optional, ``start``
+    and ``end`` bound the scheduled time ([start, end))."""
+    query = select(posts).order_by(posts.c.id.desc()).limit(limit)
+    if status is not None:
+        query = query.where(posts.c.status == status.value)
+    if pillar is not None:
+        query = query.where(posts.c.pillar == pillar)
+    if author is not None:
+        query = query.where(posts.c.author == author)
+    if start is not None:
+        query = query.where(posts.c.scheduled_at >= start)
+    if end is not None:
+        query = query.where(posts.c.scheduled_at < end)
+    if channel is not None:
+        query = query.where(posts.c.id.in_(
+            select(post_channels.c.post_id)
+            .join(channels, channels.c.id == post_channels.c.channel_id)
+            .where(channels.c.name == channel)))
+    found = conn.execute(query).all()
+    names = channel_names(conn, [r.id for r in found])
+    return [_post(r, names[r.id]) for r in found]
 
 
 def due(conn: Connection, now: datetime, limit: int) -> list[int]:

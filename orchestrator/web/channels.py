@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Path
 
-from orchestrator.channels import admin
-from orchestrator.editorial import views
+from orchestrator.channels import admin, views
 from orchestrator.runtime.context import Context
 from orchestrator.web.auth import acting
 from orchestrator.web.problems import responses

@@ -18,3 +18,14 @@ def test_deliver_cpu_runs_and_ends_with_its_json_line(redis_url, monkeypatch):
     figures = json.loads(result.stdout.strip().splitlines()[-1])
     assert figures["bench"] == "deliver_cpu" and figures["deliveries_per_run"] == 40
     assert figures["siaran_ms"] > 0 and figures["baseline_ms"] > 0 and figures["ratio"] > 0
+
+
+def test_cli_start_runs_and_ends_with_its_json_line():
+    result = subprocess.run(
+        [sys.executable, "bench/cli_start.py", "--quick", "--rounds", "1"],
+        cwd=repo_root(), capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, result.stderr[-2000:]
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    assert figures["bench"] == "cli_start" and figures["rounds"] == 1
+    assert figures["python_pass_ms"] > 0 and figures["channel_list_ms"] > 0
+    assert figures["help_ratio"] > 0 and figures["channel_list_ratio"] > 0

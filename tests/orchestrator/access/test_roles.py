@@ -78,3 +78,20 @@ def test_an_approver_who_wrote_the_post_cannot_approve_it(office):
     code, _, err = office("post", "approve", post_id, user="eko")
     assert code == 1 and "another approver" in err
     assert json.loads(office("post", "show", post_id, "--json")[1])["status"] == "in_review"
+
+
+def test_an_approver_who_edited_the_post_cannot_approve_it(office):
+    office("user", "add", "eko", "--role", "author", "--role", "approver")
+    post_id = _draft(office)
+    assert office("post", "edit", post_id, "--text", "Disunting eko", user="eko")[0] == 0
+    assert office("post", "submit", post_id, user="ani")[0] == 0
+    code, _, err = office("post", "approve", post_id, user="eko")
+    assert code == 1 and "edited this post" in err
+    assert office("post", "approve", post_id, user="budi")[0] == 0
+
+
+def test_only_authors_edit_posts(office):
+    post_id = _draft(office)
+    code, _, err = office("post", "edit", post_id, "--text", "Bukan penulis", user="citra")
+    assert code == 1 and "needs role admin or author" in err
+    assert json.loads(office("post", "show", post_id, "--json")[1])["text"] == "Halo"

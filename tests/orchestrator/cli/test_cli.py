@@ -70,6 +70,17 @@ def test_time_without_offset_is_read_in_the_office_zone(cli):
     assert shown["scheduled_at"] == f"{tomorrow}T09:00:00+07:00"
 
 
+@pytest.mark.parametrize(("written", "local"), [("09.00 WIB", "09:00"), ("09:00 WITA", "08:00"),
+                                                ("09:00 WIT", "07:00")])
+def test_indonesian_zone_names_are_understood(cli, written, local):
+    tomorrow = (datetime.now(UTC) + timedelta(days=2)).strftime("%Y-%m-%d")
+    code, out, err = cli("post", "create", "--title", "T", "--text", "x", "--pillar", "p",
+                         "--channel", "x-main", "--at", f"{tomorrow} {written}", "--json")
+    assert code == 0, err
+    shown = json.loads(cli("post", "show", str(json.loads(out)["id"]), "--json")[1])
+    assert shown["scheduled_at"] == f"{tomorrow}T{local}:00+07:00"
+
+
 BAD_INPUT = [
     (["channel", "add", "y", "--platform", "myspace", "--credential", "a=b"],
      "unknown platform 'myspace'"),
@@ -85,7 +96,11 @@ BAD_INPUT = [
     (["post", "create", "--title", "T", "--text", "t", "--pillar", "p", "--channel", "nope"],
      "no channel named 'nope'"),
     (["post", "create", "--title", "T", "--text", "t", "--pillar", "p", "--channel", "x-main",
-      "--at", "2020-01-01 09:00"], "in the past"),
+      "--at", "2020-01-01 09:00"], "scheduled time 2020-01-01 09:00 WIB is in the past"),
+    (["post", "create", "--title", "T", "--text", "t", "--pillar", "p", "--channel", "x-main",
+      "--at", "2020-01-01T02:00Z"], "scheduled time 2020-01-01 09:00 WIB is in the past"),
+    (["post", "create", "--title", "T", "--text", "t", "--pillar", "p", "--channel", "x-main",
+      "--at", "2030-12-01"], "'2030-12-01' is a day without a time of day"),
     (["post", "create", "--title", "T", "--text", "t", "--pillar", "p", "--channel", "x-main",
       "--at", "besok pagi"], "cannot read time"),
     (["post", "create", "--title", " ", "--text", "", "--pillar", "p", "--channel", "x-main"],

@@ -106,7 +106,7 @@ def test_submit_refuses_an_image_without_alt_text_on_every_channel(cli, ctx, tmp
     image = jpeg(tmp_path / "foto.jpg")
     _, out, _ = cli("post", "create", "--title", "Foto", "--text", "Foto kegiatan.",
                     "--pillar", "informatif", "--channel", "x-main", "--channel", "fb-main",
-                    "--media", str(image), "--json")
+                    "--media", str(image), "--alt", "", "--json")
     post_id = json.loads(out)["id"]
     code, _, err = cli("post", "submit", str(post_id))
     assert code == 1 and err.count("\n") == 1

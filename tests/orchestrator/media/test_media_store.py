@@ -117,7 +117,8 @@ def test_a_refused_post_copies_nothing_into_the_store(ctx, capsys, tmp_path):
                        "--media", str(image), "--alt", "Bendera")
     assert code == 1 and "not known to Siaran" in err
     code, _, err = run(capsys, "--user", "boss", "post", "create", "--title", "T", "--text",
-                       "t", "--pillar", "p", "--channel", "nope", "--media", str(image))
+                       "t", "--pillar", "p", "--channel", "nope", "--media", str(image),
+                       "--alt", "Bendera")
     assert code == 1 and "no channel named 'nope'" in err
     assert stored_files(ctx.settings.data_dir) == []
     with pytest.raises(AccessDenied):
