@@ -33,6 +33,9 @@ ALLOWED: dict[str, frozenset[str]] = {
     "channel_add": frozenset(),
     "channel_update": frozenset(),
     "user_add": frozenset(),
+    # The calendar (schedules/): pillars, posting slots, series, the embargo.
+    "pillar_add": frozenset({"approver"}),
+    "pillar_update": frozenset({"approver"}),
 }
 
 

@@ -8,6 +8,7 @@ import sys
 
 from connectors.errors import SiaranError
 from orchestrator.cli import (
+    calendar_commands,
     channel_commands,
     delivery_commands,
     demo,
@@ -26,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     channel_commands.register(sub)
     post_commands.register(sub)
     delivery_commands.register(sub)
+    calendar_commands.register(sub)
     processes.register(sub)
     demo.register(sub)
     return parser

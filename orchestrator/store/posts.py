@@ -11,6 +11,7 @@ from connectors.errors import InvalidTransition, NotFound
 from orchestrator.domain.model import Post, PostMedia
 from orchestrator.domain.states import PostStatus, move_post
 from orchestrator.store import moves
+from orchestrator.store import pillars as pillar_rows
 from orchestrator.store.schema import channels, post_channels, post_media, posts
 
 
@@ -18,7 +19,10 @@ def insert_post(conn: Connection, *, title: str, pillar: str, body: str,
                 variants: dict, scheduled_at: datetime | None, author: str,
                 channel_ids: list[int], now: datetime, media: tuple[PostMedia, ...] = (),
                 options: dict | None = None) -> int:
-    """Insert a draft post with its target channels and media; returns its id."""
+    """Insert a draft post with its target channels and media; returns its id.
+
+    Its pillar must exist (a name differing only in case is taken as that pillar)."""
+    pillar = pillar_rows.resolve(conn, pillar)
     post_id = conn.execute(insert(posts).values(
         title=title, pillar=pillar, body=body, variants=json.dumps(variants),
         options=json.dumps(options or {}), status=PostStatus.DRAFT.value,

@@ -51,10 +51,24 @@ channels = Table(
     Column("created_at", UTCDateTime, nullable=False),
 )
 
+pillars = Table(
+    "pillars", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(100), nullable=False, unique=True),
+    #: The pillar's target share of the calendar, in percent.
+    Column("target", Float, nullable=False, default=0.0),
+    Column("color", String(7)),
+    Column("label_id", String(200)),
+    Column("label_en", String(200)),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
 posts = Table(
     "posts", metadata,
     Column("id", Integer, primary_key=True),
     Column("title", String(300), nullable=False),
+    #: The name of a row of ``pillars`` (checked by the store when a post is written).
     Column("pillar", String(100), nullable=False),
     Column("body", Text, nullable=False),
     Column("variants", Text, nullable=False, default="{}"),

@@ -123,7 +123,7 @@ def test_work_knows_whether_the_post_has_media(db):
     photo = PostMedia("ab" * 32, "image/jpeg", 1234, "jpg", "Peta lokasi")
     with db.write() as conn:
         c = _channel(conn)
-        post_id = posts.insert_post(conn, title="T", pillar="p", body="Halo", variants={},
+        post_id = posts.insert_post(conn, title="T", pillar="informatif", body="Halo", variants={},
                                     scheduled_at=NOW, author="a", channel_ids=[c.id], now=NOW,
                                     media=(photo,))
         deliveries.create(conn, post_id, [c.id], NOW)
