@@ -12,7 +12,7 @@ from orchestrator.editorial import publishing, views, workflow
 from orchestrator.pipeline.outbox import relay_now
 from orchestrator.runtime.config import Settings
 from orchestrator.runtime.context import open_context
-from schedules import calendar
+from schedules import approval, calendar
 from schedules.timeparse import parse_day, parse_time
 
 DELIVERY_COLUMNS = ["id", "post_id", "channel", "platform", "status", "attempts", "error_kind",
@@ -46,8 +46,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_post_create)
     for name, func, helptext in (
-        ("submit", workflow.submit, "send a draft to review"),
-        ("approve", workflow.approve, "approve a post under review"),
+        ("submit", approval.submit, "send a draft to review"),
+        ("approve", approval.approve, "approve a post under review"),
         ("reject", workflow.reject, "reject a post under review"),
         ("cancel", workflow.cancel, "cancel a post and its unsent deliveries"),
         ("publish-now", publishing.publish_now, "publish an approved post immediately"),
