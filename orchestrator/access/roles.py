@@ -36,6 +36,15 @@ ALLOWED: dict[str, frozenset[str]] = {
     # The calendar (schedules/): pillars, posting slots, series, the embargo.
     "pillar_add": frozenset({"approver"}),
     "pillar_update": frozenset({"approver"}),
+    "channel_slots": frozenset({"approver"}),
+    "series_create": frozenset({"author"}),
+    "series_submit": frozenset({"author"}),
+    "series_approve": frozenset({"approver"}),
+    "series_cancel": frozenset({"author", "approver"}),
+    "edit": frozenset({"author"}),
+    "embargo": frozenset({"approver"}),
+    "embargo_lift": frozenset({"approver"}),
+    "override_embargo": frozenset(),
 }
 
 

@@ -9,8 +9,10 @@ from connectors.registry import CONNECTORS, build_connector
 from orchestrator.access.roles import act
 from orchestrator.domain.limits import RateLimit
 from orchestrator.domain.model import Channel
+from orchestrator.domain.slots import checked_zone
 from orchestrator.domain.states import ChannelState, DeliveryStatus
 from orchestrator.pipeline.queues import queue_for
+from orchestrator.pipeline.windows import miss, too_late
 from orchestrator.runtime.context import Context
 from orchestrator.store import channels as rows
 from orchestrator.store import deliveries as delivery_rows
@@ -39,8 +41,10 @@ def add_channel(ctx: Context, *, name: str, platform: str, credentials: dict[str
 
 def update_channel(ctx: Context, name: str, *, credentials: dict[str, str] | None = None,
                    api_base: str | None = None,
-                   rate_limits: tuple[RateLimit, ...] | None = None) -> Channel:
-    """Replace a channel's credentials (after re-authorising), API base or posting limits."""
+                   rate_limits: tuple[RateLimit, ...] | None = None,
+                   timezone: str | None = None) -> Channel:
+    """Replace a channel's credentials (after re-authorising), API base, posting limits or
+    time zone (that of its posting slots)."""
     now = ctx.now()
     with ctx.db.write() as conn:
         channel = rows.by_name(conn, name)
@@ -52,8 +56,11 @@ def update_channel(ctx: Context, name: str, *, credentials: dict[str, str] | Non
             values["api_base"] = _checked_api_base(api_base)
         if rate_limits is not None:
             values["rate_limits"] = rate_limits
+        if timezone is not None:
+            values["timezone"] = checked_zone(timezone).key
         if not values:
-            raise ConfigError("nothing to change: give --credential, --api-base or --rate-limit")
+            raise ConfigError("nothing to change: give --credential, --api-base, --rate-limit "
+                              "or --timezone")
         rows.change(conn, channel.id, **values)
         act(conn, user=ctx.user, action="channel_update", entity="channel",
             entity_id=channel.id, now=now, changed=sorted(values),
@@ -72,7 +79,8 @@ def pause(ctx: Context, name: str) -> Channel:
 
 
 def resume(ctx: Context, name: str) -> tuple[Channel, int]:
-    """Publish to a channel again (after pausing or re-authorising): held deliveries resume."""
+    """Publish to a channel again (after pausing or re-authorising): held deliveries resume,
+    but those held past their missed window are missed."""
     now = ctx.now()
     with ctx.db.write() as conn:
         channel = rows.by_name(conn, name)
@@ -80,8 +88,11 @@ def resume(ctx: Context, name: str) -> tuple[Channel, int]:
             rows.move(conn, channel.id, channel.state, ChannelState.ACTIVE)
         released = 0
         for delivery in delivery_rows.held_of_channel(conn, channel.id):
-            if delivery_rows.move(conn, delivery.id, [DeliveryStatus.HELD],
-                                  DeliveryStatus.QUEUED, now, error=None, next_attempt_at=None):
+            if too_late(delivery, now):
+                miss(conn, delivery, [DeliveryStatus.HELD], now, ctx.settings.timezone)
+            elif delivery_rows.move(conn, delivery.id, [DeliveryStatus.HELD],
+                                    DeliveryStatus.QUEUED, now, error=None,
+                                    next_attempt_at=None):
                 delivery_rows.add_to_outbox(conn, delivery.id, queue_for(channel.platform), now)
                 released += 1
         act(conn, user=ctx.user, action="channel_resume", entity="channel",

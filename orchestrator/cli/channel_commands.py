@@ -39,6 +39,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--credential", action="append", default=[], metavar="KEY=VALUE")
     p.add_argument("--api-base")
     p.add_argument("--rate-limit", action="append", metavar="COUNT/PERIOD")
+    p.add_argument("--timezone", metavar="ZONE",
+                   help="zone of its posting slots, e.g. Asia/Makassar (default: the office's)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_channel_update)
     p = csub.add_parser("list", help="list channels")
@@ -90,7 +92,7 @@ def cmd_channel_update(settings: Settings, args: argparse.Namespace) -> None:
     ctx = open_context(settings)
     channel = channel_admin.update_channel(
         ctx, args.name, credentials=pairs(args.credential, "--credential"),
-        api_base=args.api_base, rate_limits=limits)
+        api_base=args.api_base, rate_limits=limits, timezone=args.timezone)
     if args.json:
         emit_json(views.channel_view(channel))
     else:

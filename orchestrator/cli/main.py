@@ -14,6 +14,7 @@ from orchestrator.cli import (
     demo,
     post_commands,
     processes,
+    slot_commands,
 )
 from orchestrator.runtime import config
 from orchestrator.runtime.logging import configure
@@ -28,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     post_commands.register(sub)
     delivery_commands.register(sub)
     calendar_commands.register(sub)
+    slot_commands.register(sub)
     processes.register(sub)
     demo.register(sub)
     return parser

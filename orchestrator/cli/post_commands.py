@@ -6,13 +6,14 @@ import argparse
 import sys
 
 from connectors.errors import ValidationError
+from orchestrator.cli import post_options
 from orchestrator.cli.output import emit_json, table
 from orchestrator.cli.parsing import pairs
 from orchestrator.editorial import publishing, views, workflow
 from orchestrator.pipeline.outbox import relay_now
 from orchestrator.runtime.config import Settings
 from orchestrator.runtime.context import open_context
-from schedules import approval, calendar
+from schedules import approval, calendar, planning
 from schedules.timeparse import parse_day, parse_time
 
 DELIVERY_COLUMNS = ["id", "post_id", "channel", "platform", "status", "attempts", "error_kind",
@@ -28,6 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--pillar", required=True)
     p.add_argument("--channel", action="append", required=True, dest="channels")
     p.add_argument("--at", help="publication time: ISO 8601 or 'YYYY-MM-DD HH:MM' (office zone)")
+    post_options.add_create_options(p)
     p.add_argument("--variant", action="append", default=[], metavar="PLATFORM=TEXT",
                    help="the text one platform shows instead of --text")
     p.add_argument("--variant-title", action="append", default=[], metavar="PLATFORM=TITLE",
@@ -50,12 +52,15 @@ def register(sub: argparse._SubParsersAction) -> None:
         ("approve", approval.approve, "approve a post under review"),
         ("reject", workflow.reject, "reject a post under review"),
         ("cancel", workflow.cancel, "cancel a post and its unsent deliveries"),
-        ("publish-now", publishing.publish_now, "publish an approved post immediately"),
+        ("publish-now", publishing.publish_now, "publish an approved post immediately (or "
+                                               "what missed its window)"),
     ):
         p = psub.add_parser(name, help=helptext)
         p.add_argument("id", type=int)
         p.add_argument("--json", action="store_true")
         p.set_defaults(handler=_post_action(name, func))
+        if name == "publish-now":
+            post_options.add_override_options(p)
     p = psub.add_parser("show", help="a post with its deliveries and attempts")
     p.add_argument("id", type=int)
     p.add_argument("--json", action="store_true")
@@ -99,19 +104,20 @@ def cmd_post_create(settings: Settings, args: argparse.Namespace) -> None:
     media = [(path, args.alt[i] if i < len(args.alt) else "")
              for i, path in enumerate(args.media)]
     ctx = open_context(settings)
-    post_id = workflow.create_post(ctx, title=args.title, text=args.text, pillar=args.pillar,
-                                    channels=args.channels, at=at, variants=_variants(args),
-                                    media=media, options=_options(args))
+    made = planning.create(ctx, title=args.title, text=args.text, pillar=args.pillar,
+                           channels=args.channels, at=at, variants=_variants(args),
+                           media=media, options=_options(args),
+                           **post_options.create_options(args))
     if args.json:
-        emit_json({"id": post_id})
+        emit_json(post_options.created_view(made, settings.timezone))
     else:
-        print(post_id)
+        print(made.post_id)
 
 
 def _post_action(name: str, func):
     def handler(settings: Settings, args: argparse.Namespace) -> None:
         ctx = open_context(settings)
-        result = func(ctx, args.id)
+        result = func(ctx, args.id, **post_options.override_options(args))
         if func is publishing.publish_now:
             relay_now(ctx)
         for warning in result if isinstance(result, list) else []:

@@ -6,6 +6,7 @@ channel. Every step is audited with the acting user.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from connectors.errors import InvalidTransition, NotFound, ValidationError
@@ -19,20 +20,26 @@ from orchestrator.runtime.context import Context
 from orchestrator.store import channels as channel_rows
 from orchestrator.store import deliveries as delivery_rows
 from orchestrator.store import posts as rows
+from orchestrator.store.db import Connection
 
 P = PostStatus
 D = DeliveryStatus
 #: Deliveries that cancelling a post stops (one already sending cannot be called back).
-STOPPABLE = (D.PENDING, D.QUEUED, D.RETRY_WAIT, D.HELD)
+STOPPABLE = (D.PENDING, D.QUEUED, D.RETRY_WAIT, D.HELD, D.MISSED)
 
 
 def create_post(ctx: Context, *, title: str, text: str, pillar: str, channels: list[str],
                 at: datetime | None = None, variants: dict[str, dict[str, str]] | None = None,
-                media: list[tuple[str, str]] | None = None, options: dict | None = None
+                media: list[tuple[str, str]] | None = None, options: dict | None = None,
+                missed_after: float | None = None,
+                place: Callable[[Connection, list[int], datetime], datetime] | None = None
                 ) -> int:
     """Write a draft; a time in the past, an unknown channel or empty text is refused.
 
     ``media`` is a list of (file path, alt text); the files are copied into the media store.
+    ``missed_after``: its window in seconds (None: the setting). ``place`` chooses its time
+    inside the writing transaction, from the target channel ids and the time now (posting
+    slots: :func:`schedules.slots.placer`).
     """
     variants = variants or {}
     options = options or {}
@@ -47,6 +54,8 @@ def create_post(ctx: Context, *, title: str, text: str, pillar: str, channels: l
     now = ctx.now()
     if at is not None and at <= now:
         problems.append(f"scheduled time {at.isoformat()} is in the past")
+    if missed_after is not None and missed_after <= 0:
+        problems.append("the missed window must be longer than nothing")
     if problems:
         raise ValidationError("; ".join(problems))
     stored = tuple(_store_media(ctx, path, alt) for path, alt in media or [])
@@ -55,9 +64,12 @@ def create_post(ctx: Context, *, title: str, text: str, pillar: str, channels: l
             ids = [channel_rows.by_name(conn, name).id for name in dict.fromkeys(channels)]
         except NotFound as missing:
             raise NotFound(str(missing)) from None
+        if place is not None:
+            at = place(conn, ids, now)
         post_id = rows.insert_post(conn, title=title.strip(), pillar=pillar.strip(), body=text,
                                    variants=variants, scheduled_at=at, author=ctx.user,
-                                   channel_ids=ids, now=now, media=stored, options=options)
+                                   channel_ids=ids, now=now, media=stored, options=options,
+                                   missed_after=missed_after)
         act(conn, user=ctx.user, action="create", entity="post", entity_id=post_id, now=now,
             scheduled_at=at)
     return post_id

@@ -17,6 +17,8 @@ SIARAN_CLAIM_TIMEOUT       seconds before a silent claim is abandoned   max(120,
 SIARAN_HEARTBEAT_SECONDS   a dead worker's messages return after this   60
 SIARAN_RETRY_GIVE_UP       per-platform retry horizon, ``x=1800,…``     1800 s each
 SIARAN_MEDIA_BASE_URL      public URL of the media store (Instagram)    none
+SIARAN_MISSED_AFTER        a post's window after its time (``90s``,     60m
+                           ``30m``, ``2h``); later it is ``missed``
 =========================  ===========================================  ====================
 """
 
@@ -29,7 +31,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from connectors.errors import ConfigError
+from connectors.errors import ConfigError, ValidationError
+from orchestrator.domain.windows import DEFAULT_SECONDS, parse_duration
 
 
 def _default_data_dir(env: Mapping[str, str]) -> Path:
@@ -72,6 +75,8 @@ class Settings:
     heartbeat_seconds: float
     retry_give_up: dict[str, float]
     media_base_url: str | None = None
+    #: Seconds after a post's time within which its deliveries must start (else missed).
+    missed_after: float = DEFAULT_SECONDS
 
     @property
     def embedded_redis(self) -> bool:
@@ -112,7 +117,18 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
         heartbeat_seconds=_float(env, "SIARAN_HEARTBEAT_SECONDS", 60.0),
         retry_give_up=_per_platform(env, "SIARAN_RETRY_GIVE_UP"),
         media_base_url=env.get("SIARAN_MEDIA_BASE_URL") or None,
+        missed_after=_duration(env, "SIARAN_MISSED_AFTER", DEFAULT_SECONDS),
     )
+
+
+def _duration(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return parse_duration(raw)
+    except ValidationError as error:
+        raise ConfigError(f"{name}: {error}") from None
 
 
 def _per_platform(env: Mapping[str, str], name: str) -> dict[str, float]:

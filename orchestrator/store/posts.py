@@ -18,16 +18,21 @@ from orchestrator.store.schema import channels, post_channels, post_media, posts
 def insert_post(conn: Connection, *, title: str, pillar: str, body: str,
                 variants: dict, scheduled_at: datetime | None, author: str,
                 channel_ids: list[int], now: datetime, media: tuple[PostMedia, ...] = (),
-                options: dict | None = None) -> int:
-    """Insert a draft post with its target channels and media; returns its id.
+                options: dict | None = None, missed_after: float | None = None,
+                series_id: int | None = None, occurrence_at: datetime | None = None,
+                status: PostStatus = PostStatus.DRAFT, approver: str | None = None,
+                approved_hash: str | None = None) -> int:
+    """Insert a post (a draft, unless an occurrence of a series is written in its series'
+    state) with its target channels and media; returns its id.
 
     Its pillar must exist (a name differing only in case is taken as that pillar)."""
     pillar = pillar_rows.resolve(conn, pillar)
     post_id = conn.execute(insert(posts).values(
         title=title, pillar=pillar, body=body, variants=json.dumps(variants),
-        options=json.dumps(options or {}), status=PostStatus.DRAFT.value,
-        scheduled_at=scheduled_at, author=author,
-        created_at=now, updated_at=now)).inserted_primary_key[0]
+        options=json.dumps(options or {}), status=status.value,
+        scheduled_at=scheduled_at, author=author, approver=approver,
+        approved_hash=approved_hash, missed_after=missed_after, series_id=series_id,
+        occurrence_at=occurrence_at, created_at=now, updated_at=now)).inserted_primary_key[0]
     conn.execute(insert(post_channels), [{"post_id": post_id, "channel_id": c}
                                          for c in channel_ids])
     if media:
@@ -122,10 +127,17 @@ def channel_names(conn: Connection, post_ids: list[int]) -> dict[int, tuple[str,
 
 def due(conn: Connection, now: datetime, limit: int) -> list[int]:
     """Approved posts whose time has come, oldest first (uses ix_posts_due)."""
-    return list(conn.execute(
-        select(posts.c.id).where(posts.c.status == PostStatus.APPROVED.value,
-                                 posts.c.scheduled_at <= now)
-        .order_by(posts.c.scheduled_at).limit(limit)).scalars())
+    return [post_id for post_id, _, _ in due_with_windows(conn, now, limit)]
+
+
+def due_with_windows(conn: Connection, now: datetime, limit: int
+                     ) -> list[tuple[int, datetime, float | None]]:
+    """(id, scheduled at, missed window) of the approved posts whose time has come, oldest
+    first (uses ix_posts_due)."""
+    return [tuple(r) for r in conn.execute(
+        select(posts.c.id, posts.c.scheduled_at, posts.c.missed_after)
+        .where(posts.c.status == PostStatus.APPROVED.value, posts.c.scheduled_at <= now)
+        .order_by(posts.c.scheduled_at).limit(limit))]
 
 
 def _post(row, channel_names: tuple[str, ...], media: tuple[PostMedia, ...] = ()) -> Post:
@@ -133,4 +145,6 @@ def _post(row, channel_names: tuple[str, ...], media: tuple[PostMedia, ...] = ()
                 status=PostStatus(row.status), scheduled_at=row.scheduled_at,
                 author=row.author, approver=row.approver, approved_hash=row.approved_hash,
                 channels=channel_names, variants=json.loads(row.variants),
-                media=media, options=json.loads(row.options), created_at=row.created_at)
+                media=media, options=json.loads(row.options), created_at=row.created_at,
+                series_id=row.series_id, occurrence_at=row.occurrence_at,
+                missed_after=row.missed_after)
