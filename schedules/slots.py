@@ -3,9 +3,10 @@ and the earliest moment that is a free slot on every channel of a post (``--queu
 
 The zone of a channel is its own (``siaran channel update NAME --timezone``) or else the
 office's. A slot is taken when a scheduled post (not cancelled or rejected) targets the
-channel at that moment. Placement looks ``HORIZON`` ahead, a week of taken slots at a time,
-and runs inside the transaction that writes the post, under a lock, so two posts queued at
-once never share a slot.
+channel at that moment. Placement looks ``HORIZON`` ahead, reading the taken slots a stretch
+at a time (a week, then twice as much each time: a free slot soon costs one small query, a
+full calendar a handful), and runs inside the transaction that writes the post, under a
+lock, so two posts queued at once never share a slot.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from orchestrator.store import slots as rows
 from orchestrator.store.db import Connection
 
 HORIZON = timedelta(days=90)
-#: Taken slots are read this much of the calendar at a time.
+#: The first stretch of calendar whose taken slots are read; each next one is twice as long.
 STRIDE = timedelta(days=7)
 #: A slot must lie after now by at least this much.
 _AFTER = timedelta(microseconds=1)
@@ -119,10 +120,11 @@ def placer(office: ZoneInfo) -> Callable[[Connection, list[int], datetime], date
 
 
 def _strides(now: datetime):
-    start, end = now + _AFTER, now + HORIZON
+    start, end, stride = now + _AFTER, now + HORIZON, STRIDE
     while start < end:
-        yield start, min(start + STRIDE, end)
-        start += STRIDE
+        yield start, min(start + stride, end)
+        start += stride
+        stride *= 2
 
 
 def _require_rules(slots: list[ChannelSlots]) -> None:
