@@ -157,3 +157,7 @@ def cmd_calendar(settings: Settings, args: argparse.Namespace) -> None:
              "deliveries": ", ".join(f"{d['channel']}:{d['status']}" for d in p["deliveries"])}
             for p in shown]
     table(rows, ["id", "scheduled_at", "status", "pillar", "title", "deliveries"])
+    for p in shown:  # why a delivery did not go out: missed its window, held
+        for d in p["deliveries"]:
+            if d["status"] in ("missed", "held") and d["error"]:
+                print(f"post {p['id']} {d['channel']}: {d['status']}: {d['error']}")
