@@ -99,9 +99,12 @@ def _extend(conn: Connection, found: Series, now: datetime) -> int:
     refill_at = None if following is None else max(now, following - HORIZON)
     until = batch[-1] if batch else found.materialised_until
     if not rows.advance(conn, found, until, len(batch), refill_at, now):
-        return 0  # another scheduler extended it first
+        return 0  # another scheduler extended it first, or it was cancelled
+    # Read again after the compare-and-set (on PostgreSQL it waited for the row lock of an
+    # approval that may have committed since): occurrences are born in its present state.
+    current = rows.get(conn, found.id)
     for at in batch:
-        rows.write_occurrence(conn, found, at, now)
+        rows.write_occurrence(conn, current, at, now)
     return len(batch)
 
 

@@ -6,10 +6,9 @@ from __future__ import annotations
 import argparse
 from zoneinfo import ZoneInfo
 
-from schedules.planning import Created
-
 from orchestrator.domain.windows import parse_duration
 from orchestrator.editorial.views import local
+from schedules.planning import Created
 
 
 def add_create_options(p: argparse.ArgumentParser) -> None:
@@ -30,9 +29,10 @@ def create_options(args: argparse.Namespace) -> dict:
 
 
 def created_view(made: Created, tz: ZoneInfo) -> dict:
-    """``{"id"}``, plus the time a queued post got and the series a repeated one started."""
+    """``{"id"}``, plus the time a queued post got, or the series a repeated one started and
+    the time of its first occurrence."""
     shown: dict[str, object] = {"id": made.post_id}
-    if made.queued:
+    if made.queued or made.series_id is not None:
         shown["scheduled_at"] = local(made.scheduled_at, tz)
     if made.series_id is not None:
         shown["series_id"] = made.series_id

@@ -242,7 +242,9 @@ def test_series_commands(office, capsys):
                        "--pillar", "interaktif", "--channel", "tg", "--at", at,
                        "--repeat", "FREQ=WEEKLY;COUNT=3", "--json")
     made = json.loads(out)
-    assert code == 0 and set(made) == {"id", "series_id"}
+    assert code == 0 and set(made) == {"id", "series_id", "scheduled_at"}
+    assert made["scheduled_at"] == datetime.fromisoformat(at).replace(microsecond=0).astimezone(
+        office.ctx.settings.timezone).isoformat()
     assert run("post", "submit", str(made["id"])) == (0, f"post {made['id']}: in_review\n", "")
     assert run("--user", "kabag", "post", "approve", str(made["id"]))[:2] == (
         0, f"post {made['id']}: approved\n")
