@@ -51,6 +51,17 @@ ALLOWED: dict[str, frozenset[str]] = {
     "token_list": frozenset(),
     "token_revoke": frozenset(),
     "audit_list": frozenset(),
+    # The calendar (schedules/): pillars, posting slots, series, the embargo.
+    "pillar_add": frozenset({"approver"}),
+    "pillar_update": frozenset({"approver"}),
+    "channel_slots": frozenset({"approver"}),
+    "series_create": frozenset({"author"}),
+    "series_submit": frozenset({"author"}),
+    "series_approve": frozenset({"approver"}),
+    "series_cancel": frozenset({"author", "approver"}),
+    "embargo": frozenset({"approver"}),
+    "embargo_lift": frozenset({"approver"}),
+    "override_embargo": frozenset(),
 }
 #: Actions a user may always take on themselves (their own password, their own tokens).
 ON_ONESELF = frozenset({"password_set", "token_revoke"})

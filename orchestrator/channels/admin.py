@@ -18,7 +18,10 @@ from orchestrator.channels import hosts
 from orchestrator.channels.views import list_channels
 from orchestrator.domain.limits import RateLimit
 from orchestrator.domain.model import Channel
+from orchestrator.domain.slots import checked_zone
 from orchestrator.domain.states import ChannelState, DeliveryStatus
+from orchestrator.pipeline.queues import queue_for
+from orchestrator.pipeline.windows import miss, too_late
 from orchestrator.runtime.context import Context
 from orchestrator.store import audit
 from orchestrator.store import channels as rows
@@ -65,12 +68,14 @@ def add_channel(ctx: Context, *, name: str, platform: str, credentials: dict[str
 def update_channel(ctx: Context, name: str, *, credentials: dict[str, str] | None = None,
                    api_base: str | None = None,
                    rate_limits: tuple[RateLimit, ...] | None = None,
-                   allow_insecure_host: bool = False) -> Channel:
-    """Replace a channel's credentials (after re-authorising), API base or posting limits.
+                   allow_insecure_host: bool = False, timezone: str | None = None
+                   ) -> Channel:
+    """Replace a channel's credentials (after re-authorising), API base, posting limits or
+    time zone (that of its posting slots).
 
     An operator may give new credentials for the same hosts; changing the API base, the
-    WordPress site or the limits is an admin's. The audit event records every host change
-    as ``{"from": …, "to": …}``."""
+    WordPress site, the limits or the zone is an admin's. The audit event records every host
+    change as ``{"from": …, "to": …}``."""
     now = ctx.now()
     if credentials:
         credentials = hosts.checked_credentials(credentials,
@@ -92,8 +97,11 @@ def update_channel(ctx: Context, name: str, *, credentials: dict[str, str] | Non
             detail["api_base"] = {"from": channel.api_base, "to": api_base}
         if rate_limits is not None:
             values["rate_limits"] = rate_limits
+        if timezone is not None:
+            values["timezone"] = checked_zone(timezone).key
         if not values:
-            raise ConfigError("nothing to change: give --credential, --api-base or --rate-limit")
+            raise ConfigError("nothing to change: give --credential, --api-base, --rate-limit "
+                              "or --timezone")
         same_hosts = values.get("site_url", channel.site_url) == channel.site_url
         reauthorising = set(values) - {"site_url"} == {"credentials"} and same_hosts
         authorize(conn, ctx.user, "channel_reauthorise" if reauthorising else "channel_update")
@@ -169,10 +177,9 @@ def pause(ctx: Context, name: str) -> Channel:
 
 
 def resume(ctx: Context, name: str) -> tuple[Channel, int]:
-    """Publish to a channel again (after pausing or re-authorising): held deliveries resume.
-    Resuming an active channel releases what is still held."""
-    from orchestrator.pipeline.queues import queue_for
-
+    """Publish to a channel again (after pausing or re-authorising): held deliveries resume,
+    but those held past their missed window are missed. Resuming an active channel releases
+    what is still held."""
     now = ctx.now()
     with ctx.db.write() as conn:
         channel = rows.by_name(conn, name)
@@ -180,8 +187,11 @@ def resume(ctx: Context, name: str) -> tuple[Channel, int]:
             rows.move(conn, channel.id, channel.state, ChannelState.ACTIVE)
         released = 0
         for delivery in delivery_rows.held_of_channel(conn, channel.id):
-            if delivery_rows.move(conn, delivery.id, [DeliveryStatus.HELD],
-                                  DeliveryStatus.QUEUED, now, error=None, next_attempt_at=None):
+            if too_late(delivery, now):
+                miss(conn, delivery, [DeliveryStatus.HELD], now, ctx.settings.timezone)
+            elif delivery_rows.move(conn, delivery.id, [DeliveryStatus.HELD],
+                                    DeliveryStatus.QUEUED, now, error=None,
+                                    next_attempt_at=None):
                 delivery_rows.add_to_outbox(conn, delivery.id, queue_for(channel.platform), now)
                 released += 1
         act(conn, user=ctx.user, action="channel_resume", entity="channel",

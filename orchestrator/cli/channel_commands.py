@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from orchestrator.cli import slot_commands
 from orchestrator.cli.credentials import read_credentials
 from orchestrator.cli.output import count, emit_json, table
 from orchestrator.cli.parser import Commands
@@ -18,6 +19,7 @@ def register(sub: Commands) -> None:
 
     channel = sub.add_parser("channel", help="channels: accounts on the platforms")
     csub = channel.add_subparsers(dest="action", required=True, metavar="ACTION")
+    slot_commands.add_slots(csub)
     p = csub.add_parser("add", help="add a channel")
     p.add_argument("name")
     p.add_argument("--platform", required=True)
@@ -35,6 +37,8 @@ def register(sub: Commands) -> None:
     _credential_arguments(p)
     p.add_argument("--api-base")
     p.add_argument("--rate-limit", action="append", metavar="COUNT/PERIOD")
+    p.add_argument("--timezone", metavar="ZONE",
+                   help="zone of its posting slots, e.g. Asia/Makassar (default: the office's)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_channel_update)
     p = csub.add_parser("list", help="channels with their state and posting limits")
@@ -109,7 +113,7 @@ def cmd_channel_update(settings: Settings, args: argparse.Namespace) -> None:
     ctx = open_context(settings)
     channel = admin.update_channel(
         ctx, args.name, credentials=credentials, api_base=args.api_base, rate_limits=limits,
-        allow_insecure_host=args.allow_insecure_host)
+        allow_insecure_host=args.allow_insecure_host, timezone=args.timezone)
     if args.json:
         emit_json(channel_view(channel))
         return

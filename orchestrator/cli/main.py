@@ -15,6 +15,7 @@ from connectors.errors import SiaranError
 from orchestrator.cli import (
     account_commands,
     audit_commands,
+    calendar_commands,
     channel_commands,
     delivery_commands,
     demo_command,
@@ -40,7 +41,7 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     sub = Commands(parser.add_subparsers(dest="command", required=True, metavar="COMMAND"),
                    selected)
     for commands in (channel_commands, account_commands, post_commands, delivery_commands,
-                     audit_commands, key_commands, processes, demo_command):
+                     audit_commands, calendar_commands, key_commands, processes, demo_command):
         commands.register(sub)
     return parser
 

@@ -81,3 +81,23 @@ class _Unbuilt:
 
     def _drop(self, *args, **kwargs) -> _Unbuilt:
         return self
+
+
+class Lazy:
+    """A module, or one callable of it, imported on first use: a command module names what
+    its handlers use without loading it while the parser is built."""
+
+    def __init__(self, module: str, name: str | None = None) -> None:
+        self._module, self._name = module, name
+
+    def _target(self):
+        import importlib
+
+        found = importlib.import_module(self._module)
+        return getattr(found, self._name) if self._name else found
+
+    def __getattr__(self, attribute: str):
+        return getattr(self._target(), attribute)
+
+    def __call__(self, *args, **kwargs):
+        return self._target()(*args, **kwargs)

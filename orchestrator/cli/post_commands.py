@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from connectors.errors import ValidationError
+from orchestrator.cli import post_options
 from orchestrator.cli.output import emit_json, table, when
 from orchestrator.cli.parser import Commands
 from orchestrator.cli.parsing import pairs
@@ -33,6 +34,7 @@ def register(sub: Commands) -> None:
     p.add_argument("--channel", action="append", required=True, dest="channels")
     p.add_argument("--at", help="publication time: 'YYYY-MM-DD HH:MM' in the office zone, "
                                 "optionally followed by WIB, WITA or WIT; or ISO 8601")
+    post_options.add_create_options(p)
     _content_arguments(p)
     p.add_argument("--thread", action="store_true",
                    help="X may publish a text longer than one post as a thread")
@@ -76,6 +78,8 @@ def register(sub: Commands) -> None:
         p.add_argument("id", type=int)
         p.add_argument("--json", action="store_true")
         p.set_defaults(handler=cmd_post_action, action=name)
+        if name == "publish-now":
+            post_options.add_override_options(p)
     p = psub.add_parser("reject", help="send a post under review back to its author, "
                                        "with the reason")
     p.add_argument("id", type=int)
@@ -163,19 +167,21 @@ def _options(args: argparse.Namespace) -> dict:
 def cmd_post_create(settings: Settings, args: argparse.Namespace) -> None:
     from orchestrator.editorial import workflow
     from orchestrator.runtime.context import open_context
+    from schedules import planning
     from schedules.timeparse import parse_time
 
     at = parse_time(args.at, settings.timezone) if args.at else None
     media = workflow.media_pairs(args.media, args.alt)
     text = read_text(args)
     ctx = open_context(settings)
-    post_id = workflow.create_post(ctx, title=args.title, text=text, pillar=args.pillar,
-                                    channels=args.channels, at=at, variants=_variants(args),
-                                    media=media, options=_options(args))
+    made = planning.create(ctx, title=args.title, text=text, pillar=args.pillar,
+                           channels=args.channels, at=at, variants=_variants(args),
+                           media=media, options=_options(args),
+                           **post_options.create_options(args))
     if args.json:
-        emit_json({"id": post_id})
+        emit_json(post_options.created_view(made, settings.timezone))
     else:
-        print(post_id)
+        print(made.post_id)
 
 
 def cmd_post_edit(settings: Settings, args: argparse.Namespace) -> None:
@@ -233,16 +239,19 @@ def _status(value: str | None) -> PostStatus | None:
 def cmd_post_action(settings: Settings, args: argparse.Namespace) -> None:
     from orchestrator.editorial import publishing, views, workflow
     from orchestrator.runtime.context import open_context
+    from schedules import approval
 
     ctx = open_context(settings)
     warnings: list = []
     if args.action == "publish-now":
         from orchestrator.pipeline.outbox import relay_now
 
-        publishing.publish_now(ctx, args.id)
+        publishing.publish_now(ctx, args.id, **post_options.override_options(args))
         relay_now(ctx)
     elif args.action == "reject":
         workflow.reject(ctx, args.id, args.reason)
+    elif args.action in ("submit", "approve"):  # a series' occurrence moves its series
+        warnings = getattr(approval, args.action)(ctx, args.id) or []
     else:
         warnings = getattr(workflow, args.action)(ctx, args.id) or []
     for warning in warnings:
@@ -287,3 +296,7 @@ def cmd_calendar(settings: Settings, args: argparse.Namespace) -> None:
             for p in shown]
     table(rows, ["id", "scheduled_at", "published_at", "status", "pillar", "title",
                  "deliveries"])
+    for p in shown:  # why a delivery did not go out: missed its window, held
+        for d in p["deliveries"]:
+            if d["status"] in ("missed", "held") and d["error"]:
+                print(f"post {p['id']} {d['channel']}: {d['status']}: {d['error']}")

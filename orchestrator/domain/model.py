@@ -27,6 +27,8 @@ class Channel:
     rate_limits: tuple[RateLimit, ...] | None = None
     #: WordPress: the site its credentials go to (the platform's host for the others).
     site_url: str | None = None
+    #: The zone its posting slots are read in; None means the office's.
+    timezone: str | None = None
 
     @property
     def posting_limits(self) -> tuple[RateLimit, ...]:
@@ -76,6 +78,11 @@ class Post:
     media: tuple[PostMedia, ...] = ()
     options: dict = field(default_factory=dict)
     created_at: datetime | None = None
+    #: The series it is an occurrence of, and its time in that series.
+    series_id: int | None = None
+    occurrence_at: datetime | None = None
+    #: Seconds after its time within which it must start going out; None: the setting.
+    missed_after: float | None = None
 
     @property
     def content_hash(self) -> str:
@@ -108,6 +115,10 @@ class Delivery:
     reconciled_at: datetime | None = None
     #: Seconds the channel's guards have made it wait, in total.
     deferred_seconds: float = 0.0
+    #: The latest moment it may start (missed window); None: no limit.
+    not_after: datetime | None = None
+    #: Sent during an embargo on an admin's explicit override.
+    overrides_embargo: bool = False
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,8 @@ class PostStatus(StrEnum):
     FAILED = "failed"
     REJECTED = "rejected"
     CANCELLED = "cancelled"
+    #: Nothing went out: every delivery missed its window (or was cancelled).
+    MISSED = "missed"
 
 
 class DeliveryStatus(StrEnum):
@@ -33,6 +35,9 @@ class DeliveryStatus(StrEnum):
     UNKNOWN = "unknown"
     CANCELLED = "cancelled"
     HELD = "held"
+    #: Not started within the post's window after its time; only an explicit publish-now or
+    #: an operator's retry sends it.
+    MISSED = "missed"
 
 
 class ChannelState(StrEnum):
@@ -56,23 +61,27 @@ POST_MOVES: dict[PostStatus, frozenset[PostStatus]] = {
     P.IN_REVIEW: frozenset({P.APPROVED, P.REJECTED, P.DRAFT, P.CANCELLED}),
     P.APPROVED: frozenset({P.PUBLISHING, P.DRAFT, P.CANCELLED}),
     P.REJECTED: frozenset({P.DRAFT}),
-    P.PUBLISHING: frozenset({P.PUBLISHED, P.PARTIALLY_PUBLISHED, P.FAILED, P.CANCELLED}),
+    P.PUBLISHING: frozenset({P.PUBLISHED, P.PARTIALLY_PUBLISHED, P.FAILED, P.CANCELLED,
+                             P.MISSED}),
     P.PARTIALLY_PUBLISHED: frozenset({P.PUBLISHING, P.PUBLISHED}),
     P.FAILED: frozenset({P.PUBLISHING, P.PARTIALLY_PUBLISHED, P.PUBLISHED}),
+    # missed → publishing: publish-now or an operator's retry sends it after all.
+    P.MISSED: frozenset({P.PUBLISHING, P.CANCELLED}),
     P.PUBLISHED: frozenset(),
     P.CANCELLED: frozenset(),
 }
 
 DELIVERY_MOVES: dict[DeliveryStatus, frozenset[DeliveryStatus]] = {
-    D.PENDING: frozenset({D.QUEUED, D.HELD, D.CANCELLED}),
-    D.QUEUED: frozenset({D.SENDING, D.RETRY_WAIT, D.HELD, D.CANCELLED}),
+    D.PENDING: frozenset({D.QUEUED, D.HELD, D.CANCELLED, D.MISSED}),
+    D.QUEUED: frozenset({D.SENDING, D.RETRY_WAIT, D.HELD, D.CANCELLED, D.MISSED}),
     D.SENDING: frozenset({D.PUBLISHED, D.RETRY_WAIT, D.FAILED, D.UNKNOWN}),
     # retry_wait → retry_wait: deferred again (rate limit, open circuit) before any request.
     D.RETRY_WAIT: frozenset({D.SENDING, D.QUEUED, D.RETRY_WAIT, D.FAILED, D.HELD,
-                             D.CANCELLED}),
+                             D.CANCELLED, D.MISSED}),
     D.FAILED: frozenset({D.QUEUED}),
     D.UNKNOWN: frozenset({D.PUBLISHED, D.QUEUED, D.FAILED, D.UNKNOWN}),
-    D.HELD: frozenset({D.QUEUED, D.CANCELLED}),
+    D.HELD: frozenset({D.QUEUED, D.CANCELLED, D.MISSED}),
+    D.MISSED: frozenset({D.QUEUED, D.CANCELLED}),
     D.PUBLISHED: frozenset(),
     D.CANCELLED: frozenset(),
 }
@@ -85,7 +94,8 @@ CHANNEL_MOVES: dict[ChannelState, frozenset[ChannelState]] = {
 
 #: Delivery states from which a worker may claim the delivery.
 CLAIMABLE = frozenset({D.QUEUED, D.RETRY_WAIT})
-#: Delivery states that still need work (the post is not finished while any remains).
+#: Delivery states that still need work (the post is not finished while any remains);
+#: ``missed`` is closed: nothing more happens unless someone sends it on purpose.
 OPEN_DELIVERY = frozenset({D.PENDING, D.QUEUED, D.SENDING, D.RETRY_WAIT, D.UNKNOWN, D.HELD})
 #: Post states whose content may still be edited.
 EDITABLE_POST = frozenset({P.DRAFT, P.IN_REVIEW, P.APPROVED, P.REJECTED})
@@ -116,7 +126,10 @@ def move_channel(current: ChannelState, target: ChannelState) -> ChannelState:
 
 
 def rollup(deliveries: list[DeliveryStatus]) -> PostStatus:
-    """The state of a post that is publishing, derived from its deliveries."""
+    """The state of a post that is publishing, derived from its deliveries.
+
+    Once none is open: all published → published; some → partially published; all
+    cancelled → cancelled; the rest missed (none failed) → missed; else failed."""
     if not deliveries or any(d in OPEN_DELIVERY for d in deliveries):
         return P.PUBLISHING
     published = sum(d is D.PUBLISHED for d in deliveries)
@@ -126,4 +139,6 @@ def rollup(deliveries: list[DeliveryStatus]) -> PostStatus:
         return P.PARTIALLY_PUBLISHED
     if all(d is D.CANCELLED for d in deliveries):
         return P.CANCELLED
+    if all(d in (D.MISSED, D.CANCELLED) for d in deliveries):
+        return P.MISSED
     return P.FAILED

@@ -7,6 +7,7 @@ step is audited with the acting user.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from connectors import registry
@@ -22,27 +23,36 @@ from orchestrator.runtime.context import Context
 from orchestrator.store import channels as channel_rows
 from orchestrator.store import deliveries as delivery_rows
 from orchestrator.store import posts as rows
+from orchestrator.store.db import Connection
 
 P = PostStatus
 D = DeliveryStatus
 #: Deliveries that cancelling a post stops (one already sending cannot be called back).
-STOPPABLE = (D.PENDING, D.QUEUED, D.RETRY_WAIT, D.HELD)
+STOPPABLE = (D.PENDING, D.QUEUED, D.RETRY_WAIT, D.HELD, D.MISSED)
 
 
 def create_post(ctx: Context, *, title: str, text: str, pillar: str, channels: list[str],
                 at: datetime | None = None, variants: dict[str, dict[str, str]] | None = None,
                 media: list[tuple[str, str] | PostMedia] | None = None,
-                options: dict | None = None) -> int:
+                options: dict | None = None, missed_after: float | None = None,
+                place: Callable[[Connection, list[int], datetime], datetime] | None = None
+                ) -> int:
     """Write a draft; a time in the past, an unknown channel or empty text is refused.
 
     ``media`` is a list of (file path, alt text), the files copied into the media store, or
     of media already stored (:class:`~orchestrator.domain.model.PostMedia`).
+    ``missed_after``: its window in seconds (None: the setting). ``place`` chooses its time
+    inside the writing transaction, from the target channel ids and the time now (posting
+    slots: :func:`schedules.slots.placer`).
     """
     variants = variants or {}
     options = options or {}
     now = ctx.now()
-    _refuse(content_problems(ctx, now, title=title, text=text, pillar=pillar,
-                             channels=channels, variants=variants, options=options, at=at))
+    problems = content_problems(ctx, now, title=title, text=text, pillar=pillar,
+                                channels=channels, variants=variants, options=options, at=at)
+    if missed_after is not None and missed_after <= 0:
+        problems.append(("missed_after", "the missed window must be longer than nothing"))
+    _refuse(problems)
     if media:  # nothing is copied into the store for a post that would be refused
         with ctx.db.read() as conn:
             authorize(conn, ctx.user, "create")
@@ -50,9 +60,12 @@ def create_post(ctx: Context, *, title: str, text: str, pillar: str, channels: l
     stored = tuple(m if isinstance(m, PostMedia) else _store_media(ctx, *m) for m in media or [])
     with ctx.db.write() as conn:
         ids = _channel_ids(conn, channels)
+        if place is not None:
+            at = place(conn, ids, now)
         post_id = rows.insert_post(conn, title=title.strip(), pillar=pillar.strip(), body=text,
                                    variants=variants, scheduled_at=at, author=ctx.user,
-                                   channel_ids=ids, now=now, media=stored, options=options)
+                                   channel_ids=ids, now=now, media=stored, options=options,
+                                   missed_after=missed_after)
         act(conn, user=ctx.user, action="create", entity="post", entity_id=post_id, now=now,
             scheduled_at=at)
     return post_id

@@ -29,7 +29,7 @@ broker = make_broker(resolve_redis_url(settings), settings.redis_namespace,
                      settings.heartbeat_seconds)
 dramatiq.set_broker(broker)
 transport = Transport(broker)
-guards = Guards(broker.client, settings.redis_namespace)
+guards = Guards(broker.client, settings.redis_namespace, in_flight_ttl=settings.claim_timeout)
 
 _context: Context | None = None
 _context_lock = threading.Lock()

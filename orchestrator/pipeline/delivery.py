@@ -1,7 +1,10 @@
-"""Carrying out one delivery: guards, claim, publish through the connector, record, roll up.
+"""Carrying out one delivery: claim, guards, publish through the connector, record, roll up.
 
 Transport-agnostic: the actor calls :func:`deliver` and re-sends the message with the
 returned delay. Every outcome is committed before the message is acknowledged.
+
+Before claiming, a delivery past its missed window becomes ``missed``, and one an embargo
+holds (read from the database with the delivery) becomes ``held``; neither makes a request.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import os
 import socket
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import structlog
 
@@ -17,6 +21,7 @@ from connectors import retry
 from connectors.base import Published, RenderedPost
 from connectors.errors import ConfigError, OutcomeUnknown, PermanentError, PublishError
 from connectors.registry import CONNECTORS
+from orchestrator.domain.embargo import HELD_KIND, held_reason
 from orchestrator.domain.model import Attempt, Channel, Delivery, Post
 from orchestrator.domain.states import CLAIMABLE, ChannelState
 from orchestrator.domain.states import DeliveryStatus as D
@@ -24,6 +29,7 @@ from orchestrator.pipeline.connections import connector_for
 from orchestrator.pipeline.guards import Admission, Guards
 from orchestrator.pipeline.rendering import idempotency_key, render
 from orchestrator.pipeline.rollup import roll_up
+from orchestrator.pipeline.windows import miss, too_late
 from orchestrator.runtime.context import Context
 from orchestrator.runtime.secrets import SealError
 from orchestrator.store import audit
@@ -69,8 +75,19 @@ def deliver(ctx: Context, delivery_id: int, *, guards: Guards | None = None,
     claimed = _claim(ctx, delivery_id, guards, now)
     if not isinstance(claimed, Claimed):
         return claimed
+    try:
+        return _send(ctx, claimed, guards, message_id)
+    finally:
+        if guards:  # admitted: in flight until its outcome is recorded
+            guards.finished(delivery_id)
+
+
+def _send(ctx: Context, claimed: Claimed, guards: Guards | None, message_id: str | None
+          ) -> Outcome:
+    """Publish a claimed, admitted delivery and record what happened."""
     delivery, post, channel = claimed.delivery, claimed.post, claimed.channel
-    if not _credentials_open(ctx, claimed, now):
+    delivery_id = delivery.id
+    if not _credentials_open(ctx, claimed, ctx.now()):
         return Outcome(D.HELD)
     bound = log.bind(post_id=post.id, delivery_id=delivery_id, channel=channel.name,
                      platform=channel.platform, attempt=delivery.attempts)
@@ -108,11 +125,13 @@ def _claim(ctx: Context, delivery_id: int, guards: Guards | None, now: datetime
     the write transaction (on SQLite, the lock every worker shares). A claim the guards
     turn away is given back before any request is made."""
     with ctx.db.write() as conn:
-        taken = _take(conn, delivery_id, now)
+        taken = _take(conn, delivery_id, now, ctx.settings.timezone)
     if not isinstance(taken, Claimed):
         return taken
     channel = taken.channel
-    admission = guards.admit(channel.id, channel.posting_limits) if guards else Admission()
+    admission = (guards.admit(channel.id, channel.posting_limits, delivery_id=delivery_id,
+                              override_embargo=taken.delivery.overrides_embargo)
+                 if guards else Admission())
     if admission.ok:
         return replace(taken, admission=admission)
     return _deferred(ctx, taken, admission, now)
@@ -144,15 +163,23 @@ def _deferred(ctx: Context, taken: Claimed, admission: Admission, now: datetime
     return Outcome(D.RETRY_WAIT, decision.delay)
 
 
-def _take(conn: Connection, delivery_id: int, now: datetime) -> Claimed | None:
+def _take(conn: Connection, delivery_id: int, now: datetime, tz: ZoneInfo) -> Claimed | None:
     """Read what the attempt needs and claim the delivery for this worker."""
-    work = work_rows.read(conn, delivery_id)
+    work = work_rows.read(conn, delivery_id, now)
     if work is None:
         log.warning("message for an unknown delivery ignored", delivery_id=delivery_id)
         return None
     delivery, channel = work.delivery, work.channel
     if delivery.status not in CLAIMABLE:  # a duplicate message: nothing to claim
         return _skipped(delivery)
+    if too_late(delivery, now):
+        miss(conn, delivery, CLAIMABLE, now, tz)
+        return None
+    if work.embargo is not None and not delivery.overrides_embargo:
+        rows.move(conn, delivery_id, CLAIMABLE, D.HELD, now, error=held_reason(work.embargo),
+                  error_kind=HELD_KIND)
+        log.info("delivery held by the embargo", delivery_id=delivery_id)
+        return None
     if channel.state is not ChannelState.ACTIVE:
         reason = f"channel {channel.name} is {channel.state.value}"
         rows.move(conn, delivery_id, [D.QUEUED, D.RETRY_WAIT], D.HELD, now, error=reason)

@@ -23,6 +23,8 @@ SIARAN_WEB_MAX_BODY        bytes of a JSON request body                 1048576
 SIARAN_WEB_MAX_UPLOAD      bytes of a media upload                      104857600
 SIARAN_WEB_AUTH_FAILURES   failed sign-ins allowed, ``COUNT/SECONDS``   10/300
 SIARAN_WEB_PROXIES         proxies trusted for X-Forwarded-For, ``a,b`` none
+SIARAN_MISSED_AFTER        a post's window after its time (``90s``,     60m
+                           ``30m``, ``2h``); later it is ``missed``
 =========================  ===========================================  ====================
 """
 
@@ -35,7 +37,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from connectors.errors import ConfigError
+from connectors.errors import ConfigError, ValidationError
+from orchestrator.domain.windows import DEFAULT_SECONDS, parse_duration
 
 
 def _default_data_dir(env: Mapping[str, str]) -> Path:
@@ -95,6 +98,8 @@ class Settings:
     #: A media store outside the data directory, readable by a web server; None: private.
     media_dir: Path | None = None
     web: WebSettings = field(default_factory=lambda: WebSettings())
+    #: Seconds after a post's time within which its deliveries must start (else missed).
+    missed_after: float = DEFAULT_SECONDS
 
     @property
     def embedded_redis(self) -> bool:
@@ -137,6 +142,7 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
         media_base_url=env.get("SIARAN_MEDIA_BASE_URL") or None,
         media_dir=_path(env, "SIARAN_MEDIA_DIR"),
         web=_web(env),
+        missed_after=_duration(env, "SIARAN_MISSED_AFTER", DEFAULT_SECONDS),
     )
 
 
@@ -169,6 +175,16 @@ def _web(env: Mapping[str, str]) -> WebSettings:
 
 def _listed(env: Mapping[str, str], name: str) -> tuple[str, ...]:
     return tuple(item.strip() for item in (env.get(name) or "").split(",") if item.strip())
+
+
+def _duration(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return parse_duration(raw)
+    except ValidationError as error:
+        raise ConfigError(f"{name}: {error}") from None
 
 
 def _per_platform(env: Mapping[str, str], name: str) -> dict[str, float]:

@@ -15,7 +15,8 @@ from orchestrator.domain.states import ChannelState, move_channel
 from orchestrator.store.schema import channels
 
 _PUBLIC = (channels.c.id, channels.c.name, channels.c.platform, channels.c.api_base,
-           channels.c.state, channels.c.rate_limits, channels.c.site_url)
+           channels.c.state, channels.c.rate_limits, channels.c.site_url,
+           channels.c.timezone)
 
 
 def from_row(row) -> Channel:
@@ -23,7 +24,8 @@ def from_row(row) -> Channel:
     if row.rate_limits is not None:
         limits = tuple(RateLimit(c, s) for c, s in json.loads(row.rate_limits))
     return Channel(id=row.id, name=row.name, platform=row.platform, api_base=row.api_base,
-                   state=ChannelState(row.state), rate_limits=limits, site_url=row.site_url)
+                   state=ChannelState(row.state), rate_limits=limits, site_url=row.site_url,
+                   timezone=row.timezone)
 
 
 def add(conn: Connection, *, name: str, platform: str, api_base: str | None,

@@ -47,7 +47,8 @@ def from_row(row) -> Delivery:
                     first_attempt_at=row.first_attempt_at, claimed_at=row.claimed_at,
                     claimed_by=row.claimed_by, next_attempt_at=row.next_attempt_at,
                     transport_id=row.transport_id, reconciled_at=row.reconciled_at,
-                    deferred_seconds=row.deferred_seconds)
+                    deferred_seconds=row.deferred_seconds, not_after=row.not_after,
+                    overrides_embargo=bool(row.overrides_embargo))
 
 
 def create(conn: Connection, post_id: int, channel_ids: Iterable[int], now: datetime) -> None:
@@ -291,18 +292,23 @@ def pending_targets(conn: Connection, post_id: int) -> list[tuple[int, str, str,
 _QUEUE = update(deliveries).where(
     deliveries.c.id == bindparam("d_id"),
     deliveries.c.status == DeliveryStatus.PENDING.value,
-).values(status=DeliveryStatus.QUEUED.value, updated_at=bindparam("now"))
+).values(status=DeliveryStatus.QUEUED.value, updated_at=bindparam("now"),
+         not_after=bindparam("not_after"), overrides_embargo=bindparam("override"))
 _OUTBOX = insert(outbox)
 
 
-def queue_pending(conn: Connection, targets: list[tuple[int, str]], now: datetime) -> int:
+def queue_pending(conn: Connection, targets: list[tuple[int, str]], now: datetime, *,
+                  not_after: datetime | None = None, overrides_embargo: bool = False) -> int:
     """Move pending deliveries to queued and write their outbox rows, set-wise.
 
-    ``targets`` are (delivery id, queue); returns how many moved."""
+    ``targets`` are (delivery id, queue); ``not_after``, the latest moment they may start;
+    returns how many moved."""
     if not targets:
         return 0
     move_delivery(DeliveryStatus.PENDING, DeliveryStatus.QUEUED)
-    moved = conn.execute(_QUEUE, [{"d_id": d, "now": now} for d, _ in targets]).rowcount
+    moved = conn.execute(_QUEUE, [{"d_id": d, "now": now, "not_after": not_after,
+                                   "override": overrides_embargo}
+                                  for d, _ in targets]).rowcount
     if moved != len(targets):
         raise InvalidTransition("delivery", "not pending", DeliveryStatus.QUEUED.value)
     conn.execute(_OUTBOX, [{"delivery_id": d, "queue": q, "created_at": now}

@@ -11,19 +11,28 @@ from connectors.errors import InvalidTransition, NotFound
 from orchestrator.domain.model import Post, PostMedia
 from orchestrator.domain.states import PostStatus, move_post
 from orchestrator.store import moves
+from orchestrator.store import pillars as pillar_rows
 from orchestrator.store.schema import channels, post_channels, post_media, posts
 
 
 def insert_post(conn: Connection, *, title: str, pillar: str, body: str,
                 variants: dict, scheduled_at: datetime | None, author: str,
                 channel_ids: list[int], now: datetime, media: tuple[PostMedia, ...] = (),
-                options: dict | None = None) -> int:
-    """Insert a draft post with its target channels and media; returns its id."""
+                options: dict | None = None, missed_after: float | None = None,
+                series_id: int | None = None, occurrence_at: datetime | None = None,
+                status: PostStatus = PostStatus.DRAFT, approver: str | None = None,
+                approved_hash: str | None = None) -> int:
+    """Insert a post (a draft, unless an occurrence of a series is written in its series'
+    state) with its target channels and media; returns its id.
+
+    Its pillar must exist (a name differing only in case is taken as that pillar)."""
+    pillar = pillar_rows.resolve(conn, pillar)
     post_id = conn.execute(insert(posts).values(
         title=title, pillar=pillar, body=body, variants=json.dumps(variants),
-        options=json.dumps(options or {}), status=PostStatus.DRAFT.value,
-        scheduled_at=scheduled_at, author=author,
-        created_at=now, updated_at=now)).inserted_primary_key[0]
+        options=json.dumps(options or {}), status=status.value,
+        scheduled_at=scheduled_at, author=author, approver=approver,
+        approved_hash=approved_hash, missed_after=missed_after, series_id=series_id,
+        occurrence_at=occurrence_at, created_at=now, updated_at=now)).inserted_primary_key[0]
     _insert_targets(conn, post_id, channel_ids)
     _insert_media(conn, post_id, media)
     return post_id
@@ -46,6 +55,8 @@ def edit(conn: Connection, post_id: int, current: PostStatus, now: datetime, *,
     for key in ("variants", "options"):
         if key in fields:
             fields[key] = json.dumps(fields[key])
+    if "pillar" in fields:
+        fields["pillar"] = pillar_rows.resolve(conn, str(fields["pillar"]))
     move(conn, post_id, current, PostStatus.DRAFT, now, approver=None, approved_hash=None,
          **fields)
     if channel_ids is not None:
@@ -168,10 +179,17 @@ def search(conn: Connection, *, status: PostStatus | None = None, pillar: str | 
 
 def due(conn: Connection, now: datetime, limit: int) -> list[int]:
     """Approved posts whose time has come, oldest first (uses ix_posts_due)."""
-    return list(conn.execute(
-        select(posts.c.id).where(posts.c.status == PostStatus.APPROVED.value,
-                                 posts.c.scheduled_at <= now)
-        .order_by(posts.c.scheduled_at).limit(limit)).scalars())
+    return [post_id for post_id, _, _ in due_with_windows(conn, now, limit)]
+
+
+def due_with_windows(conn: Connection, now: datetime, limit: int
+                     ) -> list[tuple[int, datetime, float | None]]:
+    """(id, scheduled at, missed window) of the approved posts whose time has come, oldest
+    first (uses ix_posts_due)."""
+    return [tuple(r) for r in conn.execute(
+        select(posts.c.id, posts.c.scheduled_at, posts.c.missed_after)
+        .where(posts.c.status == PostStatus.APPROVED.value, posts.c.scheduled_at <= now)
+        .order_by(posts.c.scheduled_at).limit(limit))]
 
 
 def _post(row, channel_names: tuple[str, ...], media: tuple[PostMedia, ...] = ()) -> Post:
@@ -179,7 +197,9 @@ def _post(row, channel_names: tuple[str, ...], media: tuple[PostMedia, ...] = ()
                 status=PostStatus(row.status), scheduled_at=row.scheduled_at,
                 author=row.author, approver=row.approver, approved_hash=row.approved_hash,
                 channels=channel_names, variants=json.loads(row.variants),
-                media=media, options=json.loads(row.options), created_at=row.created_at)
+                media=media, options=json.loads(row.options), created_at=row.created_at,
+                series_id=row.series_id, occurrence_at=row.occurrence_at,
+                missed_after=row.missed_after)
 
 
 def page(conn: Connection, *, start: datetime | None = None, end: datetime | None = None,
@@ -219,6 +239,7 @@ def replace_content(conn: Connection, post_id: int, *, title: str, pillar: str, 
                     variants: dict, options: dict, scheduled_at: datetime | None,
                     channel_ids: list[int], media: tuple[PostMedia, ...], now: datetime) -> None:
     """Write a post's new content, target channels and media (its status is moved apart)."""
+    pillar = pillar_rows.resolve(conn, pillar)
     conn.execute(posts.update().where(posts.c.id == post_id).values(
         title=title, pillar=pillar, body=body, variants=json.dumps(variants),
         options=json.dumps(options), scheduled_at=scheduled_at, updated_at=now))

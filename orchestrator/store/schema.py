@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import (
+    Boolean,
     Column,
     DateTime,
     Float,
@@ -52,12 +53,30 @@ channels = Table(
     #: kept in the open so that the host is visible without decrypting anything.
     Column("site_url", String(500)),
     Column("created_at", UTCDateTime, nullable=False),
+    #: The channel's own time zone for its posting slots; None: the office's.
+    Column("timezone", String(64)),
+    #: Posting slots, JSON: [{"days": [0..6], "times": ["09:00", ...]}, ...]; None: none.
+    Column("slots", Text),
+)
+
+pillars = Table(
+    "pillars", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(100), nullable=False, unique=True),
+    #: The pillar's target share of the calendar, in percent.
+    Column("target", Float, nullable=False, default=0.0),
+    Column("color", String(7)),
+    Column("label_id", String(200)),
+    Column("label_en", String(200)),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
 )
 
 posts = Table(
     "posts", metadata,
     Column("id", Integer, primary_key=True),
     Column("title", String(300), nullable=False),
+    #: The name of a row of ``pillars`` (checked by the store when a post is written).
     Column("pillar", String(100), nullable=False),
     Column("body", Text, nullable=False),
     Column("variants", Text, nullable=False, default="{}"),
@@ -69,14 +88,23 @@ posts = Table(
     Column("approved_hash", String(64)),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+    #: The series this post is an occurrence of, and the occurrence's own time in it (no
+    #: foreign key: SQLite would have rebuilt the table to add one).
+    Column("series_id", Integer),
+    Column("occurrence_at", UTCDateTime),
+    #: Seconds after ``scheduled_at`` within which its deliveries must start; None: the
+    #: setting ``SIARAN_MISSED_AFTER``.
+    Column("missed_after", Float),
     Index("ix_posts_due", "status", "scheduled_at"),
     Index("ix_posts_scheduled", "scheduled_at", "id"),
+    Index("ix_posts_occurrence", "series_id", "occurrence_at", unique=True),
 )
 
 post_channels = Table(
     "post_channels", metadata,
     Column("post_id", Integer, ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True),
     Column("channel_id", Integer, ForeignKey("channels.id"), primary_key=True),
+    Index("ix_post_channels_channel", "channel_id", "post_id"),
 )
 
 post_media = Table(
@@ -112,6 +140,12 @@ deliveries = Table(
     #: Seconds the channel's guards have made the delivery wait, in total.
     Column("deferred_seconds", Float, nullable=False, default=0.0, server_default="0"),
     Column("updated_at", UTCDateTime, nullable=False),
+    #: The latest moment it may start (its post's time plus the missed window); None: no
+    #: limit (publish-now, an operator's retry).
+    Column("not_after", UTCDateTime),
+    #: Sent during an embargo on an admin's explicit override.
+    Column("overrides_embargo", Boolean, nullable=False, default=False,
+           server_default="0"),
     UniqueConstraint("post_id", "channel_id", name="uq_delivery_post_channel"),
     Index("ix_deliveries_status", "status", "updated_at"),
 )
@@ -204,4 +238,48 @@ installation = Table(
     Column("name", String(50), primary_key=True),
     Column("value", String(200), nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
+)
+
+series = Table(
+    "series", metadata,
+    Column("id", Integer, primary_key=True),
+    #: The RFC 5545 recurrence rule, read in ``timezone`` from ``starts_at``.
+    Column("rule", Text, nullable=False),
+    Column("starts_at", UTCDateTime, nullable=False),
+    Column("timezone", String(64), nullable=False),
+    # The content every occurrence starts from.
+    Column("title", String(300), nullable=False),
+    Column("pillar", String(100), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("variants", Text, nullable=False, default="{}"),
+    Column("options", Text, nullable=False, default="{}"),
+    Column("media", Text, nullable=False, default="[]"),
+    Column("channel_ids", Text, nullable=False),
+    Column("missed_after", Float),
+    Column("status", String(30), nullable=False),
+    Column("author", String(100), nullable=False),
+    Column("approver", String(100)),
+    Column("approved_hash", String(64)),
+    #: The last occurrence written as a post, and how many have been.
+    Column("materialised_until", UTCDateTime),
+    Column("materialised", Integer, nullable=False, default=0, server_default="0"),
+    #: When the rolling horizon next needs occurrences written; None: no more to write.
+    Column("refill_at", UTCDateTime),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Index("ix_series_refill", "refill_at"),
+)
+
+embargoes = Table(
+    "embargoes", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("reason", Text, nullable=False),
+    Column("starts_at", UTCDateTime, nullable=False),
+    #: None: until it is lifted (``siaran resume --all``).
+    Column("ends_at", UTCDateTime),
+    Column("created_by", String(100), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("lifted_at", UTCDateTime),
+    Column("lifted_by", String(100)),
+    Index("ix_embargoes_in_force", "lifted_at", "starts_at"),
 )

@@ -38,14 +38,14 @@ def office(cli):
 
 
 def _draft(cli, user="ani") -> str:
-    code, out, err = cli("post", "create", "--title", "T", "--text", "Halo", "--pillar", "p",
+    code, out, err = cli("post", "create", "--title", "T", "--text", "Halo", "--pillar=informatif",
                          "--channel", "x", "--json", user=user)
     assert code == 0, err
     return str(json.loads(out)["id"])
 
 
 @pytest.mark.parametrize(("user", "args", "needs"), [
-    ("budi", ["post", "create", "--title", "T", "--text", "t", "--pillar", "p",
+    ("budi", ["post", "create", "--title", "T", "--text", "t", "--pillar", "informatif",
               "--channel", "x"], "author"),
     ("ani", ["channel", "add", "y", "--platform", "x", *X_CREDS], "admin"),
     ("citra", ["user", "add", "dodi", "--role", "author"], "admin"),

@@ -93,7 +93,8 @@ def test_held_deliveries_say_why_in_words(cli, ctx):
     with ctx.db.write() as conn:
         channel = channel_rows.by_name(conn, "tg")
         channel_rows.move(conn, channel.id, ChannelState.ACTIVE, ChannelState.NEEDS_REAUTH)
-    post_id = workflow.create_post(ctx, title="T", text="Halo", pillar="p", channels=["tg"])
+    post_id = workflow.create_post(ctx, title="T", text="Halo", pillar="informatif",
+                                   channels=["tg"])
     workflow.submit(ctx, post_id)
     workflow.approve(ctx, post_id)
     publishing.publish_now(ctx, post_id)

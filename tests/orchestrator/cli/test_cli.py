@@ -64,7 +64,7 @@ def test_post_lifecycle_through_the_cli(cli, ctx):
 
 def test_time_without_offset_is_read_in_the_office_zone(cli):
     tomorrow = (datetime.now(UTC) + timedelta(days=1)).strftime("%Y-%m-%d")
-    code, out, _ = cli("post", "create", "--title", "T", "--text", "x", "--pillar", "p",
+    code, out, _ = cli("post", "create", "--title", "T", "--text", "x", "--pillar", "informatif",
                        "--channel", "x-main", "--at", f"{tomorrow} 09:00", "--json")
     shown = json.loads(cli("post", "show", str(json.loads(out)["id"]), "--json")[1])
     assert shown["scheduled_at"] == f"{tomorrow}T09:00:00+07:00"
@@ -74,7 +74,7 @@ def test_time_without_offset_is_read_in_the_office_zone(cli):
                                                 ("09:00 WIT", "07:00")])
 def test_indonesian_zone_names_are_understood(cli, written, local):
     tomorrow = (datetime.now(UTC) + timedelta(days=2)).strftime("%Y-%m-%d")
-    code, out, err = cli("post", "create", "--title", "T", "--text", "x", "--pillar", "p",
+    code, out, err = cli("post", "create", "--title", "T", "--text", "x", "--pillar", "informatif",
                          "--channel", "x-main", "--at", f"{tomorrow} {written}", "--json")
     assert code == 0, err
     shown = json.loads(cli("post", "show", str(json.loads(out)["id"]), "--json")[1])
@@ -93,17 +93,21 @@ BAD_INPUT = [
      "http(s) URL"),
     (["channel", "add", "x\tmain", "--platform", "x", *X_CREDS], "printable text on one line"),
     (["channel", "add", "k" * 101, "--platform", "x", *X_CREDS], "at most 100 characters"),
-    (["post", "create", "--title", "T", "--text", "t", "--pillar", "p", "--channel", "nope"],
+    (["post", "create", "--title", "T", "--text", "t", "--pillar=informatif", "--channel", "nope"],
      "no channel named 'nope'"),
-    (["post", "create", "--title", "T", "--text", "t", "--pillar", "p", "--channel", "x-main",
+    (["post", "create", "--title", "T", "--text", "t", "--pillar=informatif",
+      "--channel", "x-main",
       "--at", "2020-01-01 09:00"], "scheduled time 2020-01-01 09:00 WIB is in the past"),
-    (["post", "create", "--title", "T", "--text", "t", "--pillar", "p", "--channel", "x-main",
+    (["post", "create", "--title", "T", "--text", "t", "--pillar=informatif",
+      "--channel", "x-main",
       "--at", "2020-01-01T02:00Z"], "scheduled time 2020-01-01 09:00 WIB is in the past"),
-    (["post", "create", "--title", "T", "--text", "t", "--pillar", "p", "--channel", "x-main",
+    (["post", "create", "--title", "T", "--text", "t", "--pillar=informatif",
+      "--channel", "x-main",
       "--at", "2030-12-01"], "'2030-12-01' is a day without a time of day"),
-    (["post", "create", "--title", "T", "--text", "t", "--pillar", "p", "--channel", "x-main",
+    (["post", "create", "--title", "T", "--text", "t", "--pillar=informatif",
+      "--channel", "x-main",
       "--at", "besok pagi"], "cannot read time"),
-    (["post", "create", "--title", " ", "--text", "", "--pillar", "p", "--channel", "x-main"],
+    (["post", "create", "--title", " ", "--text", "", "--pillar=informatif", "--channel", "x-main"],
      "title is empty; text is empty"),
     (["post", "approve", "4242"], "no post with id 4242"),
     (["post", "publish-now", "4242"], "no post with id 4242"),
@@ -127,7 +131,7 @@ def test_bad_input_is_one_line_nonzero_and_writes_nothing(cli, ctx, args, messag
 
 
 def test_illegal_workflow_steps_are_refused_with_the_states(cli, ctx):
-    _, out, _ = cli("post", "create", "--title", "T", "--text", "t", "--pillar", "p",
+    _, out, _ = cli("post", "create", "--title", "T", "--text", "t", "--pillar", "informatif",
                     "--channel", "x-main", "--json")
     post_id = json.loads(out)["id"]
     code, _, err = cli("post", "approve", str(post_id))

@@ -69,7 +69,7 @@ def test_missing_arguments_are_one_line_and_exit_1_for_every_command(capsys, pat
     (["post", "show", "nine"], "invalid int value: 'nine'"),
     (["post", "list", "--status", "terbit"], "invalid choice: 'terbit'"),
     (["deliveries", "--post", "x"], "invalid int value: 'x'"),
-    (["post", "create", "--title", "T", "--text", "t", "--text-file", "f", "--pillar", "p",
+    (["post", "create", "--title", "T", "--text", "t", "--text-file", "f", "--pillar", "informatif",
       "--channel", "c"], "not allowed with argument"),
     (["frobnicate"], "invalid choice: 'frobnicate'"),
 ])

@@ -172,11 +172,11 @@ def test_text_from_a_file_or_standard_input(cli, tmp_path):
     path.write_text("Teks baru\n", encoding="utf-8")
     assert cli("post", "edit", str(post_id), "--text-file", str(path))[0] == 0
     assert show(cli, post_id)["text"] == "Teks baru"
-    code, _, err = cli("post", "create", "--title", "T", "--pillar", "p", "--channel",
+    code, _, err = cli("post", "create", "--title", "T", "--pillar", "informatif", "--channel",
                        "x-main", "--text-file", str(tmp_path / "hilang.txt"))
     assert code == 1 and "cannot read --text-file" in err and "No such file" in err
     (tmp_path / "latin1.txt").write_bytes("caf\xe9".encode("latin-1"))
-    code, _, err = cli("post", "create", "--title", "T", "--pillar", "p", "--channel",
+    code, _, err = cli("post", "create", "--title", "T", "--pillar", "informatif", "--channel",
                        "x-main", "--text-file", str(tmp_path / "latin1.txt"))
     assert code == 1 and "not UTF-8" in err
 

@@ -64,6 +64,11 @@ D = DeliveryStatus
     ([D.PUBLISHED, D.UNKNOWN], PostStatus.PUBLISHING),
     ([D.PUBLISHED, D.HELD], PostStatus.PUBLISHING),
     ([D.RETRY_WAIT], PostStatus.PUBLISHING),
+    ([D.MISSED, D.MISSED], PostStatus.MISSED),
+    ([D.MISSED, D.CANCELLED], PostStatus.MISSED),
+    ([D.MISSED, D.FAILED], PostStatus.FAILED),
+    ([D.MISSED, D.PUBLISHED], PostStatus.PARTIALLY_PUBLISHED),
+    ([D.MISSED, D.QUEUED], PostStatus.PUBLISHING),
 ])
 def test_rollup(deliveries, expected):
     assert rollup(deliveries) is expected

@@ -124,10 +124,10 @@ def test_several_broken_rules_are_reported_together(ctx, cli):
 
 def test_unknown_variant_fields_and_options_are_refused(ctx, cli):
     with pytest.raises(ValidationError, match="variant field 'judul'"):
-        workflow.create_post(ctx, title="T", text="t", pillar="p", channels=["x-main"],
+        workflow.create_post(ctx, title="T", text="t", pillar="informatif", channels=["x-main"],
                               variants={"x": {"judul": "?"}})
     with pytest.raises(ValidationError, match="option 'pin'"):
-        workflow.create_post(ctx, title="T", text="t", pillar="p", channels=["x-main"],
+        workflow.create_post(ctx, title="T", text="t", pillar="informatif", channels=["x-main"],
                               options={"pin": True})
 
 

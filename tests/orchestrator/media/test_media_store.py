@@ -113,17 +113,17 @@ def test_a_refused_post_copies_nothing_into_the_store(ctx, capsys, tmp_path):
     assert run(capsys, "user", "add", "boss", "--role", "admin")[0] == 0
     image = write_flag(tmp_path / "foto.jpg")
     code, _, err = run(capsys, "--user", "stranger", "post", "create", "--title", "T",
-                       "--text", "t", "--pillar", "p", "--channel", "x-main",
+                       "--text", "t", "--pillar", "informatif", "--channel", "x-main",
                        "--media", str(image), "--alt", "Bendera")
     assert code == 1 and "not known to Siaran" in err
     code, _, err = run(capsys, "--user", "boss", "post", "create", "--title", "T", "--text",
-                       "t", "--pillar", "p", "--channel", "nope", "--media", str(image),
+                       "t", "--pillar", "informatif", "--channel", "nope", "--media", str(image),
                        "--alt", "Bendera")
     assert code == 1 and "no channel named 'nope'" in err
     assert stored_files(ctx.settings.data_dir) == []
     with pytest.raises(AccessDenied):
         workflow.create_post(ctx.__class__(ctx.settings.with_user("stranger"), ctx.db, ctx.box),
-                             title="T", text="t", pillar="p", channels=["x-main"],
+                             title="T", text="t", pillar="informatif", channels=["x-main"],
                              media=[(str(image), "Bendera")])
     assert stored_files(ctx.settings.data_dir) == []
 
@@ -133,7 +133,7 @@ def test_validation_names_the_users_file_and_the_media_setting(ctx, capsys, tmp_
     assert run(capsys, "channel", "add", "ig", "--platform", "instagram", "--credential",
                "ig_user_id=778", "--credential", "access_token=tok")[0] == 0
     image = write_flag(tmp_path / "foto-kegiatan.jpg")
-    post_id = workflow.create_post(ctx, title="T", text="t", pillar="p",
+    post_id = workflow.create_post(ctx, title="T", text="t", pillar="informatif",
                                    channels=["x-main", "ig"], media=[(str(image), "")])
     with pytest.raises(ValidationError) as refused:
         workflow.submit(ctx, post_id)

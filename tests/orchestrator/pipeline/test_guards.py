@@ -70,3 +70,45 @@ def test_posting_windows_take_a_slot_in_every_window_or_in_none(guards):
     assert guards.client.zcard(guards._key("window", 1, 60)) == 2  # nothing taken
     guards.release(second)
     assert guards.admit(1, limits).ok
+
+
+def test_the_embargo_flag_turns_every_channel_away_but_an_override(guards):
+    guards.set_embargo(7, "Hari berkabung nasional")
+    assert guards.embargo() == (7, "Hari berkabung nasional")
+    refused = guards.admit(1, (RateLimit(5, 60),), delivery_id=11)
+    assert not refused.ok and refused.reason == "embargo in force" and refused.wait == 1.0
+    assert guards.in_flight() == []  # not admitted, not in flight
+    assert guards.client.zcard(guards._key("window", 1, 60)) == 0  # no slot taken
+    assert guards.admit(1, (), delivery_id=12, override_embargo=True).ok
+    assert guards.in_flight() == [12]
+
+
+def test_the_flag_is_cleared_only_for_the_embargo_it_carries(guards):
+    guards.set_embargo(7, "lama")
+    guards.set_embargo(8, "baru")  # a newer embargo, set meanwhile
+    assert guards.clear_embargo([7]) is False and guards.embargo() == (8, "baru")
+    assert guards.clear_embargo([7, 8]) is True and guards.embargo() is None
+    assert guards.admit(1, ()).ok
+
+
+def test_admitted_deliveries_are_in_flight_until_finished(guards):
+    assert guards.admit(1, (), delivery_id=21).ok and guards.admit(2, (), delivery_id=22).ok
+    assert guards.in_flight() == [21, 22]
+    seen: list[list[int]] = []
+    assert guards.drain(0.2, seen.append, poll=0.01) == [21, 22]  # the wait ran out
+    guards.finished(21)
+    guards.finished(22)
+    assert guards.drain(1.0, seen.append) == []
+    assert seen == [[21, 22], []]
+
+
+def test_a_request_in_flight_past_its_deadline_no_longer_counts(redis_url):
+    client = redis.Redis.from_url(redis_url)
+    namespace = f"siaran-guards-{uuid.uuid4().hex[:10]}"
+    short = Guards(client, namespace, in_flight_ttl=0.05)
+    try:
+        assert short.admit(1, (), delivery_id=31).ok
+        assert short.in_flight() == [31]
+        assert short.drain(2.0) == []  # a worker that died does not hold the pause for ever
+    finally:
+        client.delete(*client.keys(f"{namespace}:*") or ["-"])

@@ -23,10 +23,11 @@ NOW = datetime(2026, 12, 1, tzinfo=UTC)
 
 HOT = {
     "claim": (deliveries._CLAIM, {"d": 1, "latest": NOW, "w": "w", "now": NOW}),
-    "work": (work._READ, {"d": 1}),
+    "work": (work._READ, {"d": 1, "embargo_at": NOW}),
     "statuses": (deliveries._STATUSES, {"p": 1}),
     "targets": (deliveries._TARGETS, {"p": 1}),
-    "queue": (deliveries._QUEUE, {"d_id": 1, "now": NOW}),
+    "queue": (deliveries._QUEUE, {"d_id": 1, "now": NOW, "not_after": None,
+                                  "override": False}),
     "post status": (posts._STATUS_FOR_UPDATE, {"p": 1}),
     "post": (posts._POST, {"p": 1}),
     "move delivery": (moves._statement(deliveries_table, ()),

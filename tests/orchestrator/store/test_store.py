@@ -105,9 +105,9 @@ def test_work_of_a_delivery_is_read_in_one_go(db):
         post_id = _approved_post(conn, [c.id, other.id])
         delivery = next(d for d in deliveries.for_post(conn, post_id) if d.channel_id == c.id)
     with db.read() as conn:
-        found = work.read(conn, delivery.id)
+        found = work.read(conn, delivery.id, NOW)
         post = posts.complete(conn, found.post_row)
-        assert work.read(conn, delivery.id + 1000) is None
+        assert work.read(conn, delivery.id + 1000, NOW) is None
     assert found.delivery == delivery
     assert found.channel == c and BOX.open(found.sealed) == {"bearer_token": "tok-secret-42"}
     assert found.channel_names == ("fb-main", "x-main") and not found.has_media
@@ -123,13 +123,13 @@ def test_work_knows_whether_the_post_has_media(db):
     photo = PostMedia("ab" * 32, "image/jpeg", 1234, "jpg", "Peta lokasi")
     with db.write() as conn:
         c = _channel(conn)
-        post_id = posts.insert_post(conn, title="T", pillar="p", body="Halo", variants={},
+        post_id = posts.insert_post(conn, title="T", pillar="informatif", body="Halo", variants={},
                                     scheduled_at=NOW, author="a", channel_ids=[c.id], now=NOW,
                                     media=(photo,))
         deliveries.create(conn, post_id, [c.id], NOW)
         (delivery,) = deliveries.for_post(conn, post_id)
     with db.read() as conn:
-        found = work.read(conn, delivery.id)
+        found = work.read(conn, delivery.id, NOW)
         assert found.has_media and found.channel_names == ("x-main",)
         assert posts.complete(conn, found.post_row, names=found.channel_names).media == (photo,)
 
