@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import threading
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -20,13 +19,12 @@ from orchestrator.domain.states import DeliveryStatus as D
 from orchestrator.domain.states import PostStatus as P
 from orchestrator.editorial import workflow
 from orchestrator.pipeline.delivery import deliver
-from orchestrator.runtime.context import Context
 from orchestrator.store import deliveries as rows
 from orchestrator.store import series as series_rows
-from orchestrator.store.db import Database
 from schedules import approval, planning, series
 from schedules.dispatch import dispatch_due
 from tests.fixtures.sandbox import credentials
+from tests.fixtures.services import context_on
 
 WEDNESDAY = datetime(2026, 12, 2, 2, 0, tzinfo=UTC)  # 09:00 WIB
 FRIDAYS = [datetime(2026, 12, 4, 2, 0, tzinfo=UTC) + timedelta(weeks=i) for i in range(8)]
@@ -182,14 +180,8 @@ def test_the_rolling_horizon_writes_a_bounded_number_per_pass(office):
     assert series.extend_due(office.ctx) == 1
 
 
-def _other(ctx, url: str) -> Context:
-    settings = replace(ctx.settings, database_url=url)
-    return Context(settings=settings, db=Database(url), box=ctx.box,
-                   clock=ctx.clock)
-
-
 def test_two_schedulers_extend_series_once(ctx, database_url):
-    office = _other(ctx, database_url)
+    office = context_on(ctx, database_url)
     try:
         now = WEDNESDAY - timedelta(days=1)
         office.clock = lambda: now
@@ -199,7 +191,7 @@ def test_two_schedulers_extend_series_once(ctx, database_url):
         made = [planning.create(office, title=f"Seri {i}", text="Isi", pillar="informatif",
                                 channels=["tg"], at=WEDNESDAY, repeat="FREQ=DAILY")
                 for i in range(6)]
-        schedulers = [_other(office, database_url) for _ in range(2)]
+        schedulers = [context_on(office, database_url) for _ in range(2)]
         for scheduler in schedulers:
             scheduler.clock = lambda: now + timedelta(days=10)
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import threading
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -15,11 +14,10 @@ from connectors.errors import ValidationError
 from orchestrator.channels import admin as channel_admin
 from orchestrator.cli.main import main
 from orchestrator.editorial import workflow
-from orchestrator.runtime.context import Context
 from orchestrator.store import posts as post_rows
-from orchestrator.store.db import Database
 from schedules import planning, slots
 from tests.fixtures.sandbox import credentials
+from tests.fixtures.services import context_on
 
 NOWHERE = "http://127.0.0.1:9"
 
@@ -149,18 +147,12 @@ def test_slot_commands(ctx, capsys):
     assert made["scheduled_at"][11:16] == "05:00"  # 06:00 WITA
 
 
-def _second_context(ctx, url: str) -> Context:
-    settings = replace(ctx.settings, database_url=url)
-    return Context(settings=settings, db=Database(url), box=ctx.box,
-                   clock=ctx.clock)
-
-
 def test_posts_queued_at_once_never_share_a_slot(ctx, database_url):
-    office = _second_context(ctx, database_url)
+    office = context_on(ctx, database_url)
     try:
         _channel(office, "jakarta", None, ["daily 09:00,12:00,19:00"])
         _at(office, _wib("2026-12-07T08:00"))
-        others = [_second_context(office, database_url) for _ in range(4)]
+        others = [context_on(office, database_url) for _ in range(4)]
         placed: list[datetime] = []
         errors: list[Exception] = []
 
