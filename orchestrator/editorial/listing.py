@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from orchestrator.access.roles import authorize
 from orchestrator.domain.states import DeliveryStatus, PostStatus
-from orchestrator.editorial.views import delivery_view, post_view
+from orchestrator.editorial import views
 from orchestrator.runtime.context import Context
 from orchestrator.store import audit
-from orchestrator.store import deliveries as delivery_rows
 from orchestrator.store import posts as post_rows
 
 #: The most one page holds.
@@ -17,27 +16,19 @@ PAGE_MAX = 1000
 def posts(ctx: Context, *, status: PostStatus | None = None, pillar: str | None = None,
           channel: str | None = None, author: str | None = None, limit: int = 100,
           offset: int = 0) -> list[dict]:
-    """Posts matching every filter given, newest first, with their deliveries."""
-    tz = ctx.settings.timezone
-    with ctx.db.read() as conn:
-        found = post_rows.page(conn, status=status, pillar=pillar, channel=channel,
-                               author=author, newest_first=True, limit=min(limit, PAGE_MAX),
-                               offset=offset)
-        by_post = delivery_rows.for_posts(conn, [p.id for p in found])
-    return [post_view(p, by_post[p.id], tz) for p in found]
+    """Posts matching every filter given, newest first, with their deliveries (a page)."""
+    return views.list_posts(ctx, status=status, pillar=pillar, channel=channel,
+                            author=author, limit=min(limit, PAGE_MAX), offset=offset)
 
 
 def deliveries(ctx: Context, *, status: DeliveryStatus | None = None,
                channel: str | None = None, platform: str | None = None,
                error_kind: str | None = None, post_id: int | None = None, limit: int = 1000,
                offset: int = 0) -> list[dict]:
-    """Deliveries matching every filter given, newest first (the operations view)."""
-    tz = ctx.settings.timezone
-    with ctx.db.read() as conn:
-        found = delivery_rows.page(conn, status=status, channel=channel, platform=platform,
-                                   error_kind=error_kind, post_id=post_id,
-                                   limit=min(limit, PAGE_MAX), offset=offset)
-    return [delivery_view(d, tz) for d in found]
+    """Deliveries matching every filter given, newest first (the operations view; a page)."""
+    return views.list_deliveries(ctx, status=status, channel=channel, platform=platform,
+                                 error_kind=error_kind, post_id=post_id,
+                                 limit=min(limit, PAGE_MAX), offset=offset)
 
 
 def post_audit(ctx: Context, post_id: int) -> list[dict]:

@@ -92,29 +92,32 @@ def _open_rejection(events: list[dict]) -> dict | None:
 
 def list_posts(ctx: Context, *, status: PostStatus | None = None, pillar: str | None = None,
                channel: str | None = None, author: str | None = None,
-               start: datetime | None = None, end: datetime | None = None, limit: int = 100
-               ) -> list[dict]:
+               start: datetime | None = None, end: datetime | None = None, limit: int = 100,
+               offset: int = 0) -> list[dict]:
     """The newest posts first, with their delivery states; every filter optional."""
     tz = ctx.settings.timezone
     with ctx.db.read() as conn:
         if channel is not None:
             channel_rows.by_name(conn, channel)  # an unknown name is an error, not "none"
-        posts = post_rows.search(conn, status=status, pillar=pillar, channel=channel,
-                                 author=author, start=start, end=end, limit=limit)
+        posts = post_rows.page(conn, status=status, pillar=pillar, channel=channel,
+                               author=author, start=start, end=end, newest_first=True,
+                               limit=limit, offset=offset)
         by_post = delivery_rows.for_posts(conn, [p.id for p in posts])
     return [post_view(p, by_post[p.id], tz) for p in posts]
 
 
 def list_deliveries(ctx: Context, *, status: DeliveryStatus | None = None,
                     channel: str | None = None, post_id: int | None = None,
-                    platform: str | None = None, since: datetime | None = None,
-                    limit: int = 1000) -> list[dict]:
+                    platform: str | None = None, error_kind: str | None = None,
+                    since: datetime | None = None, limit: int = 1000, offset: int = 0
+                    ) -> list[dict]:
     """The newest deliveries first; ``since``: changed since then. Every filter optional."""
     with ctx.db.read() as conn:
         if channel is not None:
             channel_rows.by_name(conn, channel)
-        found = delivery_rows.search(conn, status=status, channel=channel, post_id=post_id,
-                                     platform=platform, since=since, limit=limit)
+        found = delivery_rows.page(conn, status=status, channel=channel, post_id=post_id,
+                                   platform=platform, error_kind=error_kind, since=since,
+                                   limit=limit, offset=offset)
     return [delivery_view(d, ctx.settings.timezone) for d in found]
 
 

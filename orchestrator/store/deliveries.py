@@ -105,30 +105,6 @@ def for_posts(conn: Connection, post_ids: list[int]) -> dict[int, list[Delivery]
     return found
 
 
-def with_status(conn: Connection, status: DeliveryStatus | None, limit: int = 1000
-                ) -> list[Delivery]:
-    return search(conn, status=status, limit=limit)
-
-
-def search(conn: Connection, *, status: DeliveryStatus | None = None,
-           channel: str | None = None, post_id: int | None = None,
-           platform: str | None = None, since: datetime | None = None, limit: int = 1000
-           ) -> list[Delivery]:
-    """The newest deliveries first, each filter optional; ``since``: changed since then."""
-    query = select(*_COLUMNS).select_from(_JOINED).order_by(deliveries.c.id.desc()).limit(limit)
-    if status is not None:
-        query = query.where(deliveries.c.status == status.value)
-    if channel is not None:
-        query = query.where(channels.c.name == channel)
-    if post_id is not None:
-        query = query.where(deliveries.c.post_id == post_id)
-    if platform is not None:
-        query = query.where(channels.c.platform == platform)
-    if since is not None:
-        query = query.where(deliveries.c.updated_at >= since)
-    return [from_row(r) for r in conn.execute(query)]
-
-
 def remove_pending(conn: Connection, post_id: int) -> int:
     """Delete a post's pending deliveries (its approval is withdrawn); returns how many."""
     return conn.execute(delete(deliveries).where(
@@ -368,8 +344,10 @@ def save_uploads(conn: Connection, delivery_id: int, uploads: dict[str, str],
 
 def page(conn: Connection, *, status: DeliveryStatus | None = None, channel: str | None = None,
          platform: str | None = None, error_kind: str | None = None,
-         post_id: int | None = None, limit: int = 100, offset: int = 0) -> list[Delivery]:
-    """One page of deliveries matching every filter given, newest first."""
+         post_id: int | None = None, since: datetime | None = None, limit: int = 100,
+         offset: int = 0) -> list[Delivery]:
+    """One page of deliveries matching every filter given, newest first; ``since``: changed
+    since then."""
     query = select(*_COLUMNS).select_from(_JOINED)
     for column, value in ((deliveries.c.status, status.value if status else None),
                           (channels.c.name, channel), (channels.c.platform, platform),
@@ -377,6 +355,8 @@ def page(conn: Connection, *, status: DeliveryStatus | None = None, channel: str
                           (deliveries.c.post_id, post_id)):
         if value is not None:
             query = query.where(column == value)
+    if since is not None:
+        query = query.where(deliveries.c.updated_at >= since)
     query = query.order_by(deliveries.c.id.desc()).limit(limit).offset(offset)
     return [from_row(r) for r in conn.execute(query)]
 

@@ -150,33 +150,6 @@ def channel_names(conn: Connection, post_ids: list[int]) -> dict[int, tuple[str,
     return {p: tuple(names) for p, names in found.items()}
 
 
-def search(conn: Connection, *, status: PostStatus | None = None, pillar: str | None = None,
-           channel: str | None = None, author: str | None = None,
-           start: datetime | None = None, end: datetime | None = None, limit: int = 100
-           ) -> list[Post]:
-    """The newest posts first, with their channel names; each filter optional, ``start``
-    and ``end`` bound the scheduled time ([start, end))."""
-    query = select(posts).order_by(posts.c.id.desc()).limit(limit)
-    if status is not None:
-        query = query.where(posts.c.status == status.value)
-    if pillar is not None:
-        query = query.where(posts.c.pillar == pillar)
-    if author is not None:
-        query = query.where(posts.c.author == author)
-    if start is not None:
-        query = query.where(posts.c.scheduled_at >= start)
-    if end is not None:
-        query = query.where(posts.c.scheduled_at < end)
-    if channel is not None:
-        query = query.where(posts.c.id.in_(
-            select(post_channels.c.post_id)
-            .join(channels, channels.c.id == post_channels.c.channel_id)
-            .where(channels.c.name == channel)))
-    found = conn.execute(query).all()
-    names = channel_names(conn, [r.id for r in found])
-    return [_post(r, names[r.id]) for r in found]
-
-
 def due(conn: Connection, now: datetime, limit: int) -> list[int]:
     """Approved posts whose time has come, oldest first (uses ix_posts_due)."""
     return [post_id for post_id, _, _ in due_with_windows(conn, now, limit)]

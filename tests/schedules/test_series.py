@@ -60,7 +60,7 @@ class Office:
         series.extend_due(self.ctx)
         dispatch_due(self.ctx)
         with self.ctx.db.read() as conn:
-            queued = [d for d in rows.with_status(conn, D.QUEUED)]
+            queued = [d for d in rows.page(conn, status=D.QUEUED, limit=1000)]
         for delivery in queued:
             deliver(self.ctx, delivery.id)
         return len(queued)
