@@ -181,7 +181,7 @@ def _take(conn: Connection, delivery_id: int, now: datetime, tz: ZoneInfo) -> Cl
         log.info("delivery held by the embargo", delivery_id=delivery_id)
         return None
     if channel.state is not ChannelState.ACTIVE:
-        reason = f"channel {channel.name} is {channel.state.value}"
+        reason = f"channel {channel.name} {channel.state.described}"
         rows.move(conn, delivery_id, [D.QUEUED, D.RETRY_WAIT], D.HELD, now, error=reason)
         return None
     won = rows.claim(conn, delivery_id, WORKER, now)
