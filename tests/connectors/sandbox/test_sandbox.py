@@ -155,14 +155,11 @@ def test_x_responses_carry_rate_limit_headers(sandbox):
 def test_many_concurrent_clients_each_post_exactly_once(sandbox):
     x = x_connector(sandbox)
     texts = [f"pengumuman {i}" for i in range(400)]
-    started = time.monotonic()
     with ThreadPoolExecutor(max_workers=32) as pool:
         results = list(pool.map(lambda t: x.publish(post(t), key=t), texts))
-    elapsed = time.monotonic() - started
     stored = sandbox.posts("x", "1001")
     assert sorted(p.text for p in stored) == sorted(texts)
     assert len({r.external_id for r in results}) == len(texts)
-    assert elapsed < 20
 
 
 def test_accounts_file_loading(tmp_path):
