@@ -27,10 +27,9 @@ The status X uses for over-long text (403 vs 400) is not confirmed; the sandbox 
 from __future__ import annotations
 
 import re
+import warnings
 from datetime import UTC, datetime
 from typing import Any, ClassVar
-
-from twitter_text import parse_tweet
 
 from connectors.sandbox import oauth1
 from connectors.sandbox.faults import FaultRule
@@ -38,6 +37,10 @@ from connectors.sandbox.platform import Identity, PlatformAPI
 from connectors.sandbox.platforms.x_media import MediaStore, v1_error
 from connectors.sandbox.state import SandboxState, StoredPost
 from connectors.sandbox.wire import Request, Response
+
+with warnings.catch_warnings():  # its emoji table is read through pkg_resources
+    warnings.filterwarnings("ignore", "pkg_resources is deprecated", UserWarning)
+    from twitter_text import parse_tweet  # the library itself, not the connector's module
 
 FIRST_ID = 1_860_000_000_000_000_000
 #: X's limit in weighted characters.
