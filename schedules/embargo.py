@@ -202,6 +202,19 @@ def status(ctx: Context, guards: Guards | None = None) -> dict:
             "redis": guards is not None}
 
 
+def paused_view(paused: Paused, tz: ZoneInfo) -> dict:
+    """What ``pause --all --json`` and ``POST /api/v1/embargo`` answer."""
+    return {**embargo_view(paused.embargo, tz), "in_force": paused.in_force,
+            "held": paused.held, "in_flight": paused.in_flight}
+
+
+def resumed_view(resumed: Resumed, tz: ZoneInfo) -> dict:
+    """What ``resume --all --json`` and ``POST /api/v1/embargo/lift`` answer."""
+    return {"lifted": [e.id for e in resumed.lifted], "released": resumed.released,
+            "missed": resumed.missed,
+            "still": embargo_view(resumed.still, tz) if resumed.still else None}
+
+
 def embargo_view(embargo: Embargo, tz: ZoneInfo) -> dict:
     return {"id": embargo.id, "reason": embargo.reason, "since": local(embargo.starts_at, tz),
             "until": local(embargo.ends_at, tz), "by": embargo.created_by}

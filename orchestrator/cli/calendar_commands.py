@@ -207,8 +207,7 @@ def cmd_pause(settings: Settings, args: argparse.Namespace) -> None:
     ctx = open_context(settings)
     paused = embargo.pause_all(ctx, args.reason, starts_at=start, ends_at=until,
                                progress=progress)
-    shown = {**embargo.embargo_view(paused.embargo, tz), "in_force": paused.in_force,
-             "held": paused.held, "in_flight": paused.in_flight}
+    shown = embargo.paused_view(paused, tz)
     if args.json:
         emit_json(shown)
         return
@@ -232,10 +231,7 @@ def cmd_resume(settings: Settings, args: argparse.Namespace) -> None:
     resumed = embargo.resume_all(ctx, embargo_id=args.embargo_id)
     if resumed.released:
         relay_now(ctx)
-    shown = {"lifted": [e.id for e in resumed.lifted], "released": resumed.released,
-             "missed": resumed.missed,
-             "still": embargo.embargo_view(resumed.still, settings.timezone)
-             if resumed.still else None}
+    shown = embargo.resumed_view(resumed, settings.timezone)
     if args.json:
         emit_json(shown)
     elif resumed.still:

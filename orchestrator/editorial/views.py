@@ -74,6 +74,7 @@ def show_post(ctx: Context, post_id: int) -> dict:
             shown["attempt_log"] = logs[shown["id"]]
             shown["audit"] = audit.events(conn, "delivery", shown["id"])
         view["audit"] = audit.events(conn, "post", post_id)
+        view["series_id"] = post.series_id
         view["etag"] = post_etag(post)
     view["rejection"] = _open_rejection(view["audit"])
     return view

@@ -24,10 +24,14 @@ from orchestrator.web import (
     channels,
     deliveries,
     docs,
+    embargo,
     health,
     media,
+    pillars,
     posts,
     problems,
+    series,
+    slots,
 )
 from orchestrator.web.auth import Gate
 from orchestrator.web.limits import BodyLimit
@@ -76,7 +80,8 @@ def _app(lifespan) -> FastAPI:
     app = FastAPI(title="Siaran API", version=VERSION, description=DESCRIPTION,
                   openapi_url=docs.OPENAPI_URL, docs_url=None, redoc_url=None,
                   lifespan=lifespan)
-    for module in (posts, calendar, deliveries, channels, media, accounts, audit, health):
+    for module in (posts, calendar, pillars, series, embargo, deliveries, channels, slots,
+                   media, accounts, audit, health):
         app.include_router(module.router)
 
     def openapi() -> dict:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, BackgroundTasks, Depends, Header, Path, Request, 
 
 from connectors.errors import NotFound, ValidationError
 from orchestrator.domain.states import PostStatus
+from orchestrator.domain.windows import parse_duration
 from orchestrator.editorial import editing, idempotency, listing, publishing, views, workflow
 from orchestrator.editorial import media as post_media
 from orchestrator.runtime.context import Context
@@ -24,11 +25,13 @@ from orchestrator.web.schemas import (
     PostIn,
     PostPatch,
     PostSummary,
+    PublishNowIn,
     RejectIn,
     Variant,
     line,
 )
 from orchestrator.web.sending import relay_after
+from schedules import approval, planning
 from schedules.timeparse import parse_time
 
 router = APIRouter(prefix="/api/v1/posts", tags=["posts"])
@@ -105,14 +108,16 @@ def edit_post(body: PostPatch, response: Response, post_id: int = PostId,
 
 
 def _action(name: str, summary: str):
-    def run(post_id: int, ctx: Context, tasks: BackgroundTasks, body: RejectIn | None) -> dict:
+    def run(post_id: int, ctx: Context, tasks: BackgroundTasks,
+            body: RejectIn | PublishNowIn | None) -> dict:
         if name == "reject":
             warnings = workflow.reject(ctx, post_id, body.reason if body else "")
         elif name == "publish-now":
-            warnings = publishing.publish_now(ctx, post_id)
+            override = body.override_embargo if body else None
+            warnings = publishing.publish_now(ctx, post_id, override_embargo=override)
             relay_after(tasks, ctx)
-        else:
-            warnings = {"submit": workflow.submit, "approve": workflow.approve,
+        else:  # a series' occurrence submits or approves its series (schedules.approval)
+            warnings = {"submit": approval.submit, "approve": approval.approve,
                         "cancel": workflow.cancel}[name](ctx, post_id)
         shown = views.show_post(ctx, post_id)
         return {"id": post_id, "status": shown["status"],
@@ -121,6 +126,10 @@ def _action(name: str, summary: str):
     if name == "reject":
         def endpoint(tasks: BackgroundTasks, post_id: int = PostId,
                      ctx: Context = Depends(acting), body: RejectIn | None = None) -> dict:
+            return run(post_id, ctx, tasks, body)
+    elif name == "publish-now":
+        def endpoint(tasks: BackgroundTasks, post_id: int = PostId,
+                     ctx: Context = Depends(acting), body: PublishNowIn | None = None) -> dict:
             return run(post_id, ctx, tasks, body)
     else:
         def endpoint(tasks: BackgroundTasks, post_id: int = PostId,
@@ -133,11 +142,16 @@ def _action(name: str, summary: str):
 
 
 for _name, _summary in (
-        ("submit", "Send a draft to review; refused while a target channel would refuse it."),
-        ("approve", "Approve a post under review (not its author: four eyes)."),
+        ("submit", "Send a draft to review (an occurrence of a series sends the series); "
+                   "refused while a target channel would refuse it."),
+        ("approve", "Approve a post under review (not its author: four eyes); an occurrence "
+                    "of a series approves the series. `warnings` says when the week's "
+                    "pillar mix moves away from its targets."),
         ("reject", "Reject a post under review, with a reason."),
         ("cancel", "Cancel a post and its deliveries not yet sent."),
-        ("publish-now", "Publish an approved post now, whatever its scheduled time.")):
+        ("publish-now", "Publish an approved post now, whatever its scheduled time; during "
+                        "an embargo only an admin may, giving `override_embargo` (the "
+                        "reason, audited).")):
     _action(_name, _summary)
 
 
@@ -149,11 +163,13 @@ def post_audit(post_id: int = PostId, ctx: Context = Depends(acting)) -> list[di
 
 def _create(ctx: Context, body: PostIn) -> int:
     media = post_media.attachments(ctx, [(m.id, m.alt) for m in body.media or []])
+    missed_after = parse_duration(body.missed_after) if body.missed_after else None
     try:
-        return workflow.create_post(ctx, title=body.title, text=body.text, pillar=body.pillar,
-                                    channels=body.channels, at=_at(ctx, body.at),
-                                    variants=_variants(body.variants), media=media,
-                                    options=_options(body.options))
+        return planning.create(ctx, title=body.title, text=body.text, pillar=body.pillar,
+                               channels=body.channels, at=_at(ctx, body.at),
+                               queue=body.queue, repeat=body.repeat, missed_after=missed_after,
+                               variants=_variants(body.variants), media=media,
+                               options=_options(body.options)).post_id
     except NotFound as missing:
         raise ValidationError(str(missing), [("channels", str(missing))]) from None
 

@@ -93,6 +93,14 @@ class PostIn(In):
     variants: Variants | None = None
     media: list[MediaRef] | None = Field(None, max_length=20)
     options: Options | None = None
+    queue: bool = Field(False, description="instead of `at`: the earliest posting slot free "
+                                           "on every channel (within 90 days)")
+    repeat: line(500) | None = Field(None, description=(
+        "with `at`: a series repeated by this RFC 5545 rule, e.g. "
+        "`FREQ=WEEKLY;BYDAY=FR;COUNT=8`; the post is its first occurrence"))
+    missed_after: line(40) | None = Field(None, description=(
+        "not sent if it cannot start within this long after its time (`90s`, `30m`, `2h`; "
+        "default `SIARAN_MISSED_AFTER`)"))
 
 
 class PostPatch(In):
@@ -113,6 +121,11 @@ class PostPatch(In):
 
 class RejectIn(In):
     reason: text(2000) = ""
+
+
+class PublishNowIn(In):
+    override_embargo: text(2000) | None = Field(None, description=(
+        "publish although an embargo is in force: why (admins only; audited)"))
 
 
 class RetryIn(In):
@@ -198,13 +211,16 @@ class PostDetail(PostSummary):
     media: list[MediaOut]
     deliveries: list[DeliveryDetail]
     audit: list[AuditEvent]
+    series_id: int | None = Field(None, description="the series it is an occurrence of")
     etag: str = Field(description="the version an edit names in `If-Match`")
 
 
 class PostAction(Out):
     id: int
     status: PostStatus
-    warnings: list[str] = Field(description="rules a platform may apply (nothing blocking)")
+    warnings: list[str] = Field(description="rules a platform may apply, and an approval "
+                                            "that moves the pillar mix away from its "
+                                            "targets (nothing blocking)")
 
 
 class DeliveryAction(Out):
@@ -301,3 +317,155 @@ class TokenOut(Out):
 class TokenCreated(Out):
     token: str = Field(description="shown this once; only its hash is kept")
     id: int
+
+
+# the calendar: pillars, the mix, posting slots, series, the embargo ----------------------
+Target = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False,
+                                description="target share of the calendar, in percent")]
+
+
+class PillarPatch(In):
+    """What a change sets; a field left out stays as it is."""
+
+    target: Target | None = None
+    color: line(7) | None = Field(None, description="#RRGGBB")
+    label_id: line(200) | None = Field(None, description="label in Bahasa Indonesia")
+    label_en: line(200) | None = Field(None, description="label in English")
+
+
+class PillarIn(PillarPatch):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"name": "informatif", "target": 40, "color": "#1f77b4",
+         "label_id": "Informasi publik", "label_en": "Public information"}]})
+
+    name: line(100, 1)
+    target: Target
+
+
+class PillarOut(Out):
+    name: str
+    target: float
+    color: str | None
+    label_id: str | None
+    label_en: str | None
+
+
+class Pair(Out):
+    planned: float | None
+    published: float | None
+
+
+class PillarMixOut(Out):
+    pillar: str
+    target: float
+    planned: int
+    published: int
+    share: Pair = Field(description="percent of the period's planned (published) posts")
+    deviation: Pair = Field(description="share minus target, in percentage points")
+
+
+class MixOut(Out):
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    start: str = Field(alias="from")
+    to: str
+    planned: int
+    published: int
+    pillars: list[PillarMixOut]
+
+
+class SlotsIn(In):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"rules": ["mon-fri 09:00,12:00,19:00", "sat 10:00"]}]})
+
+    rules: list[line(200)] = Field(max_length=50, description=(
+        "replace the slots (`[]` clears them): days and HH:MM times in the channel's zone"))
+
+
+class FreeSlot(Out):
+    at: str = Field(description="in the office's time zone")
+    local: str = Field(description="in the channel's time zone")
+
+
+class SlotsOut(Out):
+    channel: str
+    timezone: str
+    slots: list[str]
+    next: list[FreeSlot] | None = None
+
+
+class OccurrenceOut(Out):
+    id: int
+    scheduled_at: str | None
+    occurrence_at: str | None
+    status: PostStatus
+    own_approval: bool = Field(description="edited away from the series' content or time")
+
+
+class SeriesOut(Out):
+    id: int
+    rule: str
+    first: str
+    status: str
+    title: str
+    pillar: str
+    author: str
+    approver: str | None
+    written: int = Field(description="occurrences written so far")
+    ended: bool
+    next: str | None
+
+
+class SeriesDetail(SeriesOut):
+    occurrences: list[OccurrenceOut]
+
+
+class SeriesCancelled(Out):
+    id: int
+    status: str
+    cancelled_posts: list[int]
+
+
+class EmbargoIn(In):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, json_schema_extra={
+        "examples": [{"reason": "Masa tenang pemilu", "from": "2030-02-11 00:00",
+                      "until": "2030-02-14 13:00"}]})
+
+    reason: line(2000) = Field(description="why (shown on every held delivery)")
+    start: At | None = Field(None, alias="from", description="planned start (default now)")
+    until: At | None = Field(None, description="planned end (default: until lifted)")
+
+
+class LiftIn(In):
+    id: int | None = Field(None, ge=1, le=2**31 - 1, description=(
+        "lift this embargo only (one planned ahead, say); default: those in force"))
+
+
+class EmbargoOut(Out):
+    id: int
+    reason: str
+    since: str
+    until: str | None
+    by: str
+
+
+class PausedOut(EmbargoOut):
+    in_force: bool
+    held: int = Field(description="deliveries held when the answer was given")
+    in_flight: list[int] = Field(description="deliveries whose request was still in flight "
+                                             "when the wait ran out")
+
+
+class ResumedOut(Out):
+    lifted: list[int]
+    released: int
+    missed: int
+    still: EmbargoOut | None = Field(description="another embargo still in force")
+
+
+class StatusOut(Out):
+    embargo: EmbargoOut | None = Field(description="the embargo in force, and since when")
+    planned: list[EmbargoOut]
+    held: int
+    flag: bool = Field(description="the workers' flag is set in Redis")
+    redis: bool

@@ -17,6 +17,7 @@ from orchestrator.domain.states import ChannelState, DeliveryStatus
 from orchestrator.editorial import views
 from orchestrator.store import channels as channel_rows
 from orchestrator.store import deliveries as delivery_rows
+from schedules import embargo, pillars, series, slots
 from tests.fixtures.web import Office, running_office
 
 A, W, P, OP = "adm", "ani", "budi", "citra"
@@ -83,6 +84,36 @@ def sign_in(office: Office) -> tuple:
             {"json": {"user": "writer", "password": "kopi tubruk di pagi hari"}})
 
 
+def pillar(office: Office) -> str:
+    """A fresh pillar with no target (the installed ones already add up to 100 %)."""
+    return pillars.add_pillar(office.as_user(A), f"p{uuid.uuid4().hex[:8]}", target=0).name
+
+
+def slotted(office: Office) -> str:
+    """A channel with posting slots."""
+    slots.set_slots(office.as_user(A), "facebook-prov", ["daily 09:00,19:00"])
+    return "facebook-prov"
+
+
+def a_series(office: Office) -> int:
+    """A fresh draft series of three daily occurrences."""
+    return series.create_series(
+        office.as_user("writer"), rule="FREQ=DAILY;COUNT=3",
+        at=datetime.now(UTC) + timedelta(days=5), title="Uji",
+        text=f"Pengumuman {uuid.uuid4().hex[:8]}", pillar="informatif",
+        channels=["telegram-prov"]).series_id
+
+
+def planned_embargo(office: Office) -> int:
+    """An embargo planned far ahead: lifting it leaves every other cell publishing."""
+    start = datetime.now(UTC) + timedelta(days=3650)
+    return embargo.pause_all(office.as_user(A), "uji", starts_at=start,
+                             ends_at=start + timedelta(hours=1)).embargo.id
+
+
+#: An embargo planned far ahead, so that no other cell is held by it.
+EMBARGO = {"reason": "Masa tenang", "from": "2036-02-11 00:00", "until": "2036-02-14 13:00"}
+
 CASES: dict[str, tuple] = {
     "list posts": (lambda o: ("GET", "/api/v1/posts", {}), everyone(200)),
     "create post": (lambda o: ("POST", "/api/v1/posts", {"json": new_post()}), only(201, W)),
@@ -135,6 +166,28 @@ CASES: dict[str, tuple] = {
                      only(201)),
     "revoke another's token": (revoke_other, only(200)),
     "audit log": (lambda o: ("GET", "/api/v1/audit", {}), only(200)),
+    # the calendar
+    "list pillars": (lambda o: ("GET", "/api/v1/pillars", {}), everyone(200)),
+    "add pillar": (lambda o: ("POST", "/api/v1/pillars", {"json": {
+        "name": f"p{uuid.uuid4().hex[:8]}", "target": 0}}), only(201, P)),
+    "update pillar": (lambda o: ("PATCH", f"/api/v1/pillars/{pillar(o)}",
+                                 {"json": {"target": 0, "color": "#1f77b4"}}),
+                      only(200, P)),
+    "mix": (lambda o: ("GET", "/api/v1/mix?from=2026-01-05&to=2036-01-07", {}),
+            everyone(200)),
+    "channel slots": (lambda o: ("GET", f"/api/v1/channels/{slotted(o)}/slots?next=3", {}),
+                      everyone(200)),
+    "set channel slots": (lambda o: ("PUT", "/api/v1/channels/facebook-prov/slots",
+                                     {"json": {"rules": ["mon-fri 09:00,19:00"]}}),
+                          only(200, P)),
+    "list series": (lambda o: ("GET", "/api/v1/series", {}), everyone(200)),
+    "show series": (lambda o: ("GET", f"/api/v1/series/{a_series(o)}", {}), everyone(200)),
+    "cancel series": (lambda o: ("POST", f"/api/v1/series/{a_series(o)}/cancel", {}),
+                      only(200, W, P)),
+    "status": (lambda o: ("GET", "/api/v1/status", {}), everyone(200)),
+    "pause all": (lambda o: ("POST", "/api/v1/embargo", {"json": EMBARGO}), only(200, P)),
+    "lift embargo": (lambda o: ("POST", "/api/v1/embargo/lift",
+                                {"json": {"id": planned_embargo(o)}}), only(200, P)),
 }
 #: Answered without a token, whoever asks.
 PUBLIC: dict[str, tuple] = {
