@@ -15,7 +15,6 @@ import pytest
 from connectors.errors import AccessDenied, ValidationError
 from orchestrator.access.roles import add_user
 from orchestrator.channels import admin as channel_admin
-from orchestrator.cli.main import main
 from orchestrator.domain.states import DeliveryStatus as D
 from orchestrator.domain.states import PostStatus as P
 from orchestrator.editorial import publishing, workflow
@@ -28,6 +27,7 @@ from orchestrator.store.schema import embargoes as embargoes_table
 from schedules import embargo
 from schedules.dispatch import dispatch_due
 from tests.fixtures.sandbox import credentials
+from tests.fixtures.services import run_cli
 
 REASON = "Hari berkabung nasional"
 
@@ -232,9 +232,7 @@ def test_only_approvers_and_admins_pause_and_resume(office):
 
 def test_embargo_commands(office, capsys):
     def run(*args):
-        code = main(list(args))
-        out, err = capsys.readouterr()
-        return code, out, err
+        return run_cli(capsys, *args)
 
     office.ctx.clock = utc_now  # the commands open their own context, on the real clock
     post_id = office.approved(60)

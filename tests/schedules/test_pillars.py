@@ -24,7 +24,7 @@ from orchestrator.store.db import MIGRATIONS, Database
 from orchestrator.store.schema import pillars as pillars_table
 from schedules import pillars
 from tests.fixtures.sandbox import credentials
-from tests.fixtures.services import create_pg_database, drop_pg_database
+from tests.fixtures.services import create_pg_database, drop_pg_database, run_cli
 
 NOW = datetime(2026, 11, 30, 3, 0)  # naive UTC, as the previous release stored it
 PREVIOUS_HEAD = "0007"
@@ -189,9 +189,7 @@ def test_only_approvers_and_admins_configure_pillars(office):
 
 def test_pillar_commands(office, capsys):
     def run(*args):
-        code = main(list(args))
-        out, err = capsys.readouterr()
-        return code, out, err
+        return run_cli(capsys, *args)
 
     code, out, _ = run("pillar", "add", "layanan", "--target", "0", "--color", "#112233",
                        "--label-en", "Public services", "--json")

@@ -13,7 +13,6 @@ import pytest
 from connectors.errors import AccessDenied
 from orchestrator.access.roles import add_user
 from orchestrator.channels import admin as channel_admin
-from orchestrator.cli.main import main
 from orchestrator.domain.series import SeriesStatus as S
 from orchestrator.domain.states import DeliveryStatus as D
 from orchestrator.domain.states import PostStatus as P
@@ -24,7 +23,7 @@ from orchestrator.store import series as series_rows
 from schedules import approval, planning, series
 from schedules.dispatch import dispatch_due
 from tests.fixtures.sandbox import credentials
-from tests.fixtures.services import context_on
+from tests.fixtures.services import context_on, run_cli
 
 WEDNESDAY = datetime(2026, 12, 2, 2, 0, tzinfo=UTC)  # 09:00 WIB
 FRIDAYS = [datetime(2026, 12, 4, 2, 0, tzinfo=UTC) + timedelta(weeks=i) for i in range(8)]
@@ -223,9 +222,7 @@ def test_two_schedulers_extend_series_once(ctx, database_url):
 
 def test_series_commands(office, capsys):
     def run(*args):
-        code = main(list(args))
-        out, err = capsys.readouterr()
-        return code, out, err
+        return run_cli(capsys, *args)
 
     office.ctx.clock = lambda: datetime.now(UTC)
     at = (datetime.now(UTC) + timedelta(hours=1)).isoformat()

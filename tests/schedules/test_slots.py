@@ -12,12 +12,11 @@ import pytest
 
 from connectors.errors import ValidationError
 from orchestrator.channels import admin as channel_admin
-from orchestrator.cli.main import main
 from orchestrator.editorial import workflow
 from orchestrator.store import posts as post_rows
 from schedules import planning, slots
 from tests.fixtures.sandbox import credentials
-from tests.fixtures.services import context_on
+from tests.fixtures.services import context_on, run_cli
 
 NOWHERE = "http://127.0.0.1:9"
 
@@ -113,9 +112,7 @@ def test_slot_commands(ctx, capsys):
     _channel(ctx, "x-main")
 
     def run(*args):
-        code = main(list(args))
-        out, err = capsys.readouterr()
-        return code, out, err
+        return run_cli(capsys, *args)
 
     assert run("channel", "update", "x-main", "--timezone", "Asia/Makassar")[0] == 0
     assert run("channel", "slots", "x-main", "--set", "mon-fri 09:00,12:00,19:00",

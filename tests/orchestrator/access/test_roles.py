@@ -6,18 +6,16 @@ import json
 
 import pytest
 
-from orchestrator.cli.main import main
+from tests.fixtures.sandbox import credential_args
+from tests.fixtures.services import run_cli
 
-X_CREDS = ["--credential", "consumer_key=ck", "--credential", "consumer_secret=cs",
-           "--credential", "access_token=at", "--credential", "access_token_secret=ats"]
+X_CREDS = credential_args("x")
 
 
 @pytest.fixture
 def cli(ctx, capsys):
     def run(*args: str, user: str = "admin") -> tuple[int, str, str]:
-        code = main(["--user", user, *args])
-        out, err = capsys.readouterr()
-        return code, out, err
+        return run_cli(capsys, "--user", user, *args)
     return run
 
 

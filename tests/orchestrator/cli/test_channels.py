@@ -7,22 +7,20 @@ import json
 
 import pytest
 
-from orchestrator.cli.main import main
 from orchestrator.domain.states import ChannelState
 from orchestrator.editorial import publishing, workflow
 from orchestrator.store import channels as channel_rows
+from tests.fixtures.sandbox import credential_args
+from tests.fixtures.services import run_cli
 
-X_CREDS = ["--credential", "consumer_key=ck", "--credential", "consumer_secret=cs",
-           "--credential", "access_token=at", "--credential", "access_token_secret=ats"]
-TG_CREDS = ["--credential", "bot_token=1:bt", "--credential", "chat_id=@setneg"]
+X_CREDS = credential_args("x")
+TG_CREDS = credential_args("telegram")
 
 
 @pytest.fixture
 def cli(ctx, capsys):
     def run(*args: str, user: str = "admin") -> tuple[int, str, str]:
-        code = main(["--user", user, *args])
-        out, err = capsys.readouterr()
-        return code, out, err
+        return run_cli(capsys, "--user", user, *args)
     return run
 
 

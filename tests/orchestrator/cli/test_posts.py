@@ -9,22 +9,19 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from orchestrator.cli.main import main
 from orchestrator.cli.sample_image import write_flag
 from orchestrator.store.schema import audit_events, deliveries, posts
-from tests.fixtures.services import siaran
+from tests.fixtures.sandbox import credential_args
+from tests.fixtures.services import run_cli, siaran
 
-X_CREDS = ["--credential", "consumer_key=ck", "--credential", "consumer_secret=cs",
-           "--credential", "access_token=at", "--credential", "access_token_secret=ats"]
-TG_CREDS = ["--credential", "bot_token=1:bt", "--credential", "chat_id=@setneg"]
+X_CREDS = credential_args("x")
+TG_CREDS = credential_args("telegram")
 
 
 @pytest.fixture
 def cli(ctx, capsys):
     def run(*args: str, user: str = "ani") -> tuple[int, str, str]:
-        code = main(["--user", user, *args])
-        out, err = capsys.readouterr()
-        return code, out, err
+        return run_cli(capsys, "--user", user, *args)
     assert run("channel", "add", "x-main", "--platform", "x", *X_CREDS)[0] == 0
     assert run("channel", "add", "tg-main", "--platform", "telegram", *TG_CREDS)[0] == 0
     return run

@@ -8,16 +8,16 @@ from pathlib import Path
 import pytest
 
 from connectors.errors import ValidationError
-from orchestrator.cli.main import main
 from orchestrator.cli.sample_image import write_flag
 from orchestrator.domain.model import Post, PostMedia
 from orchestrator.domain.states import PostStatus
 from orchestrator.editorial import workflow
 from orchestrator.media.files import media_dir, store
 from orchestrator.pipeline.rendering import render, variant_text
+from tests.fixtures.sandbox import credential_args
+from tests.fixtures.services import run_cli
 
-X_CREDS = ["--credential", "consumer_key=ck", "--credential", "consumer_secret=cs",
-           "--credential", "access_token=at", "--credential", "access_token_secret=ats"]
+X_CREDS = credential_args("x")
 
 
 def jpeg(path: Path) -> Path:
@@ -25,18 +25,12 @@ def jpeg(path: Path) -> Path:
     return write_flag(path)
 
 
-def run(capsys, *args):
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 @pytest.fixture
 def cli(ctx, capsys):
-    assert run(capsys, "channel", "add", "x-main", "--platform", "x", *X_CREDS)[0] == 0
-    assert run(capsys, "channel", "add", "fb-main", "--platform", "facebook",
-               "--credential", "page_id=555", "--credential", "page_access_token=pt")[0] == 0
-    return lambda *args: run(capsys, *args)
+    assert run_cli(capsys, "channel", "add", "x-main", "--platform", "x", *X_CREDS)[0] == 0
+    assert run_cli(capsys, "channel", "add", "fb-main", "--platform", "facebook",
+                   "--credential", "page_id=555", "--credential", "page_access_token=pt")[0] == 0
+    return lambda *args: run_cli(capsys, *args)
 
 
 def test_media_is_stored_once_by_content(ctx, tmp_path):

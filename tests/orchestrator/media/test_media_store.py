@@ -12,21 +12,15 @@ from pathlib import Path
 import pytest
 
 from connectors.errors import AccessDenied, ValidationError
-from orchestrator.cli.main import main
 from orchestrator.cli.sample_image import FLAG_JPEG, write_flag
 from orchestrator.editorial import workflow
 from orchestrator.media import files
 from orchestrator.media.files import media_dir, store
 from orchestrator.runtime import config
+from tests.fixtures.sandbox import credential_args
+from tests.fixtures.services import run_cli
 
-X_CREDS = ["--credential", "consumer_key=ck", "--credential", "consumer_secret=cs",
-           "--credential", "access_token=at", "--credential", "access_token_secret=ats"]
-
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
+X_CREDS = credential_args("x")
 
 
 def stored_files(data_dir: Path) -> list[Path]:
@@ -109,16 +103,16 @@ def test_a_store_shared_with_a_web_server_is_world_readable(tmp_path):
 
 
 def test_a_refused_post_copies_nothing_into_the_store(ctx, capsys, tmp_path):
-    assert run(capsys, "channel", "add", "x-main", "--platform", "x", *X_CREDS)[0] == 0
-    assert run(capsys, "user", "add", "boss", "--role", "admin")[0] == 0
+    assert run_cli(capsys, "channel", "add", "x-main", "--platform", "x", *X_CREDS)[0] == 0
+    assert run_cli(capsys, "user", "add", "boss", "--role", "admin")[0] == 0
     image = write_flag(tmp_path / "foto.jpg")
-    code, _, err = run(capsys, "--user", "stranger", "post", "create", "--title", "T",
-                       "--text", "t", "--pillar", "informatif", "--channel", "x-main",
-                       "--media", str(image), "--alt", "Bendera")
+    code, _, err = run_cli(capsys, "--user", "stranger", "post", "create", "--title", "T",
+                           "--text", "t", "--pillar", "informatif", "--channel", "x-main",
+                           "--media", str(image), "--alt", "Bendera")
     assert code == 1 and "not known to Siaran" in err
-    code, _, err = run(capsys, "--user", "boss", "post", "create", "--title", "T", "--text",
-                       "t", "--pillar", "informatif", "--channel", "nope", "--media", str(image),
-                       "--alt", "Bendera")
+    code, _, err = run_cli(capsys, "--user", "boss", "post", "create", "--title", "T", "--text",
+                           "t", "--pillar", "informatif", "--channel", "nope",
+                           "--media", str(image), "--alt", "Bendera")
     assert code == 1 and "no channel named 'nope'" in err
     assert stored_files(ctx.settings.data_dir) == []
     with pytest.raises(AccessDenied):
@@ -129,9 +123,9 @@ def test_a_refused_post_copies_nothing_into_the_store(ctx, capsys, tmp_path):
 
 
 def test_validation_names_the_users_file_and_the_media_setting(ctx, capsys, tmp_path):
-    assert run(capsys, "channel", "add", "x-main", "--platform", "x", *X_CREDS)[0] == 0
-    assert run(capsys, "channel", "add", "ig", "--platform", "instagram", "--credential",
-               "ig_user_id=778", "--credential", "access_token=tok")[0] == 0
+    assert run_cli(capsys, "channel", "add", "x-main", "--platform", "x", *X_CREDS)[0] == 0
+    assert run_cli(capsys, "channel", "add", "ig", "--platform", "instagram", "--credential",
+                   "ig_user_id=778", "--credential", "access_token=tok")[0] == 0
     image = write_flag(tmp_path / "foto-kegiatan.jpg")
     post_id = workflow.create_post(ctx, title="T", text="t", pillar="informatif",
                                    channels=["x-main", "ig"], media=[(str(image), "")])
