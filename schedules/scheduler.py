@@ -8,7 +8,8 @@ compare-and-set, a series is extended under a compare-and-set of its count, held
 deliveries are released by compare-and-set moves, and a message relayed twice is published
 once thanks to the claim guard. It wakes at the next due time (a post, an occurrence to
 write, an embargo starting or ending), or every ``SIARAN_TICK_SECONDS`` at the latest; the
-sweeper runs every ``SWEEP_EVERY`` seconds.
+sweeper runs every ``SWEEP_EVERY`` seconds. Every pass that completes writes the heartbeat
+(:mod:`schedules.heartbeat`) that readiness checks and the watchdog read.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from orchestrator.pipeline.outbox import relay
 from orchestrator.pipeline.sweeper import sweep
 from orchestrator.pipeline.transport import Transport
 from orchestrator.runtime.context import Context
-from schedules import embargo, series
+from schedules import embargo, heartbeat, series
 from schedules.dispatch import dispatch_due, next_due
 
 log = structlog.get_logger("siaran.scheduler")
@@ -94,6 +95,7 @@ def run(ctx: Context, transport: Transport, stop: threading.Event) -> None:
                 sweep(ctx, transport)
                 last_sweep = time.monotonic()
             tick(ctx, transport, guards)
+            heartbeat.beat(ctx)
             upcoming = next_wake(ctx)
         except Exception:  # noqa: BLE001 - a failing tick must not stop the scheduler
             log.exception("scheduler tick failed")

@@ -17,6 +17,12 @@ def get(conn: Connection, name: str) -> str | None:
                         .where(installation.c.name == name)).scalar_one_or_none()
 
 
+def updated_at(conn: Connection, name: str) -> datetime | None:
+    """When ``name`` was last set (None: never)."""
+    return conn.execute(select(installation.c.updated_at)
+                        .where(installation.c.name == name)).scalar_one_or_none()
+
+
 def put(conn: Connection, name: str, value: str, now: datetime) -> None:
     """Set ``name`` to ``value`` (inserting the row the first time, also when another
     process inserts it at the same moment)."""
