@@ -6,12 +6,13 @@ PYTHON ?= python3
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: demo test lint fuzz bench clean
+.PHONY: demo test lint fuzz bench clean messages
 
 demo: $(STAMP)
 	$(BIN)/siaran demo
 
 test: $(STAMP)
+	@sh ops/chromium.sh
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/pytest -q
@@ -28,6 +29,11 @@ lint: $(STAMP)
 bench: $(STAMP)
 	@for b in $(filter-out bench/__init__.py bench/soaklib.py,$(wildcard bench/*.py)); do \
 		echo "== $$b"; $(BIN)/python $$b --quick || exit 1; done
+
+# The console's strings: add the new ones to the Indonesian catalogue (then translate every
+# empty msgstr; tests/web/console/test_catalogue.py checks).
+messages: $(STAMP)
+	$(BIN)/python -m orchestrator.web.console.catalogue
 
 $(STAMP): pyproject.toml ops/requirements.lock ops/bootstrap.sh
 	@sh ops/bootstrap.sh "$(PYTHON)" "$(VENV)"

@@ -23,6 +23,8 @@ SIARAN_WEB_MAX_BODY        bytes of a JSON request body                 1048576
 SIARAN_WEB_MAX_UPLOAD      bytes of a media upload                      104857600
 SIARAN_WEB_AUTH_FAILURES   failed sign-ins allowed, ``COUNT/SECONDS``   10/300
 SIARAN_WEB_PROXIES         proxies trusted for X-Forwarded-For, ``a,b`` none
+SIARAN_WEB_COOKIE_SECURE   console cookie only over https (``1``/``0``) 0
+SIARAN_WEB_SESSION_DAYS    days a console sign-in lasts                 1
 SIARAN_MISSED_AFTER        a post's window after its time (``90s``,     60m
                            ``30m``, ``2h``); later it is ``missed``
 =========================  ===========================================  ====================
@@ -74,6 +76,10 @@ class WebSettings:
     auth_failures: int = 10
     auth_window: float = 300.0
     proxies: tuple[str, ...] = ()
+    #: The console's session cookie is sent over https only.
+    cookie_secure: bool = False
+    #: Days a console sign-in lasts (its session is a token that expires then).
+    session_days: int = 1
 
 
 @dataclass(frozen=True)
@@ -170,7 +176,23 @@ def _web(env: Mapping[str, str]) -> WebSettings:
         max_body=int(_float(env, "SIARAN_WEB_MAX_BODY", 1 << 20)),
         max_upload=int(_float(env, "SIARAN_WEB_MAX_UPLOAD", 100 << 20)),
         auth_failures=count_n, auth_window=window_s,
-        proxies=_listed(env, "SIARAN_WEB_PROXIES"))
+        proxies=_listed(env, "SIARAN_WEB_PROXIES"),
+        cookie_secure=_flag(env, "SIARAN_WEB_COOKIE_SECURE"),
+        session_days=_whole(env, "SIARAN_WEB_SESSION_DAYS", 1, 1, 30))
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    raw = (env.get(name) or "0").strip().lower()
+    if raw not in {"0", "1", "true", "false", "yes", "no"}:
+        raise ConfigError(f"{name} must be 1 or 0, got {raw!r}")
+    return raw in {"1", "true", "yes"}
+
+
+def _whole(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = env.get(name) or str(default)
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise ConfigError(f"{name} must be a whole number from {low} to {high}, got {raw!r}")
+    return int(raw)
 
 
 def _listed(env: Mapping[str, str], name: str) -> tuple[str, ...]:

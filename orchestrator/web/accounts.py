@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Path, Request, Response
 
-from connectors.errors import NotAuthenticated
 from orchestrator.access import accounts, passwords, tokens
 from orchestrator.domain.actor import Actor
 from orchestrator.runtime.context import Context
-from orchestrator.web.auth import acting, anonymous, client_address, gate_of
+from orchestrator.web.auth import acting, anonymous, client_address, sign_in_by_password
 from orchestrator.web.paging import Page, page, paged
 from orchestrator.web.problems import responses
 from orchestrator.web.schemas import (
@@ -90,14 +89,7 @@ def revoke_token(token_id: int = TokenId, ctx: Context = Depends(acting)) -> dic
              responses=responses(401, 422, 429, 503), openapi_extra={"security": []})
 def sign_in(body: SignIn, request: Request, ctx: Context = Depends(anonymous)) -> dict:
     """A token for a user who gives their password."""
-    gate = gate_of(request)
-    keys = (f"address:{client_address(request)}", f"user:{body.user}")
-    gate.check_throttle(*keys)
-    try:
-        principal = passwords.sign_in(ctx, body.user, body.password)
-    except NotAuthenticated:
-        gate.failures.failed(*keys)
-        raise
+    principal = sign_in_by_password(request, ctx, body.user, body.password)
     me_ctx = ctx.acting_as(Actor(principal.name, origin=client_address(request)))
     return tokens.sign_in_token(me_ctx, principal, label=body.label,
                                 expires_days=body.expires_days)

@@ -1,4 +1,5 @@
-"""The app factory: the JSON API under ``/api/v1``, its OpenAPI document and docs, health.
+"""The app factory: the JSON API under ``/api/v1``, its OpenAPI document and docs, health,
+and the web console (``web.console``) on the same accounts and service layer.
 
 ``create_app(settings)`` opens Siaran's context once; each request then acts through its
 own copy of it (``auth.acting``).
@@ -34,6 +35,7 @@ from orchestrator.web import (
     slots,
 )
 from orchestrator.web.auth import Gate
+from orchestrator.web.console import install as console
 from orchestrator.web.limits import BodyLimit
 
 VERSION = "1"
@@ -58,8 +60,9 @@ def create_app(settings: Settings | None = None, *, ctx: Context | None = None) 
 
     app = _app(lifespan)
     app.state.gate = Gate(ctx)
-    problems.install(app)
+    problems.install(app, console.error_page)
     docs.install(app)
+    console.install(app)
     app.add_middleware(BodyLimit, max_body=web.max_body, max_upload=web.max_upload,
                        upload_paths=(media.PATH,))
     if web.cors_origins:

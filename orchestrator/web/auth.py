@@ -12,7 +12,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from connectors.errors import NotAuthenticated
-from orchestrator.access import accounts, tokens
+from orchestrator.access import accounts, passwords, tokens
 from orchestrator.domain.actor import Actor
 from orchestrator.runtime.context import Context
 from orchestrator.web.problems import ApiClosed, Throttled
@@ -71,6 +71,19 @@ def acting(request: Request,
         raise
     return gate.ctx.acting_as(Actor(principal.name, token_id=principal.token_id,
                                     origin=address))
+
+
+def sign_in_by_password(request: Request, ctx: Context, user: str, password: str):
+    """The user whose password this is, throttled per client address and per user name:
+    every sign-in by password (API token or console session) comes through here."""
+    gate = gate_of(request)
+    keys = (f"address:{client_address(request)}", f"user:{user}")
+    gate.check_throttle(*keys)
+    try:
+        return passwords.sign_in(ctx, user, password)
+    except NotAuthenticated:
+        gate.failures.failed(*keys)
+        raise
 
 
 def anonymous(request: Request) -> Context:

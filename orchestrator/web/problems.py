@@ -2,14 +2,16 @@
 
 A problem has ``type`` (a URN naming the kind), ``title``, ``status``, ``detail`` and the
 request path as ``instance``; a validation problem lists each broken rule in ``errors`` as
-``{"field", "detail"}``. Siaran's error taxonomy maps onto statuses here, once.
+``{"field", "detail"}``. Siaran's error taxonomy maps onto statuses here, once; the console
+answers the same errors on its own pages with the same statuses.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
@@ -102,8 +104,13 @@ def problem(status: int, slug: str, title: str, detail: str, instance: str | Non
     return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
 
 
+def kind_of(error: Exception) -> tuple[int, str, str]:
+    """(status, slug, title) of one of Siaran's errors."""
+    return next((s, g, t) for k, s, g, t in KINDS if isinstance(error, k))
+
+
 def for_error(error: Exception, instance: str | None) -> JSONResponse:
-    status, slug, title = next((s, g, t) for k, s, g, t in KINDS if isinstance(error, k))
+    status, slug, title = kind_of(error)
     headers = None
     if status == 401:
         headers = {"WWW-Authenticate": 'Bearer realm="siaran"'}
@@ -113,15 +120,27 @@ def for_error(error: Exception, instance: str | None) -> JSONResponse:
     return problem(status, slug, title, str(error), instance, problems, headers)
 
 
-def install(app: FastAPI) -> None:
-    """Answer every error as problem+json."""
+#: Answers an error as a page, or None to leave it to problem+json (see ``console.install``).
+PageAnswer = Callable[[Request, Exception, int, str], Awaitable[Response | None]]
+
+
+def install(app: FastAPI, page: PageAnswer | None = None) -> None:
+    """Answer every error as problem+json, or as a page where ``page`` takes it."""
+
+    async def as_page(request: Request, error: Exception, status: int, title: str):
+        return None if page is None else await page(request, error, status, title)
 
     @app.exception_handler(SiaranError)
-    async def _siaran(request: Request, error: SiaranError) -> JSONResponse:
-        return for_error(error, request.url.path)
+    async def _siaran(request: Request, error: SiaranError) -> Response:
+        status, _, title = kind_of(error)
+        return (await as_page(request, error, status, title)
+                or for_error(error, request.url.path))
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(request: Request, error: RequestValidationError) -> JSONResponse:
+    async def _invalid(request: Request, error: RequestValidationError) -> Response:
+        shown = await as_page(request, error, 422, "Invalid request")
+        if shown is not None:
+            return shown
         errors = [(_field(e.get("loc", ())), str(e.get("msg", "invalid")))
                   for e in error.errors()]
         detail = "; ".join(f"{f}: {d}" for f, d in errors) or "the request is not valid"
@@ -129,15 +148,21 @@ def install(app: FastAPI) -> None:
                        request.url.path, errors)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, error: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, error: StarletteHTTPException) -> Response:
         title = HTTP_TITLES.get(error.status_code, "Error")
+        shown = await as_page(request, error, error.status_code, title)
+        if shown is not None:
+            return shown
         detail = error.detail if isinstance(error.detail, str) else title
         return problem(error.status_code, f"http-{error.status_code}", title, detail,
                        request.url.path, headers=getattr(error, "headers", None))
 
     @app.exception_handler(Exception)
-    async def _unexpected(request: Request, error: Exception) -> JSONResponse:
+    async def _unexpected(request: Request, error: Exception) -> Response:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
+        shown = await as_page(request, error, 500, "Internal error")
+        if shown is not None:
+            return shown
         return problem(500, "internal", "Internal error",
                        "the server failed to answer; the error is in its log",
                        request.url.path)

@@ -1,0 +1,21 @@
+// Siaran console: small behaviours htmx does not cover. No inline scripts (CSP).
+(function () {
+  "use strict";
+  // Announce htmx swaps that carry a message for screen readers.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var message = event.detail.elt && event.detail.elt.getAttribute("data-announce");
+    var live = document.getElementById("live");
+    if (message && live) { live.textContent = message; }
+  });
+  // An htmx error answer (4xx/5xx) is shown where the answer would have gone.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var status = event.detail.xhr.status;
+    if (status >= 400 && status !== 401) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+    if (status === 401) {
+      window.location.href = "/signin?next=" + encodeURIComponent(window.location.pathname);
+    }
+  });
+})();
