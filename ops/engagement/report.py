@@ -3,8 +3,9 @@
 Engagement totals add up each published delivery's *latest* snapshot; a post's numbers are
 those of all its channels together, and averages are per post (a post on three channels
 counts once). A number no platform of the group tells stays None ("n/a"), never 0. By
-pillar, each row carries the pillar's target share and its actual share of the period's
-published posts (:mod:`schedules.mix`).
+pillar, each row carries the pillar's target share (:mod:`schedules.mix`) beside its actual
+share of the report's posts (those published in the period, publish-now ones included),
+so reach and mix are read side by side.
 """
 
 from __future__ import annotations
@@ -77,14 +78,14 @@ def engagement_report(ctx: Context, start: datetime | None = None,
         groups.setdefault(key, []).append(item)
     shown = []
     if by == "pillar":
-        found = mixes.mix(ctx, start, end)
-        for p in found.pillars:
-            share = p.published_share
-            shown.append({**_group({"pillar": p.pillar}, groups.pop(p.pillar, [])),
-                          "target": p.target, "published": p.published,
-                          "share": None if share is None else round(share, 2)})
-        shown += [{**_group({"pillar": k}, v), "target": None, "published": None,
-                   "share": None} for k, v in sorted(groups.items())]
+        all_posts = len({i["post_id"] for i in latest})
+        for p in mixes.mix(ctx, start, end).pillars:
+            shown.append(_group({"pillar": p.pillar}, groups.pop(p.pillar, []))
+                         | {"target": p.target})
+        shown += [_group({"pillar": k}, v) | {"target": None}
+                  for k, v in sorted(groups.items())]
+        for row in shown:
+            row["share"] = round(100.0 * row["posts"] / all_posts, 2) if all_posts else None
     elif by == "channel":
         shown = [_group({"channel": k, "platform": v[0]["platform"]}, v)
                  for k, v in sorted(groups.items())]
