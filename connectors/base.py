@@ -6,6 +6,9 @@ it publishes one rendered post and maps every platform answer onto
 the declared limits, reuse of what an earlier attempt uploaded (:meth:`Connector.reuse`),
 walking the pages of an account's posts (:meth:`Connector.walk_pages`) and the health
 check (:meth:`Connector.check`, the platform supplying only :meth:`Connector.whoami`).
+Optionally a platform reads back what its posts gathered (:meth:`Connector.metrics`, in
+batches of :attr:`Connector.metrics_batch`) and the account's audience
+(:meth:`Connector.audience`); the defaults say "unknown" (None), never 0.
 """
 
 from __future__ import annotations
@@ -13,16 +16,17 @@ from __future__ import annotations
 import math
 import os
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, ClassVar, TypeVar
 
+from connectors.engagement import Engagement
 from connectors.errors import AuthExpired, ConfigError, ContentRejected, PermissionDenied
 from connectors.http import DEFAULT_TIMEOUT, redact
 
-__all__ = ["DEFAULT_TIMEOUT", "MB", "PERMANENT", "ChannelHealth", "Connector", "MediaItem",
-           "PlatformLimits", "Problem", "Published", "RenderedPost"]
+__all__ = ["DEFAULT_TIMEOUT", "MB", "PERMANENT", "ChannelHealth", "Connector", "Engagement",
+           "MediaItem", "PlatformLimits", "Problem", "Published", "RenderedPost"]
 
 T = TypeVar("T")
 #: ``media_id_ttl`` of platforms whose uploaded media ids never expire.
@@ -157,6 +161,8 @@ class Connector(ABC):
     media_id_ttl: ClassVar[float] = 0.0
     #: The most pages of an account's posts :meth:`find` reads.
     find_pages: ClassVar[int] = 5
+    #: The most posts one metrics request reads (X: 100 ids per ``GET /2/tweets``).
+    metrics_batch: ClassVar[int] = 1
 
     credentials: Mapping[str, str] = field(repr=False)
     api_base: str | None = None
@@ -295,6 +301,17 @@ class Connector(ABC):
         except (AuthExpired, PermissionDenied) as exc:
             return ChannelHealth(ok=False, detail=redact(exc.detail))
         return ChannelHealth(ok=True, account=account)
+
+    # engagement (optional) -----------------------------------------------------------
+    def metrics(self, external_ids: Sequence[str]) -> dict[str, Engagement]:
+        """Engagement of published posts by their platform ids, at most
+        :attr:`metrics_batch` ids per request; a post the platform no longer holds is left
+        out. The default, for platforms that cannot tell: every number unknown (None)."""
+        return {str(i): Engagement() for i in external_ids}
+
+    def audience(self) -> int | None:
+        """Followers (or members) of the account now; None when the platform cannot tell."""
+        return None
 
     @abstractmethod
     def whoami(self) -> str:

@@ -18,6 +18,18 @@ here, not a refusal) — https://developers.facebook.com/docs/graph-api/photo-up
 Alt text goes in the photo's ``alt_text_custom`` (the field Meta's own tools set; its
 effect through the API is not confirmed). Read-back for reconciliation:
 ``GET /{page-id}/feed?fields=id,message,created_time,permalink_url&since=…``.
+
+Engagement, one request per post: ``GET /{post-id}?fields=`` :data:`METRIC_FIELDS` —
+reactions and comments with their ``summary`` (``total_count``), ``shares`` (``count``;
+absent when nobody shared) and, by field expansion, the post's insights. Of the post
+insights only ``post_media_view`` (views) and ``post_total_media_view_unique`` (reach) are
+asked for: the ``post_impressions*`` family was deprecated for every API version by
+2025-06-15 / 2025-11-15 ("impressions" replaced by "views"), and one invalid metric fails
+the whole request with ``(#100) The value must be a valid insights metric`` —
+https://developers.facebook.com/docs/platforminsights/page/deprecated-metrics,
+https://developers.facebook.com/blog/post/2025/08/15/page-insights-api-updates/,
+https://github.com/airbytehq/airbyte/pull/84408. Followers: ``GET /{page-id}?fields=
+followers_count``.
 """
 
 from __future__ import annotations
@@ -30,18 +42,51 @@ from urllib.parse import parse_qs, urlsplit
 from connectors.base import (
     MB,
     Connector,
+    Engagement,
     MediaItem,
     PlatformLimits,
     Problem,
     Published,
     RenderedPost,
 )
+from connectors.engagement import count
 from connectors.errors import ContentRejected, OutcomeUnknown, Unavailable
 from connectors.http import retry_safe
 from connectors.platforms.graph import Graph, retry_after_from_usage
 
 PLATFORM = "facebook"
 FEED_FIELDS = "id,message,created_time,permalink_url"
+#: Post insights still served (see the module doc): views and unique viewers.
+INSIGHTS = ("post_media_view", "post_total_media_view_unique")
+METRIC_FIELDS = ("reactions.summary(total_count).limit(0),comments.summary(total_count).limit(0),"
+                 f"shares,insights.metric({','.join(INSIGHTS)})")
+
+
+def _total(edge: object) -> int | None:
+    summary = edge.get("summary") if isinstance(edge, dict) else None
+    return count(summary.get("total_count")) if isinstance(summary, dict) else None
+
+
+def _insights(edge: object) -> dict[str, int | None]:
+    data = edge.get("data") if isinstance(edge, dict) else None
+    found: dict[str, int | None] = {}
+    for item in data if isinstance(data, list) else []:
+        values = item.get("values") or [{}]
+        found[str(item.get("name"))] = count(values[-1].get("value"))
+    return found
+
+
+def engagement_of(post: dict) -> Engagement:
+    """A post's answer to :data:`METRIC_FIELDS` as Engagement."""
+    insights = _insights(post.get("insights"))
+    reactions, comments = _total(post.get("reactions")), _total(post.get("comments"))
+    # Graph leaves ``shares`` out of the answer when nobody has shared the post.
+    shares = count((post.get("shares") or {}).get("count")) if "shares" in post else (
+        0 if reactions is not None else None)
+    return Engagement(views=insights.get(INSIGHTS[0]), reach=insights.get(INSIGHTS[1]),
+                      reactions=reactions, comments=comments, shares=shares,
+                      raw={"reactions": reactions, "comments": comments, "shares": shares,
+                           **insights})
 
 
 def permalink_for(post_id: str) -> str:
@@ -170,6 +215,31 @@ class FacebookConnector(Connector):
                 post_id = str(item["id"])
                 return Published(post_id, item.get("permalink_url") or permalink_for(post_id))
         return None
+
+    # engagement -----------------------------------------------------------------------
+    @retry_safe
+    def _post_metrics(self, post_id: str) -> Engagement | None:
+        try:
+            return engagement_of(self.graph.get(post_id, fields=METRIC_FIELDS))
+        except ContentRejected as error:
+            if "does not exist" in error.detail:
+                return None
+            raise
+
+    def metrics(self, external_ids) -> dict[str, Engagement]:
+        """Reactions, comments, shares and insights, one request per post."""
+        found = {}
+        for post_id in map(str, external_ids):
+            got = self._post_metrics(post_id)
+            if got is not None:
+                found[post_id] = got
+        return found
+
+    @retry_safe
+    def audience(self) -> int | None:
+        """The Page's ``followers_count``."""
+        return count(self.graph.get(self.page_id, fields="followers_count")
+                     .get("followers_count"))
 
     def whoami(self) -> str:
         """GET /{page-id}?fields=id,name: the Page's name."""

@@ -22,6 +22,15 @@ same guide). Images: JPEG, at most 8 MB; reels: MP4/MOV (third-party media guide
 300 MB; Meta's reels limits are not confirmed here). Read-back: ``GET /{ig-user-id}/media?fields=id,
 caption,timestamp,permalink`` (newest first). Instagram cannot publish text alone: a post
 needs at least one image or video reachable by a public URL.
+
+Engagement: ``GET /{media-id}/insights?metric=`` :data:`MEDIA_METRICS` (views, reach,
+likes, comments, shares, saved), one request per media. ``views`` replaced
+``impressions`` from v22.0 (2025-04-21, and for every version after) and ``engagement`` was
+removed; an invalid metric fails the whole request —
+https://developers.facebook.com/docs/instagram-platform/reference/instagram-media/insights,
+https://github.com/bufferapp/facebook-api-wrapper/pull/38,
+https://github.com/gitroomhq/postiz-app/issues/622. Followers: ``GET /{ig-user-id}?fields=
+followers_count``.
 """
 
 from __future__ import annotations
@@ -37,12 +46,14 @@ from typing import Any, ClassVar
 from connectors.base import (
     MB,
     Connector,
+    Engagement,
     MediaItem,
     PlatformLimits,
     Problem,
     Published,
     RenderedPost,
 )
+from connectors.engagement import count
 from connectors.errors import (
     ContentRejected,
     OutcomeUnknown,
@@ -54,6 +65,7 @@ from connectors.http import retry_safe
 from connectors.platforms.graph import Graph
 
 PLATFORM = "instagram"
+MEDIA_METRICS = ("views", "reach", "likes", "comments", "shares", "saved")
 HASHTAG, MENTION = re.compile(r"(?<!\w)#\w+"), re.compile(r"(?<!\w)@[\w.]+")
 LINK = re.compile(r"https?://|(?<![\w@.])www\.", re.I)
 
@@ -244,6 +256,38 @@ class InstagramConnector(Connector):
             if item.get("caption", "") == post.text:
                 return Published(str(item["id"]), item.get("permalink"))
         return None
+
+    # engagement -----------------------------------------------------------------------
+    @retry_safe
+    def _media_metrics(self, media_id: str) -> Engagement | None:
+        try:
+            answer = self.graph.edge(media_id, "insights", metric=",".join(MEDIA_METRICS))
+        except ContentRejected as error:
+            if "does not exist" in error.detail:
+                return None
+            raise
+        got: dict[str, int | None] = {}
+        for item in answer.get("data") or []:
+            values = item.get("values") or [{}]
+            got[str(item.get("name"))] = count(values[-1].get("value"))
+        return Engagement(views=got.get("views"), reach=got.get("reach"),
+                          reactions=got.get("likes"), comments=got.get("comments"),
+                          shares=got.get("shares"), saves=got.get("saved"), raw=got)
+
+    def metrics(self, external_ids) -> dict[str, Engagement]:
+        """Media insights, one request per media."""
+        found = {}
+        for media_id in map(str, external_ids):
+            got = self._media_metrics(media_id)
+            if got is not None:
+                found[media_id] = got
+        return found
+
+    @retry_safe
+    def audience(self) -> int | None:
+        """The account's ``followers_count``."""
+        return count(self.graph.get(self.user_id, fields="followers_count")
+                     .get("followers_count"))
 
     def whoami(self) -> str:
         """GET /{ig-user-id}?fields=id,username: ``@username``."""

@@ -18,6 +18,12 @@ with ``retry_after`` seconds).
 No read-back: a bot cannot list a channel's past messages (the Bot API has no such method;
 ``getUpdates`` only delivers updates addressed to the bot), so :meth:`find` returns None
 and a Telegram delivery whose outcome is unknown has to be settled by a person.
+
+No engagement either: the Bot API has no method that reads a channel post's view count
+(views are shown to people in the apps and are readable through the user-account MTProto
+API, not by a bot), so :meth:`metrics` keeps the contract's default — every number None,
+shown "n/a", never 0. The audience is ``getChatMemberCount`` (the channel's subscribers) —
+https://core.telegram.org/bots/api#getchatmembercount.
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ from connectors.base import (
     Published,
     RenderedPost,
 )
+from connectors.engagement import count
 from connectors.errors import (
     AuthExpired,
     OutcomeUnknown,
@@ -193,6 +200,10 @@ class TelegramConnector(Connector):
     def find(self, post: RenderedPost, *, key: str, since: datetime) -> Published | None:
         """Always None: the Bot API cannot read a channel's history (see the module doc)."""
         return None
+
+    def audience(self) -> int | None:
+        """getChatMemberCount: the channel's subscribers."""
+        return count(self.call("getChatMemberCount", chat_id=self.chat_id))
 
     def whoami(self) -> str:
         """getMe, then getChat: ``@channel via @bot``."""

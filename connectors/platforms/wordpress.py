@@ -21,6 +21,12 @@ https://developer.wordpress.org/rest-api/using-the-rest-api/authentication/.
 
 WordPress keeps no idempotency key and never refuses repeated content, so after an
 unknown outcome only :meth:`find` can tell whether the post exists.
+
+Engagement: the approved comments of a post, ``GET /wp/v2/comments?post=ID&per_page=1``,
+read from the ``X-WP-Total`` header (one request per post) —
+https://developer.wordpress.org/rest-api/reference/comments/ and
+https://developer.wordpress.org/rest-api/using-the-rest-api/pagination/. WordPress counts
+no views or followers of its own (statistics plugins do): those stay None.
 """
 
 from __future__ import annotations
@@ -37,12 +43,14 @@ from connectors.base import (
     MB,
     PERMANENT,
     Connector,
+    Engagement,
     MediaItem,
     PlatformLimits,
     Problem,
     Published,
     RenderedPost,
 )
+from connectors.engagement import count
 from connectors.errors import ContentRejected, OutcomeUnknown, PermanentError
 from connectors.http import (
     PlainHttp,
@@ -202,6 +210,19 @@ class WordPressConnector(Connector):
             if title == post.title and _unmarked(content) == post.text:
                 return Published(str(item["id"]), item.get("link"))
         return None
+
+    # engagement -----------------------------------------------------------------------
+    def metrics(self, external_ids) -> dict[str, Engagement]:
+        """Each post's approved comments (``X-WP-Total``), one request per post."""
+        found = {}
+        for post_id in map(str, external_ids):
+            response = self.http.send("GET", self._url("comments"),
+                                      params={"post": post_id, "per_page": 1},
+                                      sent_is_unknown=False)
+            self._json(response)
+            total = count(response.headers.get("x-wp-total"))
+            found[post_id] = Engagement(comments=total, raw={"comments": total})
+        return found
 
     def whoami(self) -> str:
         """GET users/me: the user's name."""

@@ -62,6 +62,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     "embargo": frozenset({"approver"}),
     "embargo_lift": frozenset({"approver"}),
     "override_embargo": frozenset(),
+    # Engagement read back outside its schedule (ops/engagement).
+    "engagement_pull": frozenset({"operator"}),
 }
 #: Actions a user may always take on themselves (their own password, their own tokens).
 ON_ONESELF = frozenset({"password_set", "token_revoke"})

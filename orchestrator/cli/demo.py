@@ -4,7 +4,9 @@ It starts the sandbox, a fresh demo data directory (SQLite), the embedded Redis,
 the scheduler; adds a channel on every platform of the registry (X, Facebook Page,
 Instagram, Telegram, WordPress), each pointing at the sandbox's demo account; writes,
 approves and schedules a small calendar, one post with an image and its alt text; shows
-each post going out; and ends with what each sandbox account holds — every post exactly once.
+each post going out; and ends with what each sandbox account holds — every post exactly once
+— and the engagement read back from the sandbox, by pillar. The engagement loop runs beside
+the scheduler, as in ``siaran up``.
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ from datetime import timedelta
 
 from connectors import registry
 from connectors.base import RenderedPost
+from ops.engagement import loop as engagement_loop
+from ops.engagement import pull as engagement_pull
+from ops.engagement.report import engagement_report
 from orchestrator.access import accounts, tokens
 from orchestrator.channels import admin as channel_admin
 from orchestrator.cli.output import count, table
@@ -92,9 +97,13 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
         stop = threading.Event()
         scheduler = threading.Thread(target=run_scheduler, args=(ready, stop), daemon=True)
         scheduler.start()
+        reader = threading.Thread(target=engagement_loop.run, args=(open_context(ready), stop),
+                                  daemon=True)
+        reader.start()
         try:
             done = _watch(ctx, post_ids, args.timeout)
             _summary(ctx, sandbox)
+            _engagement(ctx)
             if args.keep_running:
                 print("running; Ctrl-C stops")
                 stop.wait()
@@ -105,6 +114,7 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
             worker.terminate()
             worker.wait(timeout=30)
             scheduler.join(timeout=10)
+            reader.join(timeout=10)
             web.terminate()
             web.wait(timeout=30)
             sandbox.stop()
@@ -198,3 +208,15 @@ def _summary(ctx: Context, sandbox) -> None:
     for d in published[:4]:
         print(f"  {d['channel']}: {d['permalink']}")
 
+
+
+def _engagement(ctx: Context) -> None:
+    """Read the posts' engagement now and show it by pillar (``siaran report engagement``)."""
+    pulled = engagement_pull.pull_now(ctx)
+    found = engagement_report(ctx)
+    print(f"\nEngagement read back from the sandbox ({pulled.read} posts; "
+          "`siaran report engagement`):")
+    table([{"pillar": g["pillar"], "posts": g["posts"],
+            "views": g["totals"]["views"], "interactions": g["totals"]["interactions"]}
+           for g in found["groups"] if g["posts"]],
+          ["pillar", "posts", "views", "interactions"])

@@ -19,6 +19,7 @@ from orchestrator.cli import (
     channel_commands,
     delivery_commands,
     demo_command,
+    engagement_commands,
     key_commands,
     post_commands,
     processes,
@@ -41,7 +42,8 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     sub = Commands(parser.add_subparsers(dest="command", required=True, metavar="COMMAND"),
                    selected)
     for commands in (channel_commands, account_commands, post_commands, delivery_commands,
-                     audit_commands, calendar_commands, key_commands, processes, demo_command):
+                     audit_commands, calendar_commands, key_commands, processes, demo_command,
+                     engagement_commands):
         commands.register(sub)
     return parser
 

@@ -28,7 +28,8 @@ def register(sub: Commands) -> None:
     p = sub.add_parser("web", help="serve the HTTP API (and its docs at /api/docs)")
     add_web_address(p)
     p.set_defaults(handler=cmd_web)
-    p = sub.add_parser("up", help="scheduler, workers and the HTTP API together")
+    p = sub.add_parser("up", help="scheduler, workers, the engagement read-back and the HTTP "
+                                  "API together")
     p.add_argument("--processes", type=int, default=os.cpu_count() or 1)
     p.add_argument("--threads", type=int, default=8)
     add_web_address(p)
@@ -176,7 +177,7 @@ def cmd_up(settings: Settings, args: argparse.Namespace) -> int:
     with redis_for(settings) as ready:
         print(f"siaran up: HTTP API on {web_url(args.host, args.port)}/api/v1 "
               f"(docs: {web_url(args.host, args.port)}/api/docs)", flush=True)
-        return run_children([worker, [*me, "scheduler"], web],
+        return run_children([worker, [*me, "scheduler"], [*me, "engagement", "run"], web],
                             config.child_environment(ready))
 
 

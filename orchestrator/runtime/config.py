@@ -27,6 +27,8 @@ SIARAN_WEB_COOKIE_SECURE   console cookie only over https (``1``/``0``) 0
 SIARAN_WEB_SESSION_DAYS    days a console sign-in lasts                 1
 SIARAN_MISSED_AFTER        a post's window after its time (``90s``,     60m
                            ``30m``, ``2h``); later it is ``missed``
+SIARAN_ENGAGEMENT_SCHEDULE when a post's engagement is read back:         1h/6h,3h/24h,
+                           ``EVERY/UNTIL`` steps after publishing       12h/3d,24h/7d
 =========================  ===========================================  ====================
 """
 
@@ -40,6 +42,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from connectors.errors import ConfigError, ValidationError
+from orchestrator.domain.engagement import DEFAULT_SCHEDULE, Step, parse_schedule
 from orchestrator.domain.windows import DEFAULT_SECONDS, parse_duration
 
 
@@ -106,6 +109,8 @@ class Settings:
     web: WebSettings = field(default_factory=lambda: WebSettings())
     #: Seconds after a post's time within which its deliveries must start (else missed).
     missed_after: float = DEFAULT_SECONDS
+    #: The decaying schedule of engagement read-backs (``SIARAN_ENGAGEMENT_SCHEDULE``).
+    engagement_schedule: tuple[Step, ...] = parse_schedule(DEFAULT_SCHEDULE)
 
     @property
     def embedded_redis(self) -> bool:
@@ -149,6 +154,7 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
         media_dir=_path(env, "SIARAN_MEDIA_DIR"),
         web=_web(env),
         missed_after=_duration(env, "SIARAN_MISSED_AFTER", DEFAULT_SECONDS),
+        engagement_schedule=_schedule(env, "SIARAN_ENGAGEMENT_SCHEDULE"),
     )
 
 
@@ -205,6 +211,13 @@ def _duration(env: Mapping[str, str], name: str, default: float) -> float:
         return default
     try:
         return parse_duration(raw)
+    except ValidationError as error:
+        raise ConfigError(f"{name}: {error}") from None
+
+
+def _schedule(env: Mapping[str, str], name: str) -> tuple[Step, ...]:
+    try:
+        return parse_schedule(env.get(name) or DEFAULT_SCHEDULE)
     except ValidationError as error:
         raise ConfigError(f"{name}: {error}") from None
 

@@ -283,3 +283,50 @@ embargoes = Table(
     Column("lifted_by", String(100)),
     Index("ix_embargoes_in_force", "lifted_at", "starts_at"),
 )
+
+#: Published deliveries whose engagement is read back, and when next (ops/engagement).
+engagement_watch = Table(
+    "engagement_watch", metadata,
+    Column("delivery_id", Integer, ForeignKey("deliveries.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("published_at", UTCDateTime, nullable=False),
+    #: The next read on the decaying schedule; None: the schedule is over.
+    Column("next_pull_at", UTCDateTime),
+    Column("pulls", Integer, nullable=False, default=0, server_default="0"),
+    Column("last_pulled_at", UTCDateTime),
+    #: The platform's refusal at the last try (retried on the next round); None after a read.
+    Column("last_error", Text),
+    Index("ix_engagement_watch_next", "next_pull_at"),
+)
+
+#: What a published delivery had gathered at one moment; None: the platform does not tell.
+engagement_snapshots = Table(
+    "engagement_snapshots", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("delivery_id", Integer, ForeignKey("deliveries.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("taken_at", UTCDateTime, nullable=False),
+    Column("views", Integer),
+    Column("reach", Integer),
+    Column("reactions", Integer),
+    Column("comments", Integer),
+    Column("shares", Integer),
+    Column("saves", Integer),
+    #: The platform's own names and values, JSON.
+    Column("raw", Text, nullable=False, default="{}"),
+    Index("ix_engagement_snapshots_delivery", "delivery_id", "taken_at"),
+)
+
+#: A channel's audience (followers, members) once a day, in the office's calendar.
+audience_snapshots = Table(
+    "audience_snapshots", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("channel_id", Integer, ForeignKey("channels.id", ondelete="CASCADE"),
+           nullable=False),
+    #: The office's day, YYYY-MM-DD.
+    Column("day", String(10), nullable=False),
+    Column("taken_at", UTCDateTime, nullable=False),
+    #: None: the platform does not tell (WordPress).
+    Column("followers", Integer),
+    UniqueConstraint("channel_id", "day", name="uq_audience_channel_day"),
+)

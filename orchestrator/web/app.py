@@ -31,6 +31,7 @@ from orchestrator.web import (
     pillars,
     posts,
     problems,
+    reports,
     series,
     slots,
 )
@@ -84,7 +85,7 @@ def _app(lifespan) -> FastAPI:
                   openapi_url=docs.OPENAPI_URL, docs_url=None, redoc_url=None,
                   lifespan=lifespan)
     for module in (posts, calendar, pillars, series, embargo, deliveries, channels, slots,
-                   media, accounts, audit, health):
+                   media, accounts, audit, reports, health):
         app.include_router(module.router)
 
     def openapi() -> dict:

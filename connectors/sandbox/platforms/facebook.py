@@ -19,6 +19,14 @@ Endpoints, all under ``/vNN.N/``:
 
 A scheduled post counts as published once the sandbox clock passes its time. Identical
 published text on a Page is refused with code 506.
+
+Engagement on ``GET /{post-id}``: ``reactions`` and ``comments`` with ``.summary(
+total_count)`` (``{"data":[],"summary":{"total_count"}}``), ``shares`` (``{"count"}``,
+left out while nobody shared) and ``insights.metric(…)`` with the post metrics still
+served (:data:`connectors.sandbox.engagement.FACEBOOK_INSIGHTS`; any other, the deprecated
+``post_impressions*`` among them, fails the whole request with ``(#100) The value must be a
+valid insights metric``). ``GET /{page-id}?fields=followers_count``. Numbers grow with the
+post's age (:mod:`connectors.sandbox.engagement`).
 """
 
 from __future__ import annotations
@@ -26,14 +34,17 @@ from __future__ import annotations
 import json
 from typing import Any, ClassVar
 
+from connectors.sandbox import engagement
 from connectors.sandbox.platforms.graph import (
     VERSION_PATH,
     GraphBase,
+    field_name,
     graph_error,
     graph_time,
     not_found,
     page_of,
     parse_when,
+    split_fields,
     wanted_fields,
 )
 from connectors.sandbox.state import StoredPost
@@ -198,12 +209,16 @@ class GraphAPI(GraphBase):
         if object_id in (page_id, "me"):
             page = self.state.find_account(
                 "facebook", lambda a: str(a.get("page_id")) == page_id) or {}
-            values = {"id": page_id, "name": page.get("name", f"Page {page_id}")}
+            values = {"id": page_id, "name": page.get("name", f"Page {page_id}"),
+                      "followers_count": engagement.followers(page, self.state.now())}
             wanted = wanted_fields(req, ("name", "id"))
             return Response.json(200, {f: values[f] for f in wanted if f in values})
         post = self.state.get_post("facebook", object_id)
         if post is not None and post.account == page_id:
-            return Response.json(200, self._fields(post, req))
+            found = self._engagement(post, req)
+            if isinstance(found, Response):
+                return found
+            return Response.json(200, {**self._fields(post, req), **found})
         obj = self.state.get_object("facebook", object_id)
         if obj is not None and obj["owner"] == page_id:
             edge = "videos" if obj["kind"] == "video" else "photos"
@@ -213,3 +228,26 @@ class GraphAPI(GraphBase):
             return Response.json(200, {f: values[f] for f in wanted_fields(req, ("id",))
                                        if values.get(f)})
         return not_found(object_id, req.method)
+
+
+    def _engagement(self, post: StoredPost, req: Request) -> dict[str, Any] | Response:
+        """The engagement fields asked for (reactions, comments, shares, insights)."""
+        age, found = self.state.now() - post.time, {}
+        for field in split_fields(req.params().get("fields", "")):
+            name = field_name(field)
+            if name in ("reactions", "comments"):
+                total = engagement.metric("facebook", post.id,
+                                          "likes" if name == "reactions" else name, age)
+                found[name] = {"data": [], "summary": {"total_count": total}}
+            elif name == "shares":
+                shares = engagement.metric("facebook", post.id, "shares", age)
+                if shares:
+                    found["shares"] = {"count": shares}
+            elif name == "insights":
+                data = engagement.insights("facebook", post.id, engagement.metric_list(field),
+                                           engagement.FACEBOOK_INSIGHTS, age)
+                if data is None:
+                    return graph_error(100, message="(#100) The value must be a valid "
+                                                    "insights metric")
+                found["insights"] = {"data": data}
+        return found

@@ -114,8 +114,26 @@ def uncursor(value: str) -> int:
         return 0
 
 
+def split_fields(text: str) -> list[str]:
+    """``a,b.summary(x).limit(0),c.metric(d,e)`` → its fields, commas inside parentheses
+    kept (Graph's field expansion)."""
+    fields, depth, start = [], 0, 0
+    for at, char in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            fields.append(text[start:at])
+            start = at + 1
+    fields.append(text[start:])
+    return [f.strip() for f in fields if f.strip()]
+
+
+def field_name(field: str) -> str:
+    """The field a possibly expanded field names: ``reactions.summary(…)`` → reactions."""
+    return re.split(r"[.({]", field, maxsplit=1)[0]
+
+
 def wanted_fields(req: Request, default: tuple[str, ...]) -> list[str]:
-    return [f for f in req.params().get("fields", "").split(",") if f] or list(default)
+    return [field_name(f) for f in split_fields(req.params().get("fields", ""))] or list(default)
 
 
 def page_of(req: Request, items: list[Any], render, path: str) -> Response:

@@ -22,7 +22,10 @@ https://developers.facebook.com/docs/instagram-platform/content-publishing:
 - ``GET /{ig-user-id}/content_publishing_limit?fields=quota_usage,config`` →
   ``{"data":[{"quota_usage","config":{"quota_total","quota_duration"}}]}``
 - ``GET /{ig-user-id}/media?fields=id,caption,timestamp,permalink…`` (newest first, paged),
-  ``GET /{media-id}``, ``GET /{ig-user-id}?fields=username…``
+  ``GET /{media-id}``, ``GET /{ig-user-id}?fields=username…`` (also ``followers_count``)
+- ``GET /{media-id}/insights?metric=views,reach,likes,comments,shares,saved`` — numbers
+  that grow with the media's age (:mod:`connectors.sandbox.engagement`); a metric no longer
+  served (``impressions``, ``engagement``) refuses the whole request
 
 Caption rules (2,200 characters, 30 hashtags, 20 mentions) come from the content-publishing
 guide's limitations; the exact error Instagram gives for each is not confirmed — the sandbox
@@ -34,6 +37,7 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar
 
+from connectors.sandbox import engagement
 from connectors.sandbox.faults import CONTAINER_KINDS, FaultRule
 from connectors.sandbox.platform import Identity
 from connectors.sandbox.platforms.graph import (
@@ -125,7 +129,7 @@ class InstagramAPI(GraphBase):
             return not_found("", req.method)
         object_id = parts[0]
         if len(parts) == 2:
-            if object_id not in (ig_user, "me"):
+            if object_id not in (ig_user, "me") and parts[1] != "insights":
                 return graph_error(200) if req.method == "POST" else not_found(
                     object_id, req.method)
             edge = (req.method, parts[1])
@@ -139,6 +143,8 @@ class InstagramAPI(GraphBase):
                                f"/{version}/{ig_user}/media")
             if edge == ("GET", "content_publishing_limit"):
                 return self._limit(req, ig_user)
+            if edge == ("GET", "insights"):
+                return self._insights(req, ig_user, object_id)
         if len(parts) == 1 and req.method == "GET":
             return self._object(req, ig_user, object_id)
         return not_found(object_id, req.method)
@@ -258,11 +264,25 @@ class InstagramAPI(GraphBase):
         }
         return {f: values[f] for f in wanted_fields(req, ("id",)) if values.get(f)}
 
+    def _insights(self, req: Request, ig_user: str, media_id: str) -> Response:
+        """``GET /{media-id}/insights?metric=…``: one invalid metric refuses them all."""
+        post = self.state.get_post("instagram", media_id)
+        if post is None or post.account != ig_user:
+            return not_found(media_id, req.method)
+        names = [m for m in req.params().get("metric", "").split(",") if m]
+        data = engagement.insights("instagram", post.id, names, engagement.INSTAGRAM_INSIGHTS,
+                                   self.state.now() - post.time)
+        if data is None:
+            return graph_error(100, message="(#100) metric[0] must be one of the following "
+                                            "values: " + ", ".join(engagement.INSTAGRAM_INSIGHTS))
+        return Response.json(200, {"data": data})
+
     def _object(self, req: Request, ig_user: str, object_id: str) -> Response:
         if object_id in (ig_user, "me"):
             account = self._account(ig_user)
             values = {"id": ig_user, "username": account.get("username", f"ig{ig_user}"),
                       "name": account.get("name"),
+                      "followers_count": engagement.followers(account, self.state.now()),
                       "media_count": len(self.state.posts("instagram", ig_user))}
             return Response.json(200, {f: values[f] for f in wanted_fields(req, ("id",))
                                        if values.get(f) is not None})

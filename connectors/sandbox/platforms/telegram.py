@@ -24,6 +24,7 @@ import json
 import re
 from typing import Any, ClassVar
 
+from connectors.sandbox import engagement
 from connectors.sandbox.faults import FaultRule
 from connectors.sandbox.platform import Identity, PlatformAPI
 from connectors.sandbox.wire import Part, Request, Response
@@ -151,6 +152,10 @@ class TelegramAPI(PlatformAPI):
 
     def _m_getchat(self, req: Request, account: dict, params: dict) -> Response:
         return ok(self._chat(account))
+
+    def _m_getchatmembercount(self, req: Request, account: dict, params: dict) -> Response:
+        """The channel's subscribers (grows with sandbox time)."""
+        return ok(engagement.followers(account, self.state.now()))
 
     def _message(self, account: dict, text: str, extra: dict[str, Any],
                  group: str | None = None) -> dict[str, Any]:

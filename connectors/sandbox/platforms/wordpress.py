@@ -39,6 +39,7 @@ from typing import Any, ClassVar
 from urllib.parse import unquote
 
 from connectors.errors import ConfigError
+from connectors.sandbox import engagement
 from connectors.sandbox.faults import FaultRule
 from connectors.sandbox.platform import Identity, PlatformAPI
 from connectors.sandbox.platforms.wordpress_terms import TAXONOMY, Terms
@@ -160,6 +161,8 @@ class WordPressAPI(PlatformAPI):
                 return self._list(req, user)
         if path == "/wp-json/wp/v2/media" and method == "POST":
             return self._upload(req, user)
+        if path == "/wp-json/wp/v2/comments" and method == "GET":
+            return self._comments(req)
         taxonomy = TAXONOMY.match(path)
         if taxonomy and method == "GET":
             return self.terms.list(req, taxonomy.group(1))
@@ -185,6 +188,19 @@ class WordPressAPI(PlatformAPI):
 
     def _account(self, user: str) -> dict:
         return self.state.find_account("wordpress", lambda a: a.get("username") == user) or {}
+
+    def _comments(self, req: Request) -> Response:
+        """``GET /wp/v2/comments?post=ID``: approved comments, counted in ``X-WP-Total``
+        (the sandbox lists none; the count grows with the post's age)."""
+        post = self.state.get_post("wordpress", req.query.get("post", ""))
+        total = 0 if post is None or post.extra["status"] != "publish" else engagement.metric(
+            "wordpress", post.id, "comments", self.state.now() - post.time)
+        try:
+            per_page = max(1, min(100, int(req.query.get("per_page", 10))))
+        except ValueError:
+            return wp_error(400, "rest_invalid_param", "Invalid parameter(s): per_page")
+        pages = max(1, -(-total // per_page))
+        return Response.json(200, [], {"x-wp-total": str(total), "x-wp-totalpages": str(pages)})
 
     def _me(self, user: str) -> Response:
         if not user:

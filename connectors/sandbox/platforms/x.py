@@ -3,7 +3,9 @@
 Endpoints: ``POST /2/tweets`` (``text``, ``media.media_ids``, ``reply``,
 ``quote_tweet_id``), ``GET /2/users/me``, ``GET /2/users/:id/tweets`` (``start_time``,
 ``end_time``, ``max_results`` 5–100, ``pagination_token``, ``tweet.fields=created_at``),
-``GET /2/tweets/:id``, and media upload, v1.1 and v2 (:mod:`connectors.sandbox.platforms.x_media`).
+``GET /2/tweets/:id``, ``GET /2/tweets?ids=`` (1–100 ids; ``tweet.fields=public_metrics``
+gives numbers that grow with the post's age, :mod:`connectors.sandbox.engagement`), and
+media upload, v1.1 and v2 (:mod:`connectors.sandbox.platforms.x_media`).
 A reply is stored with ``in_reply_to_tweet_id``, ``in_reply_to_user_id`` and the thread's
 ``conversation_id`` (read back through ``tweet.fields=referenced_tweets,conversation_id,
 in_reply_to_user_id``) — https://docs.x.com/x-api/fundamentals/data-dictionary.
@@ -22,6 +24,9 @@ https://docs.x.com/fundamentals/rate-limits (headers),
 https://github.com/xdevplatform/samples/issues/69 (401 body),
 https://github.com/akrherz/iembot/issues/163 (duplicate 403 body).
 The status X uses for over-long text (403 vs 400) is not confirmed; the sandbox uses 403.
+Reads are limited per user and 15-minute window as X documents them (``GET /2/tweets``
+5,000, ``GET /2/tweets/:id`` 900; account field ``lookup_limit`` replaces both): one more
+is answered 429 with ``x-rate-limit-reset``.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ import warnings
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from connectors.sandbox import oauth1
+from connectors.sandbox import engagement, oauth1
 from connectors.sandbox.faults import FaultRule
 from connectors.sandbox.platform import Identity, PlatformAPI
 from connectors.sandbox.platforms.x_media import MediaStore, v1_error
@@ -57,7 +62,15 @@ ROUTES = (
     ("GET", re.compile(r"^/2/users/me$"), "me", 75),
     ("GET", re.compile(r"^/2/users/(\w+)/tweets$"), "timeline", 900),
     ("GET", re.compile(r"^/2/tweets/(\w+)$"), "tweet", 900),
+    ("GET", re.compile(r"^/2/tweets$"), "lookup", 5000),
 )
+#: Routes whose 15-minute limit is enforced (429 once spent).
+ENFORCED = frozenset({"tweet", "lookup"})
+MAX_IDS = 100
+#: public_metrics names → the sandbox's metric names.
+PUBLIC_METRICS = {"retweet_count": "shares", "reply_count": "comments", "like_count": "likes",
+                  "quote_count": "quotes", "bookmark_count": "bookmarks",
+                  "impression_count": "views"}
 PROBLEM = "application/problem+json"
 TITLES = {400: "Invalid Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found Error",
           429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway",
@@ -196,9 +209,13 @@ class XAPI(PlatformAPI):
         for method, pattern, name, limit in ROUTES:
             match = pattern.match(req.path)
             if match and req.method == method:
-                response = getattr(self, f"_{name}")(req, who[1], *match.groups())
                 limit = self._window_limit(who[1], name, limit)
                 count, reset = self.state.hit(("x", who[1], name), WINDOW)
+                if name in ENFORCED and count > limit:
+                    return problem(429, headers={"x-rate-limit-limit": str(limit),
+                                                 "x-rate-limit-remaining": "0",
+                                                 "x-rate-limit-reset": str(int(reset))})
+                response = getattr(self, f"_{name}")(req, who[1], *match.groups())
                 response.headers.update({
                     "x-rate-limit-limit": str(limit),
                     "x-rate-limit-remaining": str(max(0, limit - count)),
@@ -221,6 +238,10 @@ class XAPI(PlatformAPI):
             data["referenced_tweets"] = [{"type": "replied_to", "id": reply}]
         if "in_reply_to_user_id" in fields and reply:
             data["in_reply_to_user_id"] = post.extra.get("in_reply_to_user_id")
+        if "public_metrics" in fields:
+            age = self.state.now() - post.time
+            data["public_metrics"] = {name: engagement.metric("x", post.id, metric, age)
+                                      for name, metric in PUBLIC_METRICS.items()}
         return data
 
     def _create(self, req: Request, user_id: str) -> Response:
@@ -260,11 +281,13 @@ class XAPI(PlatformAPI):
                                             "edit_history_tweet_ids": [post.id]}}, headers)
 
     def _window_limit(self, user_id: str, route: str, default: int) -> int:
-        """The 15-minute limit of a route; an account's ``post_limit`` replaces it for posts."""
-        if route != "create":
+        """The 15-minute limit of a route; an account's ``post_limit`` replaces it for posts,
+        its ``lookup_limit`` for reads of posts by id."""
+        field = {"create": "post_limit", "tweet": "lookup_limit", "lookup": "lookup_limit"}
+        if route not in field:
             return default
         account = self.state.find_account("x", lambda a: str(a.get("user_id")) == user_id)
-        return int((account or {}).get("post_limit", default))
+        return int((account or {}).get(field[route], default))
 
     def _limits(self, user_id: str) -> tuple[int, int]:
         account = self.state.find_account("x", lambda a: str(a.get("user_id")) == user_id)
@@ -293,8 +316,14 @@ class XAPI(PlatformAPI):
     def _me(self, req: Request, user_id: str) -> Response:
         account = self.state.find_account("x", lambda a: str(a.get("user_id")) == user_id) or {}
         username = account.get("username", f"user{user_id}")
-        return Response.json(200, {"data": {"id": user_id, "name": account.get("name", username),
-                                            "username": username}})
+        data: dict[str, Any] = {"id": user_id, "name": account.get("name", username),
+                                "username": username}
+        if "public_metrics" in req.query.get("user.fields", "").split(","):
+            data["public_metrics"] = {
+                "followers_count": engagement.followers(account, self.state.now()),
+                "following_count": 10, "tweet_count": len(self.state.posts("x", user_id)),
+                "listed_count": 3}
+        return Response.json(200, {"data": data})
 
     def _timeline(self, req: Request, user_id: str, target: str) -> Response:
         q = req.query
@@ -332,13 +361,37 @@ class XAPI(PlatformAPI):
         return Response.json(200, {"data": [self._tweet_json(p, fields) for p in page],
                                    "meta": meta})
 
+    def _lookup(self, req: Request, user_id: str) -> Response:
+        """``GET /2/tweets?ids=``: the posts found, and an error entry for each one not."""
+        ids = [i for i in req.query.get("ids", "").split(",") if i]
+        if not 1 <= len(ids) <= MAX_IDS:
+            return invalid_request(f"The number of values in the `ids` query parameter list "
+                                   f"[{len(ids)}] is not between 1 and {MAX_IDS}",
+                                   {"ids": [req.query.get("ids", "")]})
+        fields = set(filter(None, req.query.get("tweet.fields", "").split(",")))
+        data, errors = [], []
+        for tweet_id in ids:
+            post = self.state.get_post("x", tweet_id)
+            if post is None:
+                errors.append(_not_found(tweet_id))
+            else:
+                data.append(self._tweet_json(post, fields))
+        body: dict[str, Any] = {"data": data} if data else {}
+        if errors:
+            body["errors"] = errors
+        return Response.json(200, body)
+
     def _tweet(self, req: Request, user_id: str, tweet_id: str) -> Response:
         post = self.state.get_post("x", tweet_id)
         if post is None:
-            return Response.json(200, {"errors": [{
-                "value": tweet_id, "detail": f"Could not find tweet with id: [{tweet_id}].",
-                "title": "Not Found Error", "resource_type": "tweet", "parameter": "id",
-                "resource_id": tweet_id,
-                "type": "https://api.twitter.com/2/problems/resource-not-found"}]})
+            return Response.json(200, {"errors": [_not_found(tweet_id)]})
         fields = set(filter(None, req.query.get("tweet.fields", "").split(",")))
         return Response.json(200, {"data": self._tweet_json(post, fields)})
+
+
+def _not_found(tweet_id: str) -> dict[str, str]:
+    """X's error entry for a post it does not hold."""
+    return {"value": tweet_id, "detail": f"Could not find tweet with id: [{tweet_id}].",
+            "title": "Not Found Error", "resource_type": "tweet", "parameter": "id",
+            "resource_id": tweet_id,
+            "type": "https://api.twitter.com/2/problems/resource-not-found"}
