@@ -37,12 +37,13 @@ def _assert_published_once(sandbox, shown: dict, text: str) -> None:
 
 
 def test_scheduled_post_publishes_once_on_both_channels(system, sandbox):
-    at = (datetime.now(UTC) + timedelta(seconds=8)).isoformat()
+    # far enough ahead that the three commands before the check finish on a busy machine
+    at = (datetime.now(UTC) + timedelta(seconds=25)).isoformat()
     text = "Jadwal layanan publik akhir pekan diperpanjang."
     post_id = system.approved_post("x-setneg", "fb-setneg", at=at, text=text)
     assert system.json("post", "show", str(post_id))["status"] == "approved"
     assert _held(sandbox, "x", X_ACCOUNT, text) == []
-    shown = system.wait_finished(post_id)
+    shown = system.wait_finished(post_id, timeout=60)
     _assert_published_once(sandbox, shown, text)
     x = next(d for d in shown["deliveries"] if d["platform"] == "x")
     assert x["permalink"] == f"https://x.com/setneg/status/{x['external_id']}"

@@ -1,6 +1,6 @@
 """engagement read-back: the watch list, engagement snapshots, daily audience snapshots
 
-Revision ID: 0012
+Revision ID: 0010
 Revises: 0009
 
 New tables only; nothing existing is touched.
@@ -9,7 +9,7 @@ New tables only; nothing existing is touched.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012"
+revision = "0010"
 down_revision = "0009"
 branch_labels = None
 depends_on = None
