@@ -5,11 +5,8 @@ the request's path, so no library's message about the URL is ever passed on)."""
 from __future__ import annotations
 
 import json
-import smtplib
-import ssl
 import time
 from dataclasses import dataclass
-from email.message import EmailMessage
 from urllib.parse import urlsplit
 
 from ops.alerts import signing
@@ -55,6 +52,8 @@ def send(kind: str, settings: dict, secret: str, alert: Alert, timeout: float) -
 
 
 def _described(error: Exception) -> str:
+    import smtplib
+
     import requests
 
     if isinstance(error, requests.Timeout):
@@ -105,6 +104,10 @@ def _telegram(settings: dict, secret: str, alert: Alert, timeout: float) -> None
 
 
 def _email(settings: dict, secret: str, alert: Alert, timeout: float) -> None:
+    import smtplib
+    import ssl
+    from email.message import EmailMessage
+
     message = EmailMessage()
     message["Subject"] = alert.title
     message["From"] = settings["from"]

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from connectors.errors import ConfigError
-from ops.alerts import sending
 from ops.alerts.messages import test_alert
 from ops.alerts.senders import recipient
 from orchestrator.access.roles import act, authorize
@@ -113,6 +112,8 @@ def test_target(ctx: Context, name: str) -> dict:
             event="test", subject=f"target:{name}", count=1, title=alert.title,
             message=alert.text, payload=alert.payload,
             recipient=recipient(target.kind, target.settings), now=now)
+    from ops.alerts import sending
+
     done = sending.attempt(ctx, send_id, final=True)
     with ctx.db.write() as conn:
         act(conn, user=ctx.user, action="alert_test", entity="alert_target",
