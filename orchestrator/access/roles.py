@@ -64,6 +64,11 @@ ALLOWED: dict[str, frozenset[str]] = {
     "override_embargo": frozenset(),
     # Engagement read back outside its schedule (ops/engagement).
     "engagement_pull": frozenset({"operator"}),
+    # Alerts (ops/alerts): where they go is an admin's.
+    "alert_add": frozenset(),
+    "alert_list": frozenset(),
+    "alert_test": frozenset(),
+    "alert_remove": frozenset(),
 }
 #: Actions a user may always take on themselves (their own password, their own tokens).
 ON_ONESELF = frozenset({"password_set", "token_revoke"})

@@ -1,4 +1,5 @@
-"""Rotating the secret key: every channel's credentials re-sealed under a new key.
+"""Rotating the secret key: every channel's credentials (and every alert target's secret)
+re-sealed under a new key.
 
 With the key file (the default), rotation writes a new key in front of the old one, so
 that every process can open both while it runs (``MultiFernet``); re-seals every channel
@@ -18,6 +19,7 @@ from connectors.errors import ConfigError
 from orchestrator.access.roles import act, authorize
 from orchestrator.runtime import keys
 from orchestrator.runtime.context import Context
+from orchestrator.store import alert_targets
 from orchestrator.store import channels as rows
 from orchestrator.store import installation as facts
 
@@ -60,6 +62,9 @@ def rotate(ctx: Context) -> Rotated:
         sealed = rows.every_sealed(conn)
         for channel, credentials in sealed:
             rows.change(conn, channel.id, credentials=box.reseal(credentials))
+        # Alert targets' secrets are sealed by the same box.
+        for target_id, secret in alert_targets.sealed_secrets(conn).items():
+            alert_targets.set_secret(conn, target_id, box.reseal(secret))
         facts.put(conn, facts.KEY_FINGERPRINT, box.fingerprint, now)
         act(conn, user=ctx.user, action="keys_rotate", entity="installation", entity_id=0,
             now=now, previous=previous, fingerprint=box.fingerprint, channels=len(sealed))

@@ -1,8 +1,8 @@
 """``siaran demo``: the whole system on embedded defaults against the sandbox.
 
-It starts the sandbox, a fresh demo data directory (SQLite), the embedded Redis, workers and
-the scheduler; adds a channel on every platform of the registry (X, Facebook Page,
-Instagram, Telegram, WordPress), each pointing at the sandbox's demo account; writes,
+It starts the sandbox, a fresh demo data directory (SQLite), the embedded Redis, workers,
+the scheduler and the alert watcher; adds a channel on every platform of the registry (X,
+Facebook Page, Instagram, Telegram, WordPress), each pointing at the sandbox's demo account; writes,
 approves and schedules a small calendar, one post with an image and its alt text; shows
 each post going out; and ends with what each sandbox account holds — every post exactly once
 — and the engagement read back from the sandbox, by pillar. The engagement loop runs beside
@@ -31,6 +31,7 @@ from orchestrator.cli.output import count, table
 from orchestrator.cli.processes import (
     redis_for,
     run_scheduler,
+    run_watch,
     web_command,
     web_url,
     worker_command,
@@ -100,6 +101,8 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
         reader = threading.Thread(target=engagement_loop.run, args=(open_context(ready), stop),
                                   daemon=True)
         reader.start()
+        watcher = threading.Thread(target=run_watch, args=(ready, stop), daemon=True)
+        watcher.start()
         try:
             done = _watch(ctx, post_ids, args.timeout)
             _summary(ctx, sandbox)
@@ -115,6 +118,7 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
             worker.wait(timeout=30)
             scheduler.join(timeout=10)
             reader.join(timeout=10)
+            watcher.join(timeout=15)
             web.terminate()
             web.wait(timeout=30)
             sandbox.stop()

@@ -14,6 +14,7 @@ import sys
 from connectors.errors import SiaranError
 from orchestrator.cli import (
     account_commands,
+    alert_commands,
     audit_commands,
     calendar_commands,
     channel_commands,
@@ -42,8 +43,8 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     sub = Commands(parser.add_subparsers(dest="command", required=True, metavar="COMMAND"),
                    selected)
     for commands in (channel_commands, account_commands, post_commands, delivery_commands,
-                     audit_commands, calendar_commands, key_commands, processes, demo_command,
-                     engagement_commands):
+                     audit_commands, calendar_commands, key_commands, alert_commands, processes,
+                     demo_command, engagement_commands):
         commands.register(sub)
     return parser
 

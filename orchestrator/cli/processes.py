@@ -1,4 +1,4 @@
-"""Commands that run processes: worker, scheduler, web, up, sandbox, media-server."""
+"""Commands that run processes: worker, scheduler, watch, web, up, sandbox, media-server."""
 
 from __future__ import annotations
 
@@ -25,11 +25,14 @@ def register(sub: Commands) -> None:
     p.set_defaults(handler=cmd_worker)
     p = sub.add_parser("scheduler", help="dispatch due posts and relay the outbox")
     p.set_defaults(handler=cmd_scheduler)
+    p = sub.add_parser("watch", help="watch deliveries, channels, the scheduler and queues; "
+                                     "send alerts and the daily digest")
+    p.set_defaults(handler=cmd_watch)
     p = sub.add_parser("web", help="serve the HTTP API (and its docs at /api/docs)")
     add_web_address(p)
     p.set_defaults(handler=cmd_web)
-    p = sub.add_parser("up", help="scheduler, workers, the engagement read-back and the HTTP "
-                                  "API together")
+    p = sub.add_parser("up", help="scheduler, workers, the alert watcher, the engagement "
+                                  "read-back and the HTTP API together")
     p.add_argument("--processes", type=int, default=os.cpu_count() or 1)
     p.add_argument("--threads", type=int, default=8)
     add_web_address(p)
@@ -142,6 +145,38 @@ def run_scheduler(settings: Settings, stop: threading.Event | None = None) -> in
     return 0
 
 
+def cmd_watch(settings: Settings, args: argparse.Namespace) -> int:
+    from orchestrator.runtime.logging import configure
+
+    configure(settings.log_format)
+    check_installation(settings)
+    with redis_for(settings) as ready:
+        return run_watch(ready)
+
+
+def run_watch(settings: Settings, stop: threading.Event | None = None) -> int:
+    """The alert watcher in this process; ``settings.redis_url`` must be set."""
+    import signal
+
+    import redis
+
+    from ops.alerts import watch
+    from orchestrator.runtime.context import open_context
+
+    stop = stop or threading.Event()
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: stop.set())
+    client = redis.Redis.from_url(settings.redis_url)
+    ctx = open_context(settings)
+    try:
+        watch.run(ctx, stop, client)
+    finally:
+        client.close()
+        ctx.db.dispose()
+    return 0
+
+
 def web_command(settings: Settings, host: str, port: int) -> list[str]:
     """uvicorn serving the app (``orchestrator.web.app:from_environment``), one worker."""
     if not 0 < port < 65536:
@@ -177,7 +212,8 @@ def cmd_up(settings: Settings, args: argparse.Namespace) -> int:
     with redis_for(settings) as ready:
         print(f"siaran up: HTTP API on {web_url(args.host, args.port)}/api/v1 "
               f"(docs: {web_url(args.host, args.port)}/api/docs)", flush=True)
-        return run_children([worker, [*me, "scheduler"], [*me, "engagement", "run"], web],
+        return run_children([worker, [*me, "scheduler"], [*me, "watch"],
+                             [*me, "engagement", "run"], web],
                             config.child_environment(ready))
 
 

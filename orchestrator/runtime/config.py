@@ -29,6 +29,15 @@ SIARAN_MISSED_AFTER        a post's window after its time (``90s``,     60m
                            ``30m``, ``2h``); later it is ``missed``
 SIARAN_ENGAGEMENT_SCHEDULE when a post's engagement is read back:         1h/6h,3h/24h,
                            ``EVERY/UNTIL`` steps after publishing       12h/3d,24h/7d
+SIARAN_PUBLIC_URL          the console's address, for links in alerts   none (no links)
+SIARAN_SCHEDULER_STALE     the scheduler is silent after this long       30s
+SIARAN_ALERT_RENOTIFY      an alert repeats no sooner than this          15m
+SIARAN_ALERT_GROUP_WAIT    a new alert waits this long for its repeats   10s
+SIARAN_ALERT_QUEUE_AGE     a queue's oldest message is too old after     5m
+SIARAN_ALERT_UNKNOWN_AFTER an unknown delivery needs a person after      5m
+SIARAN_ALERT_TIMEOUT       seconds for one alert to be sent              10
+SIARAN_ALERT_INTERVAL      seconds between two looks of ``siaran watch`` 2
+SIARAN_ALERT_DIGEST_AT     when the daily digest goes, office time       07:00
 =========================  ===========================================  ====================
 """
 
@@ -86,6 +95,23 @@ class WebSettings:
 
 
 @dataclass(frozen=True)
+class AlertSettings:
+    """What ``siaran watch`` reads: thresholds, repeats, timeouts, the digest's hour."""
+
+    #: The console's base URL (links in alerts); None: alerts carry no links.
+    public_url: str | None = None
+    scheduler_stale: float = 30.0
+    renotify: float = 900.0
+    group_wait: float = 10.0
+    queue_age: float = 300.0
+    unknown_after: float = 300.0
+    timeout: float = 10.0
+    interval: float = 2.0
+    #: (hour, minute) in the office's zone after which yesterday's digest is sent.
+    digest_at: tuple[int, int] = (7, 0)
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything Siaran reads from its environment, resolved once."""
 
@@ -111,6 +137,7 @@ class Settings:
     missed_after: float = DEFAULT_SECONDS
     #: The decaying schedule of engagement read-backs (``SIARAN_ENGAGEMENT_SCHEDULE``).
     engagement_schedule: tuple[Step, ...] = parse_schedule(DEFAULT_SCHEDULE)
+    alerts: AlertSettings = field(default_factory=lambda: AlertSettings())
 
     @property
     def embedded_redis(self) -> bool:
@@ -155,7 +182,39 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
         web=_web(env),
         missed_after=_duration(env, "SIARAN_MISSED_AFTER", DEFAULT_SECONDS),
         engagement_schedule=_schedule(env, "SIARAN_ENGAGEMENT_SCHEDULE"),
+        alerts=_alerts(env),
     )
+
+
+def _alerts(env: Mapping[str, str]) -> AlertSettings:
+    public_url = (env.get("SIARAN_PUBLIC_URL") or "").strip().rstrip("/") or None
+    if public_url and not public_url.startswith(("http://", "https://")):
+        raise ConfigError(f"SIARAN_PUBLIC_URL must be an http(s) URL, got {public_url!r}")
+    raw_at = env.get("SIARAN_ALERT_DIGEST_AT") or "07:00"
+    hour, _, minute = raw_at.partition(":")
+    try:
+        digest_at = (int(hour), int(minute or 0))
+    except ValueError:
+        digest_at = (-1, -1)
+    if not (0 <= digest_at[0] < 24 and 0 <= digest_at[1] < 60):
+        raise ConfigError(f"SIARAN_ALERT_DIGEST_AT must be a time like 07:00, got {raw_at!r}")
+    return AlertSettings(
+        public_url=public_url,
+        scheduler_stale=_duration(env, "SIARAN_SCHEDULER_STALE", 30.0),
+        renotify=_duration(env, "SIARAN_ALERT_RENOTIFY", 900.0),
+        group_wait=_duration_or_zero(env, "SIARAN_ALERT_GROUP_WAIT", 10.0),
+        queue_age=_duration(env, "SIARAN_ALERT_QUEUE_AGE", 300.0),
+        unknown_after=_duration(env, "SIARAN_ALERT_UNKNOWN_AFTER", 300.0),
+        timeout=_float(env, "SIARAN_ALERT_TIMEOUT", 10.0),
+        interval=_float(env, "SIARAN_ALERT_INTERVAL", 2.0),
+        digest_at=digest_at)
+
+
+def _duration_or_zero(env: Mapping[str, str], name: str, default: float) -> float:
+    """A duration that may be ``0`` (no wait)."""
+    if (env.get(name) or "").strip() in ("0", "0s"):
+        return 0.0
+    return _duration(env, name, default)
 
 
 def _path(env: Mapping[str, str], name: str) -> Path | None:
@@ -254,7 +313,8 @@ def child_environment(settings: Settings, **extra: str) -> dict[str, str]:
     for name, value in (("SIARAN_REDIS_URL", settings.redis_url),
                         ("SIARAN_SECRET_KEY", settings.secret_key),
                         ("SIARAN_MEDIA_BASE_URL", settings.media_base_url),
-                        ("SIARAN_MEDIA_DIR", settings.media_dir)):
+                        ("SIARAN_MEDIA_DIR", settings.media_dir),
+                        ("SIARAN_PUBLIC_URL", settings.alerts.public_url)):
         if value:
             env[name] = str(value)
         else:

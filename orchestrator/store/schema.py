@@ -330,3 +330,75 @@ audience_snapshots = Table(
     Column("followers", Integer),
     UniqueConstraint("channel_id", "day", name="uq_audience_channel_day"),
 )
+
+alert_targets = Table(
+    "alert_targets", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(100), nullable=False, unique=True),
+    #: ``webhook``, ``telegram`` or ``email``.
+    Column("kind", String(20), nullable=False),
+    #: What is safe to show, JSON: the URL, the chat and API base, the SMTP host, port,
+    #: user name, sender and recipients.
+    Column("settings", Text, nullable=False, default="{}"),
+    #: The secret (webhook secret, bot token, SMTP password), sealed like channel credentials.
+    Column("secret", Text, nullable=False),
+    #: Opted in to the daily digest; the office date of the last digest sent to it.
+    Column("digest", Boolean, nullable=False, default=False, server_default="0"),
+    Column("digest_sent_for", String(10)),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("created_by", String(100), nullable=False),
+)
+
+#: One row per event and subject (``delivery_failed`` on ``channel:x-main``): repeats are
+#: counted on it, and it remembers how much of the count has been told.
+alert_events = Table(
+    "alert_events", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("event", String(40), nullable=False),
+    Column("subject", String(200), nullable=False),
+    Column("first_at", UTCDateTime, nullable=False),
+    Column("last_at", UTCDateTime, nullable=False),
+    Column("count", Integer, nullable=False, default=0),
+    Column("notified_count", Integer, nullable=False, default=0, server_default="0"),
+    Column("notified_at", UTCDateTime),
+    #: A condition (a channel needing re-authorisation, a silent scheduler) still holding.
+    Column("active", Boolean, nullable=False, default=False, server_default="0"),
+    #: JSON: the channel, the posts, the reason, the console link.
+    Column("detail", Text, nullable=False, default="{}"),
+    UniqueConstraint("event", "subject", name="uq_alert_event_subject"),
+)
+
+#: Every alert message: what was sent, to whom, how it went, after how many attempts.
+alert_sends = Table(
+    "alert_sends", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("target_id", Integer),
+    Column("target_name", String(100), nullable=False),
+    Column("target_kind", String(20), nullable=False),
+    Column("event", String(40), nullable=False),
+    Column("subject", String(200), nullable=False),
+    Column("count", Integer, nullable=False, default=1),
+    Column("title", String(300), nullable=False),
+    Column("message", Text, nullable=False),
+    #: JSON of the alert as a webhook receives it.
+    Column("payload", Text, nullable=False, default="{}"),
+    #: Where it goes, never a secret: the webhook's host, the chat, the addresses.
+    Column("recipient", String(500), nullable=False),
+    #: ``pending``, ``sent`` or ``failed`` (given up).
+    Column("outcome", String(20), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("error", Text),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("next_attempt_at", UTCDateTime),
+    Column("finished_at", UTCDateTime),
+    Index("ix_alert_sends_due", "outcome", "next_attempt_at"),
+)
+
+#: Which delivery problems (failed, unknown, missed) the watcher has already counted.
+alert_noticed = Table(
+    "alert_noticed", metadata,
+    Column("delivery_id", Integer, primary_key=True),
+    Column("status", String(20), primary_key=True),
+    #: The delivery's ``updated_at`` when noticed: a later failure of it is a new one.
+    Column("at", UTCDateTime, nullable=False),
+)
