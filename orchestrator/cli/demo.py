@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import shutil
 import subprocess
 import threading
@@ -25,7 +26,7 @@ from connectors.base import RenderedPost
 from ops.engagement import loop as engagement_loop
 from ops.engagement import pull as engagement_pull
 from ops.engagement.report import engagement_report
-from orchestrator.access import accounts, tokens
+from orchestrator.access import accounts, passwords, tokens
 from orchestrator.channels import admin as channel_admin
 from orchestrator.cli.output import count, table
 from orchestrator.cli.processes import (
@@ -172,9 +173,13 @@ def _write_calendar(ctx: Context, sandbox_url: str) -> list[int]:
 
 
 def _api_access(ctx: Context, url: str) -> None:
-    """The demo's user becomes an admin with every role, and gets a token for the API."""
+    """The demo's user becomes an admin with every role, with a password for the console
+    and a token for the API."""
     accounts.add_user(ctx, ctx.user, ["admin", "author", "approver", "operator"])
+    password = secrets.token_urlsafe(12)
+    passwords.set_password(ctx, ctx.user, password)
     token = tokens.create_token(ctx, ctx.user, label="demo", expires_days=1)["token"]
+    print(f"console: {url}/  (user {ctx.user}, password {password}; ?lang=en for English)")
     print(f"HTTP API: {url}/api/v1  docs: {url}/api/docs")
     print(f"  demo token (user {ctx.user}, every role, valid one day): {token}")
     print(f"  curl -H 'Authorization: Bearer {token}' {url}/api/v1/calendar")
