@@ -8,18 +8,21 @@ Everything it shows comes from the functions the command line and the API call:
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
+from connectors.errors import NotFound
 from orchestrator.channels.views import list_channels
 from orchestrator.domain.pillars import Pillar
 from orchestrator.domain.states import DeliveryStatus as D
-from orchestrator.web.console import colours, render
+from orchestrator.domain.states import PostStatus as P
+from orchestrator.web.console import colours, i18n, render
 from orchestrator.web.console.periods import VIEWS, Period, parse_day, period
 from orchestrator.web.console.session import Visitor, signed_in
 from schedules import calendar as calendar_views
@@ -35,6 +38,12 @@ SHOWN = {D.PENDING: "scheduled", D.QUEUED: "scheduled", D.SENDING: "publishing",
 #: The states the filter offers, and the delivery states each one stands for.
 FILTER_STATES = {shown: frozenset(d for d, s in SHOWN.items() if s == shown)
                  for shown in dict.fromkeys(SHOWN.values())}
+#: Every state a tile's badge may show: a delivery's, or the post's while it has none.
+BADGES = frozenset(SHOWN.values()) | {s.value for s in P}
+#: The query the page understands; any other is dropped (the page repeats its address).
+ASKED = frozenset({"view", "date", "channel", "pillar", "status", "lang"})
+#: A month's page is large and mostly repeated markup: gzip makes it a tenth.
+GZIP_OVER = 4096
 #: States a tile must not let anyone miss: a red ring, an icon and the reason.
 ALARMING = frozenset({"failed", "unknown"})
 CACHE_FOREVER = "private, max-age=31536000, immutable"
@@ -68,11 +77,19 @@ def calendar_page(request: Request, who: Visitor = Depends(signed_in), view: str
     shown = period(view if view in VIEWS else "month", parse_day(date, today))
     channel, pillar = channel or None, pillar or None
     status = status if status in FILTER_STATES else None
+    canonical = _canonical(request, shown, date, channel, pillar, status)
+    if canonical is not None:
+        return RedirectResponse(canonical, status_code=303)
+    channels = [c.name for c in list_channels(who.ctx)]
+    pillars = list_pillars(who.ctx)
+    if channel is not None and channel not in channels:
+        raise NotFound(f"no channel named {channel[:100]!r}")
+    if pillar is not None and pillar not in {p.name for p in pillars}:
+        raise NotFound(f"no pillar named {pillar[:100]!r}")
     start, end = shown.bounds(fmt.zone)
     posts = calendar_views.calendar(
         who.ctx, start, end, channel=channel, pillar=pillar,
         delivery_status=FILTER_STATES[status] if status else None)
-    pillars = list_pillars(who.ctx)
     classes = {p.name: f"p{i}" for i, p in enumerate(pillars)}
     labels = _labels(pillars, who.lang)
     _ = render.gettext_for(who.lang)
@@ -81,15 +98,17 @@ def calendar_page(request: Request, who: Visitor = Depends(signed_in), view: str
         tile = _tile(post, classes, labels, _)
         by_day.setdefault(date_of(post["scheduled_at"]), []).append(tile)
     filters = {"channel": channel, "pillar": pillar, "status": status}
-    return render.page(
+    badge = render.environment(who.lang).get_template("macros.html").module.badge
+    page = render.page(
         request, who, "calendar.html", period=shown, today=today, by_day=by_day,
         count=len(posts), filters=filters, links=_links(shown, today, filters),
-        channels=[c.name for c in list_channels(who.ctx)],
+        channels=channels, badges={state: badge(state) for state in BADGES},
         pillars=[(p.name, labels[p.name]) for p in pillars],
         states=list(FILTER_STATES), mix=mix(who.ctx, start, end, channel=channel),
         pillar_labels=labels, pillar_classes=classes,
         pillar_css=f"/calendar/pillars.css?v={_version(pillars)}",
         zone=fmt.zone_name(start), zone_key=str(fmt.zone))
+    return compressed(request, page)
 
 
 @router.get("/calendar/pillars.css")
@@ -99,6 +118,38 @@ def pillar_stylesheet(who: Visitor = Depends(signed_in)) -> Response:
                               for p in list_pillars(who.ctx)])
     return Response(css, media_type="text/css", headers={"Cache-Control": CACHE_FOREVER,
                                                          "X-Content-Type-Options": "nosniff"})
+
+
+def _canonical(request: Request, shown: Period, asked_day: str | None, channel: str | None,
+               pillar: str | None, status: str | None) -> str | None:
+    """The page's own address when the one asked differs (an unknown parameter, an
+    unknown view or status, a date written otherwise), else None: the page repeats its
+    address in its language links, and repeats only what it has checked."""
+    query = [("view", shown.view)] if "view" in request.query_params else []
+    if asked_day:
+        query.append(("date", shown.day.isoformat()))
+    query += [(k, v) for k, v in (("channel", channel), ("pillar", pillar), ("status", status))
+              if v]
+    query += [(k, v) for k, v in request.query_params.multi_items()
+              if k == "lang" and v in i18n.LANGUAGES][:1]
+    asked = [(k, v) for k, v in request.query_params.multi_items() if v or k not in ASKED]
+    if sorted(asked) == sorted(query):
+        return None
+    return "/calendar" + ("?" + urlencode(query) if query else "")
+
+
+def compressed(request: Request, page: Response) -> Response:
+    """The page gzipped when the browser takes it and it is large. Only this page is: it
+    repeats nothing of its address that is not checked against known values (channels,
+    pillars, views, dates), so its compressed size tells nothing of its CSRF token."""
+    if (len(page.body) < GZIP_OVER
+            or "gzip" not in request.headers.get("accept-encoding", "").lower()):
+        return page
+    page.body = gzip.compress(page.body, compresslevel=5)
+    page.headers["Content-Encoding"] = "gzip"
+    page.headers["Content-Length"] = str(len(page.body))
+    page.headers["Vary"] = "Accept-Encoding"
+    return page
 
 
 def date_of(iso: str) -> date:
