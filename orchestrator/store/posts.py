@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from datetime import datetime
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, select
@@ -12,7 +13,7 @@ from orchestrator.domain.model import Post, PostMedia
 from orchestrator.domain.states import PostStatus, move_post
 from orchestrator.store import moves
 from orchestrator.store import pillars as pillar_rows
-from orchestrator.store.schema import channels, post_channels, post_media, posts
+from orchestrator.store.schema import channels, deliveries, post_channels, post_media, posts
 
 
 def insert_post(conn: Connection, *, title: str, pillar: str, body: str,
@@ -178,9 +179,11 @@ def _post(row, channel_names: tuple[str, ...], media: tuple[PostMedia, ...] = ()
 def page(conn: Connection, *, start: datetime | None = None, end: datetime | None = None,
          channel: str | None = None, pillar: str | None = None,
          status: PostStatus | None = None, author: str | None = None, newest_first: bool = False,
+         delivery_statuses: Collection[str] | None = None,
          limit: int | None = 100, offset: int = 0) -> list[Post]:
     """One page of posts (``limit`` None: all) matching every filter given, by scheduled
-    time (unscheduled last) or newest first. Scheduled ranges use ix_posts_scheduled."""
+    time (unscheduled last) or newest first. Scheduled ranges use ix_posts_scheduled.
+    ``delivery_statuses``: posts with a delivery in one of them (on ``channel``, if given)."""
     query = select(posts)
     if start is not None:
         query = query.where(posts.c.scheduled_at >= start)
@@ -197,6 +200,13 @@ def page(conn: Connection, *, start: datetime | None = None, end: datetime | Non
             select(post_channels.c.post_id)
             .join(channels, channels.c.id == post_channels.c.channel_id)
             .where(channels.c.name == channel)))
+    if delivery_statuses is not None:
+        having = select(deliveries.c.post_id).where(
+            deliveries.c.status.in_(sorted(delivery_statuses)))
+        if channel is not None:
+            having = having.join(channels, channels.c.id == deliveries.c.channel_id).where(
+                channels.c.name == channel)
+        query = query.where(posts.c.id.in_(having))
     if newest_first:
         query = query.order_by(posts.c.id.desc())
     elif start is None and end is None:

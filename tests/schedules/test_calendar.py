@@ -76,3 +76,21 @@ def test_each_post_carries_the_state_of_every_delivery(office):
 def test_an_empty_period_is_an_empty_list(office):
     _post(office, "pagi", NINE_WIB)
     assert calendar(office, NINE_WIB + timedelta(days=30), NINE_WIB + timedelta(days=31)) == []
+
+
+def test_posts_with_a_delivery_in_given_states_on_a_channel(office):
+    failing = _post(office, "gagal", NINE_WIB)
+    fine = _post(office, "lancar", NINE_WIB + timedelta(hours=1))
+    for post_id in (failing, fine):
+        workflow.submit(office, post_id)
+        workflow.approve(office, post_id)
+    with office.db.write() as conn:
+        x_delivery = next(d for d in rows.for_post(conn, failing) if d.channel == "x-main")
+        rows.move(conn, x_delivery.id, [D.PENDING], D.HELD, office.now(), error="jeda")
+    period = (NINE_WIB, NINE_WIB + timedelta(days=1))
+    assert [p["id"] for p in calendar(office, *period, delivery_status={D.HELD})] == [failing]
+    assert [p["id"] for p in calendar(office, *period, channel="x-main",
+                                      delivery_status={D.HELD, D.FAILED})] == [failing]
+    assert calendar(office, *period, channel="fb-main", delivery_status={D.HELD}) == []
+    assert [p["id"] for p in calendar(office, *period, delivery_status={D.PENDING})] == [
+        failing, fine]

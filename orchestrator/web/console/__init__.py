@@ -6,4 +6,5 @@ Modules: ``install`` (mounts it), ``i18n`` (languages, catalogues, locale format
 and one module per page group.
 """
 
-__all__ = ["catalogue", "i18n", "install", "render", "session", "signin"]
+__all__ = ["calendar", "catalogue", "colours", "i18n", "install", "periods", "render", "session",
+           "signin"]

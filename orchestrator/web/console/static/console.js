@@ -18,4 +18,15 @@
       window.location.href = "/signin?next=" + encodeURIComponent(window.location.pathname);
     }
   });
+  // Escape hides the tooltip shown on hover or focus (WCAG 1.4.13); moving on brings it back.
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") { document.body.classList.add("tips-off"); }
+  });
+  ["focusin", "mouseover"].forEach(function (name) {
+    document.addEventListener(name, function (event) {
+      if (event.target.closest && !event.target.closest(".tip")) {
+        document.body.classList.remove("tips-off");
+      }
+    });
+  });
 })();
