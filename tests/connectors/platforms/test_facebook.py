@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 from datetime import UTC, datetime, timedelta
 
 import facebook
@@ -184,13 +183,12 @@ def test_transient_flag_is_unavailable():
     assert isinstance(map_graph_error(exc, platform="facebook"), Unavailable)
 
 
+@pytest.mark.timeout(15)  # the hang lasts 20 s: the call must give up at its own timeout
 def test_commit_then_hang_is_outcome_unknown_with_post_stored(sandbox):
-    sandbox.add_fault("facebook", "commit_then_hang", endpoint="POST", count=1, seconds=5)
+    sandbox.add_fault("facebook", "commit_then_hang", endpoint="POST", count=1, seconds=20)
     fb = connector(sandbox, timeout=0.5)
-    started = time.monotonic()
     with pytest.raises(OutcomeUnknown):
         fb.publish(post(), key="d1")
-    assert time.monotonic() - started < 3
     assert len(sandbox.posts("facebook", "556")) == 1
     assert fb.find(post(), key="d1", since=an_hour_ago()) is not None
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -158,13 +157,12 @@ def test_retry_after_from_headers_prefers_exhausted_window():
     assert retry_after_from_headers({}, now) is None
 
 
+@pytest.mark.timeout(15)  # the hang lasts 20 s: the call must give up at its own timeout
 def test_commit_then_hang_is_outcome_unknown_with_post_stored(sandbox):
-    sandbox.add_fault("x", "commit_then_hang", endpoint="POST /2/tweets", count=1, seconds=5)
+    sandbox.add_fault("x", "commit_then_hang", endpoint="POST /2/tweets", count=1, seconds=20)
     x = connector(sandbox, timeout=0.5)
-    started = time.monotonic()
     with pytest.raises(OutcomeUnknown):
         x.publish(post(), key="d1")
-    assert time.monotonic() - started < 3
     assert len(sandbox.posts("x", "1001")) == 1
     assert x.find(post(), key="d1", since=an_hour_ago()) is not None
 
