@@ -43,5 +43,5 @@ def audit_log(ctx: Context, *, entity: str | None = None, actor: str | None = No
     """Audit events, newest first: admins only."""
     with ctx.db.read() as conn:
         authorize(conn, ctx.user, "audit_list")
-        return audit.listing(conn, entity=entity, actor=actor, action=action,
-                             limit=min(limit, PAGE_MAX), offset=offset)
+        return audit.search(conn, entity=entity, actor=actor, action=action,
+                            limit=min(limit, PAGE_MAX), offset=offset, newest_first=True)

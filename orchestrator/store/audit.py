@@ -31,17 +31,6 @@ def events(conn: Connection, entity: str, entity_id: int) -> list[dict]:
     return [_event(r) for r in conn.execute(_EVENTS, {"e": entity, "i": entity_id})]
 
 
-def listing(conn: Connection, *, entity: str | None = None, actor: str | None = None,
-            action: str | None = None, limit: int = 100, offset: int = 0) -> list[dict]:
-    """Events, newest first, optionally of one entity kind, actor or action."""
-    query = select(audit_events).order_by(audit_events.c.id.desc()).limit(limit).offset(offset)
-    for column, value in ((audit_events.c.entity, entity), (audit_events.c.actor, actor),
-                          (audit_events.c.action, action)):
-        if value is not None:
-            query = query.where(column == value)
-    return [_event(r) for r in conn.execute(query)]
-
-
 def actors(conn: Connection, entity: str, entity_id: int, actions: tuple[str, ...]
            ) -> set[str]:
     """Who did any of ``actions`` to the entity."""
@@ -51,22 +40,27 @@ def actors(conn: Connection, entity: str, entity_id: int, actions: tuple[str, ..
 
 
 def search(conn: Connection, *, post_id: int | None = None, channel_id: int | None = None,
-           actor: str | None = None, since: datetime | None = None, limit: int = 200
-           ) -> list[dict]:
-    """The newest ``limit`` events, oldest first: of a post and its deliveries, of a
-    channel and its deliveries, by one actor, since a moment (each filter optional)."""
+           entity: str | None = None, actor: str | None = None, action: str | None = None,
+           since: datetime | None = None, limit: int = 200, offset: int = 0,
+           newest_first: bool = False) -> list[dict]:
+    """The newest events (``limit`` from ``offset``), oldest first unless ``newest_first``:
+    of a post and its deliveries, of a channel and its deliveries, of one entity kind, by
+    one actor, of one action, since a moment (each filter optional)."""
     query = select(audit_events)
     if post_id is not None:
         query = query.where(_about("post", post_id, deliveries.c.post_id == post_id))
     if channel_id is not None:
         query = query.where(_about("channel", channel_id,
                                    deliveries.c.channel_id == channel_id))
-    if actor is not None:
-        query = query.where(audit_events.c.actor == actor)
+    for column, value in ((audit_events.c.entity, entity), (audit_events.c.actor, actor),
+                          (audit_events.c.action, action)):
+        if value is not None:
+            query = query.where(column == value)
     if since is not None:
         query = query.where(audit_events.c.at >= since)
-    rows = conn.execute(query.order_by(audit_events.c.id.desc()).limit(limit)).all()
-    return [_event(r) for r in reversed(rows)]
+    rows = conn.execute(query.order_by(audit_events.c.id.desc()).limit(limit)
+                        .offset(offset)).all()
+    return [_event(r) for r in (rows if newest_first else reversed(rows))]
 
 
 def _about(entity: str, entity_id: int, delivery_condition):

@@ -181,6 +181,10 @@ CASES: dict[str, tuple] = {
                                      {"json": {"rules": ["mon-fri 09:00,19:00"]}}),
                           only(200, P)),
     "list series": (lambda o: ("GET", "/api/v1/series", {}), everyone(200)),
+    # reports
+    "engagement report": (lambda o: ("GET", "/api/v1/reports/engagement?by=channel", {}),
+                          everyone(200)),
+    "growth report": (lambda o: ("GET", "/api/v1/reports/growth", {}), everyone(200)),
     "show series": (lambda o: ("GET", f"/api/v1/series/{a_series(o)}", {}), everyone(200)),
     "cancel series": (lambda o: ("POST", f"/api/v1/series/{a_series(o)}/cancel", {}),
                       only(200, W, P)),
