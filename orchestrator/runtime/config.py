@@ -25,6 +25,13 @@ SIARAN_WEB_AUTH_FAILURES   failed sign-ins allowed, ``COUNT/SECONDS``   10/300
 SIARAN_WEB_PROXIES         proxies trusted for X-Forwarded-For, ``a,b`` none
 SIARAN_MISSED_AFTER        a post's window after its time (``90s``,     60m
                            ``30m``, ``2h``); later it is ``missed``
+SIARAN_SCHEDULER_STALE     not ready when the scheduler's heartbeat     30s
+                           is older (``30s``, ``2m``)
+SIARAN_QUEUE_STALE         not ready when a queue's oldest waiting      5m
+                           message is older
+SIARAN_METRICS_DIR         where processes write their Prometheus       data dir/metrics
+                           metrics (exported to the processes Siaran
+                           starts as ``PROMETHEUS_MULTIPROC_DIR``)
 =========================  ===========================================  ====================
 """
 
@@ -100,6 +107,16 @@ class Settings:
     web: WebSettings = field(default_factory=lambda: WebSettings())
     #: Seconds after a post's time within which its deliveries must start (else missed).
     missed_after: float = DEFAULT_SECONDS
+    #: Readiness: the scheduler's heartbeat and a queue's oldest message may be this old.
+    scheduler_stale: float = 30.0
+    queue_stale: float = 300.0
+    #: prometheus-client's multiprocess directory; None: ``<data_dir>/metrics``.
+    metrics_path: Path | None = None
+
+    @property
+    def metrics_dir(self) -> Path:
+        """Where every process of this installation writes its metrics."""
+        return self.metrics_path or self.data_dir / "metrics"
 
     @property
     def embedded_redis(self) -> bool:
@@ -143,6 +160,9 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
         media_dir=_path(env, "SIARAN_MEDIA_DIR"),
         web=_web(env),
         missed_after=_duration(env, "SIARAN_MISSED_AFTER", DEFAULT_SECONDS),
+        scheduler_stale=_duration(env, "SIARAN_SCHEDULER_STALE", 30.0),
+        queue_stale=_duration(env, "SIARAN_QUEUE_STALE", 300.0),
+        metrics_path=_path(env, "SIARAN_METRICS_DIR"),
     )
 
 
@@ -227,5 +247,16 @@ def child_environment(settings: Settings, **extra: str) -> dict[str, str]:
     # Dramatiq's idle consumers poll Redis after up to this many ms (its default, 1,000,
     # adds up to a second to a post's lateness).
     env.setdefault("dramatiq_worker_timeout", str(DRAMATIQ_IDLE_POLL_MS))
+    env[METRICS_VARIABLE] = str(settings.metrics_dir)
     env.update(extra)
     return env
+
+
+#: prometheus-client reads this variable itself (when a process creates its first metric).
+METRICS_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
+
+
+def export_metrics_dir(settings: Settings) -> None:
+    """Point this process's prometheus-client at ``settings.metrics_dir`` (its
+    multiprocess mode: every process writes its own file there, a scrape sums them)."""
+    os.environ[METRICS_VARIABLE] = str(settings.metrics_dir)
