@@ -7,6 +7,10 @@ move and roll-up — on a SQLite file (or PostgreSQL with ``--database postgresq
 baseline, measured in the same run on the same sandbox: the same connectors publishing a
 ready-made post, nothing else. ``ratio`` is Siaran ÷ baseline: what the orchestration costs
 on top of tweepy, facebook-sdk and requests. Half the posts go to X, half to Facebook.
+
+``--metrics`` adds, in every run, ``deliver()`` with Prometheus metrics recorded as a worker
+records them (prometheus-client's multiprocess files in the work directory) next to the
+same without: the line ``metrics`` gives both and their ratio (target ≤ 1.05).
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from connectors.base import RenderedPost
 from orchestrator.pipeline.connections import connector_for
 from orchestrator.pipeline.delivery import deliver
 from orchestrator.pipeline.guards import Guards
+from orchestrator.runtime import metrics
 from orchestrator.store import channels as channel_rows
 from orchestrator.store.schema import deliveries, outbox
 from schedules.dispatch import dispatch_due
@@ -59,6 +64,17 @@ def siaran_ms(system: Siaran, guards: Guards, ids: list[int]) -> float:
     return (time.process_time() - started) * 1000 / (len(ids) - WARM)
 
 
+def metered_ms(system: Siaran, guards: Guards, posts: int) -> float:
+    """``deliver()`` recording metrics as a worker process does, on a fresh batch."""
+    ids = queued_deliveries(system, posts)
+    metrics.prepare(system.ctx.settings)
+    metrics.start(system.ctx.settings)
+    try:
+        return siaran_ms(system, guards, ids)
+    finally:
+        metrics.stop()
+
+
 def baseline_ms(system: Siaran, count: int) -> float:
     """The connectors alone: one publish per call, text rendered beforehand."""
     ctx = system.ctx
@@ -82,6 +98,8 @@ def main() -> None:
     p = parser(__doc__.split("\n", 1)[0], postgres=False)
     p.add_argument("--posts", type=int, help="posts per run, 4 deliveries each (250; quick 75)")
     p.add_argument("--reps", type=int, help="runs, alternating Siaran and baseline (5; quick 2)")
+    p.add_argument("--metrics", action="store_true",
+                   help="also deliver() with metrics on, against metrics off, in every run")
     args = p.parse_args()
     posts = args.posts or (75 if args.quick else 250)
     reps = args.reps or (2 if args.quick else 5)
@@ -96,6 +114,7 @@ def main() -> None:
                              {"SIARAN_DATA_DIR": str(root / "sandbox-data")})
     siaran_runs: list[float] = []
     base_runs: list[float] = []
+    metered_runs: list[float] = []
     started = time.monotonic()
     try:
         with database(args.database, root) as url:
@@ -107,10 +126,14 @@ def main() -> None:
                     ids = queued_deliveries(system, posts)
                     sandbox.reset()
                     siaran_runs.append(siaran_ms(system, guards, ids))
+                    if args.metrics:
+                        metered_runs.append(metered_ms(system, guards, posts))
                     sandbox.reset()
                     base_runs.append(baseline_ms(system, posts * 4))
-                    say(f"  run {rep + 1}: Siaran {siaran_runs[-1]:.3f} ms, "
-                        f"baseline {base_runs[-1]:.3f} ms per delivery")
+                    say(f"  run {rep + 1}: Siaran {siaran_runs[-1]:.3f} ms"
+                        + (f", with metrics {metered_runs[-1]:.3f} ms" if args.metrics
+                           else "")
+                        + f", baseline {base_runs[-1]:.3f} ms per delivery")
             finally:
                 guards.client.close()
                 system.close()
@@ -119,12 +142,19 @@ def main() -> None:
     siaran, base = median(siaran_runs), median(base_runs)
     say(f"CPU per delivery (median of {reps}): Siaran {siaran:.3f} ms, bare connector "
         f"{base:.3f} ms, ratio {siaran / base:.2f}")
-    finish("deliver_cpu", {
+    found = {
         "database": args.database, "deliveries_per_run": posts * 4, "reps": reps,
         "machine": machine(), "siaran_ms": r(siaran, 3), "baseline_ms": r(base, 3),
         "ratio": r(siaran / base, 2), "siaran_runs": [r(x, 3) for x in siaran_runs],
         "baseline_runs": [r(x, 3) for x in base_runs],
-    }, root, args.keep, started)
+    }
+    if metered_runs:
+        metered = median(metered_runs)
+        say(f"metrics: without {siaran:.3f} ms, with {metered:.3f} ms per delivery, "
+            f"ratio {metered / siaran:.3f} (target <= 1.05)")
+        found.update(metrics_ms=r(metered, 3), metrics_ratio=r(metered / siaran, 3),
+                     metrics_runs=[r(x, 3) for x in metered_runs])
+    finish("deliver_cpu", found, root, args.keep, started)
 
 
 if __name__ == "__main__":
