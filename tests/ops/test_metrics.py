@@ -4,12 +4,15 @@ time."""
 
 from __future__ import annotations
 
+import json
+import re
 import time
 import uuid
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 
 import httpx
+import yaml
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import select
 
@@ -17,11 +20,12 @@ from orchestrator.runtime import config
 from orchestrator.runtime.context import open_context
 from orchestrator.store.schema import attempts
 from tests.fixtures.sandbox import demo_account
-from tests.fixtures.services import clear_namespace
+from tests.fixtures.services import clear_namespace, repo_root
 from tests.fixtures.system import System
 
 POSTS = 4
 PLATFORMS = ("x", "telegram")
+OPS = repo_root() / "ops"
 
 
 def samples(text: str) -> dict[str, list]:
@@ -51,10 +55,9 @@ def test_one_scrape_sums_two_worker_processes(tmp_path, redis_url, sandbox, unus
                          "--queues", f"publish.{platform}", name=f"worker-{platform}")
         system.start("scheduler", name="scheduler")
         system.start("web", "--port", str(unused_port), name="web")
-        at = (datetime.now(UTC) + timedelta(seconds=12)).isoformat()
-        post_ids = [system.approved_post(*(f"{p}-prov" for p in PLATFORMS), at=at,
-                                         text=f"Layanan publik {uuid.uuid4().hex[:8]}")
-                    for _ in range(POSTS)]
+        post_ids = [system.approved_post(
+            *(f"{p}-prov" for p in PLATFORMS), text=f"Layanan publik {uuid.uuid4().hex[:8]}",
+            at=(datetime.now(UTC) + timedelta(seconds=8)).isoformat()) for _ in range(POSTS)]
         shown = [system.wait_finished(post_id, timeout=60) for post_id in post_ids]
         assert {s["status"] for s in shown} == {"published"}
         scrape = httpx.get(f"http://127.0.0.1:{unused_port}/metrics", timeout=30)
@@ -94,3 +97,14 @@ def test_one_scrape_sums_two_worker_processes(tmp_path, redis_url, sandbox, unus
     assert total(found, "siaran_channel_state", channel="x-prov", state="active") == 1
     assert total(found, "siaran_scheduler_tick_seconds_count") > 0
     assert total(found, "siaran_scheduler_last_tick_timestamp_seconds") >= began
+    assert_assets_use(found)
+
+
+def assert_assets_use(found: dict[str, list]) -> None:
+    """The alert rules and the dashboard ask only for series a scrape has."""
+    rules = yaml.safe_load((OPS / "prometheus" / "siaran-alerts.yml").read_text())
+    exprs = [rule["expr"] for group in rules["groups"] for rule in group["rules"]]
+    dashboard = json.loads((OPS / "grafana" / "siaran-dashboard.json").read_text())
+    exprs += [t["expr"] for panel in dashboard["panels"] for t in panel["targets"]]
+    asked = {name for expr in exprs for name in re.findall(r"\bsiaran_[a-z_]+", expr)}
+    assert asked and asked <= set(found), asked - set(found)
