@@ -15,12 +15,12 @@ from collections.abc import Iterator
 
 from ops import health
 from orchestrator.channels.views import list_channels
-from orchestrator.domain.states import OPEN_DELIVERY, ChannelState
+from orchestrator.domain.states import OPEN_DELIVERY, ChannelState, DeliveryStatus
 from orchestrator.runtime.context import Context
 from orchestrator.store import health as rows
 
-_ORDER = ("pending", "queued", "sending", "retry_wait", "held", "unknown")
-OPEN_STATES = tuple(s for s in _ORDER if s in {d.value for d in OPEN_DELIVERY})
+#: The states ``siaran_deliveries`` counts (closed ones grow for ever: workers count them).
+OPEN_STATES = tuple(s.value for s in DeliveryStatus if s in OPEN_DELIVERY)
 
 
 class StateCollector:
