@@ -125,6 +125,8 @@ def main() -> None:
     reps = args.reps or (2 if args.quick else 5)
     if posts * 4 <= WARM or reps < 1:
         raise SystemExit(f"--posts must be above {WARM // 4} and --reps at least 1")
+    if args.metrics and posts * 4 < WARM + 2 * BLOCK:
+        raise SystemExit(f"--metrics needs --posts of at least {(WARM + 2 * BLOCK) // 4}")
     reachable(args.database)
     root = workdir("deliver-cpu")
     redis = redis_url()
