@@ -57,8 +57,8 @@ def test_one_scrape_sums_two_worker_processes(tmp_path, redis_url, sandbox, unus
         system.start("web", "--port", str(unused_port), name="web")
         post_ids = [system.approved_post(
             *(f"{p}-prov" for p in PLATFORMS), text=f"Layanan publik {uuid.uuid4().hex[:8]}",
-            at=(datetime.now(UTC) + timedelta(seconds=8)).isoformat()) for _ in range(POSTS)]
-        shown = [system.wait_finished(post_id, timeout=60) for post_id in post_ids]
+            at=(datetime.now(UTC) + timedelta(seconds=20)).isoformat()) for _ in range(POSTS)]
+        shown = [system.wait_finished(post_id, timeout=90) for post_id in post_ids]
         assert {s["status"] for s in shown} == {"published"}
         scrape = httpx.get(f"http://127.0.0.1:{unused_port}/metrics", timeout=30)
         assert scrape.status_code == 200
