@@ -25,6 +25,7 @@ from orchestrator.pipeline.guards import Guards
 from orchestrator.pipeline.outbox import relay
 from orchestrator.pipeline.sweeper import sweep
 from orchestrator.pipeline.transport import Transport
+from orchestrator.runtime import metrics
 from orchestrator.runtime.context import Context
 from schedules import embargo, heartbeat, series
 from schedules.dispatch import dispatch_due, next_due
@@ -91,11 +92,13 @@ def run(ctx: Context, transport: Transport, stop: threading.Event) -> None:
     while not stop.is_set():
         upcoming = None
         try:
+            began = time.perf_counter()
             if time.monotonic() - last_sweep >= SWEEP_EVERY:
                 sweep(ctx, transport)
                 last_sweep = time.monotonic()
             tick(ctx, transport, guards)
             heartbeat.beat(ctx)
+            metrics.ticked(time.perf_counter() - began)
             upcoming = next_wake(ctx)
         except Exception:  # noqa: BLE001 - a failing tick must not stop the scheduler
             log.exception("scheduler tick failed")

@@ -9,9 +9,9 @@ re-authorisation) hold while the state says so and clear when it no longer does.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
 
+from orchestrator.pipeline.backlog import backlog
 from orchestrator.pipeline.queues import all_queues
 from orchestrator.runtime.context import Context
 from orchestrator.store import alert_events as events
@@ -108,7 +108,7 @@ def _embargoes(conn, since: datetime, now: datetime) -> None:
 
 
 def _scheduler(ctx: Context, now: datetime, started: datetime) -> None:
-    stale = ctx.settings.alerts.scheduler_stale
+    stale = ctx.settings.scheduler_stale
     found = heartbeat.last(ctx)
     if found is None:
         silent = (now - started).total_seconds() > stale
@@ -133,13 +133,9 @@ def _redis(ctx: Context, client, now: datetime) -> None:
     pipe = client.pipeline(transaction=False)
     for channel_id, _name, _platform in channels:
         pipe.exists(f"{ns}:circuit:{channel_id}")
-    for queue in queues:
-        pipe.lindex(f"{ns}:{queue}", 0)
-    answers = pipe.execute()
-    circuits = answers[:len(channels)]
-    heads = answers[len(channels):]
-    ages = _queue_ages(client, ns, queues, heads, now)
-    limit = ctx.settings.alerts.queue_age
+    circuits = pipe.execute() if channels else []
+    ages = {q.queue: q.oldest_age for q in backlog(client, ns, queues, now.timestamp())}
+    limit = ctx.settings.queue_stale
     with ctx.db.write() as conn:
         opened = set()
         for (_id, name, platform), is_open in zip(channels, circuits, strict=True):
@@ -158,22 +154,3 @@ def _redis(ctx: Context, client, now: datetime) -> None:
                     "reason": f"the oldest message of {queue} has waited {int(age)} s; "
                               "are its workers running?"}, now)
         events.cleared(conn, "queue_stale", stale)
-
-
-def _queue_ages(client, ns: str, queues: list[str], heads: list, now: datetime
-                ) -> dict[str, float | None]:
-    """Seconds the oldest waiting message of each queue has waited (None: empty)."""
-    pipe = client.pipeline(transaction=False)
-    asked = []
-    for queue, head in zip(queues, heads, strict=True):
-        if head is not None:
-            pipe.hget(f"{ns}:{queue}.msgs", head)
-            asked.append(queue)
-    ages: dict[str, float | None] = dict.fromkeys(queues)
-    for queue, raw in zip(asked, pipe.execute() if asked else [], strict=True):
-        try:
-            stamp = json.loads(raw)["message_timestamp"] / 1000
-        except (TypeError, ValueError, KeyError):
-            continue
-        ages[queue] = now.timestamp() - stamp
-    return ages

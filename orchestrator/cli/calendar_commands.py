@@ -1,5 +1,6 @@
 """``siaran pillar …``, ``mix``, ``series …``, ``pause``, ``resume`` and ``status``: the
-content pillars and the mix, series, and the embargo."""
+content pillars and the mix, series, and the embargo (``status`` runs in
+:mod:`orchestrator.cli.status_command`)."""
 
 from __future__ import annotations
 
@@ -92,9 +93,10 @@ def _register_embargo(sub: argparse._SubParsersAction) -> None:
                    help="lift this embargo only (one planned ahead, say)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_resume)
-    p = sub.add_parser("status", help="the embargo in force, planned ones, held deliveries")
+    p = sub.add_parser("status", help="ready to publish? the checks of /readyz, the embargo, "
+                                      "channel states; exit status 1 when not ready")
     p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_status)
+    p.set_defaults(handler=Lazy("orchestrator.cli.status_command", "cmd_status"))
 
 
 def cmd_pillar_change(settings: Settings, args: argparse.Namespace) -> None:
@@ -242,11 +244,8 @@ def cmd_resume(settings: Settings, args: argparse.Namespace) -> None:
               f"deliveries released, {resumed.missed} missed their window")
 
 
-def cmd_status(settings: Settings, args: argparse.Namespace) -> None:
-    shown = embargo.status(open_context(settings))
-    if args.json:
-        emit_json(shown)
-        return
+def print_embargo(shown: dict) -> None:
+    """The embargo as ``siaran status`` tells it: in force, planned, or none."""
     current = shown["embargo"]
     if current:
         print(f"embargo {current['id']} in force since {current['since']}"

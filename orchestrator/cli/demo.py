@@ -41,7 +41,7 @@ from orchestrator.cli.sample_image import write_flag
 from orchestrator.domain.states import PostStatus
 from orchestrator.editorial import publishing, views, workflow
 from orchestrator.media.server import MediaServer
-from orchestrator.runtime import config
+from orchestrator.runtime import config, metrics
 from orchestrator.runtime.config import Settings
 from orchestrator.runtime.context import Context, open_context
 from orchestrator.runtime.installation import initialise
@@ -86,6 +86,8 @@ def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     media = MediaServer(demo_dir).start()
     settings = replace(settings, media_base_url=media.url)
     print(f"sandbox: {sandbox.url}/_sandbox/  (what each account received)")
+    metrics.prepare(settings)
+    metrics.start(settings)  # the scheduler runs here, in a thread
     with redis_for(settings) as ready:
         env = config.child_environment(ready, SIARAN_LOG_FORMAT="json")
         ctx = open_context(ready)

@@ -104,20 +104,31 @@ def check_installation(settings: Settings) -> None:
     open_context(settings).db.dispose()
 
 
+def prepare_metrics(settings: Settings) -> None:
+    """The metrics directory the processes started here write to, without dead ones' files."""
+    from orchestrator.runtime import metrics
+
+    metrics.prepare(settings)
+
+
 def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
     from orchestrator.cli.supervisor import run_children
 
     cmd = worker_command(settings, args.processes, args.threads, args.queues)
     check_installation(settings)
+    prepare_metrics(settings)
     with redis_for(settings) as ready:
         return run_children([cmd], config.child_environment(ready))
 
 
 def cmd_scheduler(settings: Settings, args: argparse.Namespace) -> int:
+    from orchestrator.runtime import metrics
     from orchestrator.runtime.logging import configure
 
     configure(settings.log_format)
     check_installation(settings)
+    prepare_metrics(settings)
+    metrics.start(settings)
     with redis_for(settings) as ready:
         return run_scheduler(ready)
 
@@ -197,6 +208,7 @@ def cmd_web(settings: Settings, args: argparse.Namespace) -> int:
     from orchestrator.cli.supervisor import run_children
 
     command = web_command(settings, args.host, args.port)
+    prepare_metrics(settings)
     print(f"siaran web: {web_url(args.host, args.port)}/api/v1 "
           f"(docs: {web_url(args.host, args.port)}/api/docs)", flush=True)
     return run_children([command], config.child_environment(settings))
@@ -209,6 +221,7 @@ def cmd_up(settings: Settings, args: argparse.Namespace) -> int:
     web = web_command(settings, args.host, args.port)
     me = [sys.executable, "-m", "orchestrator.cli.main"]
     check_installation(settings)
+    prepare_metrics(settings)
     with redis_for(settings) as ready:
         print(f"siaran up: HTTP API on {web_url(args.host, args.port)}/api/v1 "
               f"(docs: {web_url(args.host, args.port)}/api/docs)", flush=True)

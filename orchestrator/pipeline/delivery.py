@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import socket
+import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -30,6 +31,7 @@ from orchestrator.pipeline.guards import Admission, Guards
 from orchestrator.pipeline.rendering import idempotency_key, render
 from orchestrator.pipeline.rollup import roll_up
 from orchestrator.pipeline.windows import miss, too_late
+from orchestrator.runtime import metrics
 from orchestrator.runtime.context import Context
 from orchestrator.runtime.secrets import SealError
 from orchestrator.store import audit
@@ -46,6 +48,8 @@ NEXT_STATUS = {retry.Action.RETRY: D.RETRY_WAIT, retry.Action.FAIL: D.FAILED,
                retry.Action.HOLD_CHANNEL: D.FAILED, retry.Action.RECONCILE: D.UNKNOWN}
 #: The actor of the audit events of moves Siaran makes by itself.
 SYSTEM = "siaran"
+#: Outcomes counted as settled by ``siaran_deliveries_total`` (retry_wait comes back).
+SETTLED = frozenset({D.PUBLISHED, D.FAILED, D.UNKNOWN, D.HELD})
 
 
 @dataclass(frozen=True)
@@ -76,10 +80,13 @@ def deliver(ctx: Context, delivery_id: int, *, guards: Guards | None = None,
     if not isinstance(claimed, Claimed):
         return claimed
     try:
-        return _send(ctx, claimed, guards, message_id)
+        outcome = _send(ctx, claimed, guards, message_id)
     finally:
         if guards:  # admitted: in flight until its outcome is recorded
             guards.finished(delivery_id)
+    if outcome.status in SETTLED:
+        metrics.delivered(claimed.channel.platform, outcome.status)
+    return outcome
 
 
 def _send(ctx: Context, claimed: Claimed, guards: Guards | None, message_id: str | None
@@ -92,16 +99,21 @@ def _send(ctx: Context, claimed: Claimed, guards: Guards | None, message_id: str
     bound = log.bind(post_id=post.id, delivery_id=delivery_id, channel=channel.name,
                      platform=channel.platform, attempt=delivery.attempts)
     started = ctx.now()
+    _lateness(claimed, started)
     rendered = render(post, delivery.platform, delivery.id, data_dir=ctx.settings.data_dir,
                       media_base_url=ctx.settings.media_base_url, uploads=claimed.uploads)
+    clock = time.perf_counter()
     try:
         published = _publish(ctx, post, rendered, channel, claimed.sealed)
     except PublishError as error:
+        metrics.attempted(channel.platform, error.kind, time.perf_counter() - clock)
         return _failed(ctx, claimed, rendered, error, started, message_id, guards, bound)
     except Exception as error:  # noqa: BLE001 - a bug after sending is an unknown outcome
         unknown = OutcomeUnknown(f"unexpected {type(error).__name__}: {error}",
                                  platform=channel.platform)
+        metrics.attempted(channel.platform, unknown.kind, time.perf_counter() - clock)
         return _failed(ctx, claimed, rendered, unknown, started, message_id, guards, bound)
+    metrics.attempted(channel.platform, None, time.perf_counter() - clock)
     if guards:
         guards.success(channel.id, claimed.admission)
         if published.quota_wait:
@@ -115,6 +127,17 @@ def _send(ctx: Context, claimed: Claimed, guards: Guards | None, message_id: str
                 error_kind=None, error=None, next_attempt_at=None)
     bound.info("delivery published", external_id=published.external_id)
     return Outcome(D.PUBLISHED)
+
+
+def _lateness(claimed: Claimed, started: datetime) -> None:
+    """Record how late the request starts: after its post's time (first attempt), or after
+    the time its retry was due."""
+    if not metrics.started():
+        return
+    due = (claimed.before.next_attempt_at if claimed.delivery.attempts > 1
+           else claimed.post.scheduled_at)
+    if due is not None:
+        metrics.late(claimed.channel.platform, (started - due).total_seconds())
 
 
 def _claim(ctx: Context, delivery_id: int, guards: Guards | None, now: datetime
@@ -157,6 +180,7 @@ def _deferred(ctx: Context, taken: Claimed, admission: Admission, now: datetime
     if decision.action is not retry.Action.RETRY:
         log.warning("delivery deferred too long, failed", delivery_id=before.id,
                     reason=decision.reason)
+        metrics.delivered(taken.channel.platform, D.FAILED)
         return Outcome(D.FAILED)
     log.info("delivery deferred", delivery_id=before.id, reason=admission.reason,
              retry_in=round(decision.delay, 3), asked=round(admission.wait, 3))
@@ -174,15 +198,18 @@ def _take(conn: Connection, delivery_id: int, now: datetime, tz: ZoneInfo) -> Cl
         return _skipped(delivery)
     if too_late(delivery, now):
         miss(conn, delivery, CLAIMABLE, now, tz)
+        metrics.delivered(channel.platform, D.MISSED)
         return None
     if work.embargo is not None and not delivery.overrides_embargo:
         rows.move(conn, delivery_id, CLAIMABLE, D.HELD, now, error=held_reason(work.embargo),
                   error_kind=HELD_KIND)
         log.info("delivery held by the embargo", delivery_id=delivery_id)
+        metrics.delivered(channel.platform, D.HELD)
         return None
     if channel.state is not ChannelState.ACTIVE:
         reason = f"channel {channel.name} {channel.state.described}"
         rows.move(conn, delivery_id, [D.QUEUED, D.RETRY_WAIT], D.HELD, now, error=reason)
+        metrics.delivered(channel.platform, D.HELD)
         return None
     won = rows.claim(conn, delivery_id, WORKER, now)
     if won is None:

@@ -30,14 +30,19 @@ SIARAN_MISSED_AFTER        a post's window after its time (``90s``,     60m
 SIARAN_ENGAGEMENT_SCHEDULE when a post's engagement is read back:         1h/6h,3h/24h,
                            ``EVERY/UNTIL`` steps after publishing       12h/3d,24h/7d
 SIARAN_PUBLIC_URL          the console's address, for links in alerts   none (no links)
-SIARAN_SCHEDULER_STALE     the scheduler is silent after this long       30s
 SIARAN_ALERT_RENOTIFY      an alert repeats no sooner than this          15m
 SIARAN_ALERT_GROUP_WAIT    a new alert waits this long for its repeats   10s
-SIARAN_ALERT_QUEUE_AGE     a queue's oldest message is too old after     5m
 SIARAN_ALERT_UNKNOWN_AFTER an unknown delivery needs a person after      5m
 SIARAN_ALERT_TIMEOUT       seconds for one alert to be sent              10
 SIARAN_ALERT_INTERVAL      seconds between two looks of ``siaran watch`` 2
 SIARAN_ALERT_DIGEST_AT     when the daily digest goes, office time       07:00
+SIARAN_SCHEDULER_STALE     not ready, and alerted, when the scheduler's 30s
+                           heartbeat is older (``30s``, ``2m``)
+SIARAN_QUEUE_STALE         not ready, and alerted, when a queue's       5m
+                           oldest waiting message is older
+SIARAN_METRICS_DIR         where processes write their Prometheus       data dir/metrics
+                           metrics (exported to the processes Siaran
+                           starts as ``PROMETHEUS_MULTIPROC_DIR``)
 =========================  ===========================================  ====================
 """
 
@@ -100,10 +105,8 @@ class AlertSettings:
 
     #: The console's base URL (links in alerts); None: alerts carry no links.
     public_url: str | None = None
-    scheduler_stale: float = 30.0
     renotify: float = 900.0
     group_wait: float = 10.0
-    queue_age: float = 300.0
     unknown_after: float = 300.0
     timeout: float = 10.0
     interval: float = 2.0
@@ -138,6 +141,17 @@ class Settings:
     #: The decaying schedule of engagement read-backs (``SIARAN_ENGAGEMENT_SCHEDULE``).
     engagement_schedule: tuple[Step, ...] = parse_schedule(DEFAULT_SCHEDULE)
     alerts: AlertSettings = field(default_factory=lambda: AlertSettings())
+
+    #: Readiness: the scheduler's heartbeat and a queue's oldest message may be this old.
+    scheduler_stale: float = 30.0
+    queue_stale: float = 300.0
+    #: prometheus-client's multiprocess directory; None: ``<data_dir>/metrics``.
+    metrics_path: Path | None = None
+
+    @property
+    def metrics_dir(self) -> Path:
+        """Where every process of this installation writes its metrics."""
+        return self.metrics_path or self.data_dir / "metrics"
 
     @property
     def embedded_redis(self) -> bool:
@@ -183,6 +197,10 @@ def load(environ: Mapping[str, str] | None = None) -> Settings:
         missed_after=_duration(env, "SIARAN_MISSED_AFTER", DEFAULT_SECONDS),
         engagement_schedule=_schedule(env, "SIARAN_ENGAGEMENT_SCHEDULE"),
         alerts=_alerts(env),
+
+        scheduler_stale=_duration(env, "SIARAN_SCHEDULER_STALE", 30.0),
+        queue_stale=_duration(env, "SIARAN_QUEUE_STALE", 300.0),
+        metrics_path=_path(env, "SIARAN_METRICS_DIR"),
     )
 
 
@@ -200,10 +218,8 @@ def _alerts(env: Mapping[str, str]) -> AlertSettings:
         raise ConfigError(f"SIARAN_ALERT_DIGEST_AT must be a time like 07:00, got {raw_at!r}")
     return AlertSettings(
         public_url=public_url,
-        scheduler_stale=_duration(env, "SIARAN_SCHEDULER_STALE", 30.0),
         renotify=_duration(env, "SIARAN_ALERT_RENOTIFY", 900.0),
         group_wait=_duration_or_zero(env, "SIARAN_ALERT_GROUP_WAIT", 10.0),
-        queue_age=_duration(env, "SIARAN_ALERT_QUEUE_AGE", 300.0),
         unknown_after=_duration(env, "SIARAN_ALERT_UNKNOWN_AFTER", 300.0),
         timeout=_float(env, "SIARAN_ALERT_TIMEOUT", 10.0),
         interval=_float(env, "SIARAN_ALERT_INTERVAL", 2.0),
@@ -322,5 +338,16 @@ def child_environment(settings: Settings, **extra: str) -> dict[str, str]:
     # Dramatiq's idle consumers poll Redis after up to this many ms (its default, 1,000,
     # adds up to a second to a post's lateness).
     env.setdefault("dramatiq_worker_timeout", str(DRAMATIQ_IDLE_POLL_MS))
+    env[METRICS_VARIABLE] = str(settings.metrics_dir)
     env.update(extra)
     return env
+
+
+#: prometheus-client reads this variable itself (when a process creates its first metric).
+METRICS_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
+
+
+def export_metrics_dir(settings: Settings) -> None:
+    """Point this process's prometheus-client at ``settings.metrics_dir`` (its
+    multiprocess mode: every process writes its own file there, a scrape sums them)."""
+    os.environ[METRICS_VARIABLE] = str(settings.metrics_dir)

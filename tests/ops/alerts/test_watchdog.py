@@ -21,7 +21,8 @@ def _events(receiver) -> list[str]:
 
 
 def test_the_watchdog_fires_when_the_scheduler_stops(ctx, webhook_receiver):
-    ctx = alerting(ctx, group_wait=0, scheduler_stale=1.0)
+    ctx = alerting(replace(ctx, settings=replace(ctx.settings, scheduler_stale=1.0)),
+                   group_wait=0)
     targets.add_target(ctx, "ops-hook", targets.TargetSpec(
         kind="webhook", url=webhook_receiver.url, secret=WEBHOOK_SECRET))
     stop = threading.Event()
@@ -52,6 +53,6 @@ def test_a_scheduler_never_seen_is_silent_once_the_watcher_has_waited(ctx, webho
     started = ctx.now()
     watch.run_once(ctx, started=started)
     assert _events(webhook_receiver) == []
-    after = started + timedelta(seconds=ctx.settings.alerts.scheduler_stale + 1)
+    after = started + timedelta(seconds=ctx.settings.scheduler_stale + 1)
     watch.run_once(replace(ctx, clock=lambda: after), started=started)
     assert _events(webhook_receiver) == ["scheduler_silent"]
