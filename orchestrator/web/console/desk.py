@@ -10,6 +10,8 @@ step, so the bar moves as each is done (without JavaScript: all at once, then th
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, BackgroundTasks, Depends, Form, Query, Request
 from fastapi.responses import Response
 
@@ -66,9 +68,8 @@ def groups(found: list[dict]) -> list[dict]:
 
 def _values(who: Visitor, status: str) -> dict:
     found = rows(who, status)
-    return {"status": status, "groups": groups(found), "total": len(found),
-            "can_act": who.can("operator"), "filters": list(FILTERS),
-            "back": f"/deliveries?status={status}"}
+    return {"which": status, "groups": groups(found), "total": len(found),
+            "can_act": who.can("operator"), "filters": list(FILTERS)}
 
 
 @router.get("/deliveries")
@@ -92,7 +93,7 @@ def _answer(request: Request, who: Visitor, delivery_id: int, status: str,
         row = shown(views.show_delivery(who.ctx, delivery_id), {})
         row["title"] = views.post_titles(who.ctx, [row["post_id"]])[row["post_id"]]
         return render.page(request, who, "partials/desk_row.html", d=row, outcome=outcome,
-                           can_act=who.can("operator"), back=f"/deliveries?status={status}",
+                           can_act=who.can("operator"), which=status,
                            announce=True)
     return render.page(request, who, "deliveries.html", bulk=None,
                        notice={"id": delivery_id, "outcome": outcome}, **_values(who, status))
@@ -136,25 +137,28 @@ def _one(who: Visitor, delivery_id: int) -> dict:
 
 
 @router.post("/deliveries/retry")
-def retry_selected(request: Request, tasks: BackgroundTasks, id: list[int] = Form([]),  # noqa: A002
+def retry_selected(request: Request, tasks: BackgroundTasks,
+                   id: Annotated[list[int] | None, Form()] = None,  # noqa: A002
                    status: str = Form("attention"), who: Visitor = Depends(writing)
                    ) -> Response:
     """Retry a selection: with htmx, the first step of the progress; without, all of it."""
     status = _known(status)
     if request.headers.get("HX-Request"):
-        return _step(request, who, list(dict.fromkeys(id)), [], status)
-    done = [_one(who, delivery_id) for delivery_id in dict.fromkeys(id)]
+        return _step(request, who, list(dict.fromkeys(id or [])), [], status)
+    done = [_one(who, delivery_id) for delivery_id in dict.fromkeys(id or [])]
     relay_after(tasks, who.ctx)
     return render.page(request, who, "deliveries.html", notice=None,
                        bulk=_progress(done, []), **_values(who, status))
 
 
 @router.post("/deliveries/retry/next")
-def retry_next(request: Request, tasks: BackgroundTasks, todo: list[int] = Form([]),
-               done: list[str] = Form([]), status: str = Form("attention"),
-               who: Visitor = Depends(writing)) -> Response:
+def retry_next(request: Request, tasks: BackgroundTasks,
+               todo: Annotated[list[int] | None, Form()] = None,
+               done: Annotated[list[str] | None, Form()] = None,
+               status: str = Form("attention"), who: Visitor = Depends(writing)) -> Response:
     """One more delivery of a selection; ``done`` carries the results so far."""
-    results = [_parse(item) for item in done]
+    results = [_parse(item) for item in done or []]
+    todo = todo or []
     if todo:
         results.append(_one(who, todo[0]))
         relay_after(tasks, who.ctx)
@@ -166,7 +170,7 @@ def _step(request: Request, who: Visitor, todo: list[int], results: list[dict],
           status: str) -> Response:
     headers = {} if todo else {"HX-Trigger": "desk-changed"}
     return render.page(request, who, "partials/desk_progress.html", headers=headers,
-                       bulk=_progress(results, todo), status=status)
+                       bulk=_progress(results, todo), which=status)
 
 
 def _progress(results: list[dict], todo: list[int]) -> dict:

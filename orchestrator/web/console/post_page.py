@@ -26,6 +26,7 @@ IN_FLIGHT = frozenset({"pending", "queued", "sending", "retry_wait"})
 PUBLISHABLE = frozenset({"approved", "missed", "failed", "partially_published"})
 #: Delivery fields that hold a time as ISO text.
 TIMES = ("updated_at", "last_attempt_at", "next_attempt_at", "published_at")
+HEX = frozenset("0123456789abcdef")
 
 
 def moment(text: str | None) -> datetime | None:
@@ -61,9 +62,24 @@ def audit_rows(view: dict) -> list[dict]:
     events.sort(key=lambda e: (e["at"], e.get("id", 0)))
     return [{**e, "at": moment(e["at"]),
              "channel": channel.get(e["entity_id"]) if e["entity"] == "delivery" else None,
-             "detail": {k: v for k, v in sorted(e["detail"].items())
-                        if v not in (None, "", [], {})}}
+             "detail": [(k, *detail_value(v)) for k, v in sorted(e["detail"].items())
+                        if v not in (None, "", [], {})]}
             for e in events]
+
+
+def detail_value(value: object) -> tuple[object, bool]:
+    """An audit detail as shown, and whether it is a time (shown in the office zone): a
+    stored ISO time becomes a datetime, a long digest its first 12 characters."""
+    if isinstance(value, str) and len(value) >= 25 and value[4:5] == "-":
+        try:
+            found = datetime.fromisoformat(value)
+        except ValueError:
+            return value, False
+        if found.tzinfo is not None:
+            return found, True
+    if isinstance(value, str) and len(value) > 40 and all(c in HEX for c in value):
+        return value[:12] + "…", False
+    return value, False
 
 
 def _deliveries(view: dict) -> dict:

@@ -50,7 +50,7 @@ def test_publish_now_from_the_post_page_publishes_every_delivery_live(console, t
     expect(page.get_by_role("status").filter(has_text="Publishing started")).to_be_visible()
     deliveries = page.locator(".delivery")
     expect(deliveries).to_have_count(len(CHANNELS))
-    expect(page.locator(".delivery .s-published")).to_have_count(len(CHANNELS), timeout=40_000)
+    expect(page.locator(".delivery .s-published")).to_have_count(len(CHANNELS), timeout=60_000)
     # once nothing is in flight the page stops asking
     expect(page.locator("[hx-trigger='every 1s']")).to_have_count(0)
     expect(page.locator("#live")).to_contain_text("published")
@@ -81,8 +81,10 @@ def test_the_confirmation_step_works_without_javascript(console, tmp_path, sandb
     sign_in(page, "budi")
     page.goto(f"/posts/{post_id}")
     page.get_by_role("button", name="Publish now").click()
-    expect(page).to_have_url(re.compile(f"/posts/{post_id}/publish$"))
-    check_accessibility(page)
+    expect(page).to_have_url(re.compile(f"/posts/{post_id}/publish\\??$"))
+    scripted = console.signed_in("budi", "en")
+    scripted.goto(f"/posts/{post_id}/publish")
+    check_accessibility(scripted)  # axe needs scripts; the page is the same
     page.get_by_role("button", name="Yes, publish now").click()
     expect(page).to_have_url(re.compile(f"/posts/{post_id}\\?queued=5$"))
     expect(page.get_by_text("Publishing started: 5 deliveries queued.")).to_be_visible()
