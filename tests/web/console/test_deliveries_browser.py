@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from orchestrator.editorial import publishing, views, workflow
+from orchestrator.pipeline.outbox import relay_now
 from tests.fixtures.browser import check_accessibility, screenshot
 from tests.fixtures.sandbox import demo_account
 
@@ -51,7 +52,8 @@ def troubled(console, sandbox) -> tuple[int, str, dict[str, dict]]:
     workflow.submit(author, post_id)
     workflow.approve(console.as_user("budi"), post_id)
     publishing.publish_now(console.as_user("budi"), post_id)
-    shown = settled(console, post_id)
+    relay_now(console.ctx)  # as the command line does after publish-now
+    shown = settled(console, post_id, timeout=60)
     assert {n: shown[n]["status"] for n in shown} == {
         **{n: "failed" for n in FAILING}, UNKNOWN: "unknown"}, shown
     return post_id, text, shown
