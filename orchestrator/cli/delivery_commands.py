@@ -68,17 +68,19 @@ def cmd_deliveries(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def cmd_delivery_retry(settings: Settings, args: argparse.Namespace) -> None:
-    from orchestrator.editorial import publishing
+    from orchestrator.editorial import retrying
+    from orchestrator.editorial.views import show_delivery
     from orchestrator.pipeline.outbox import relay_now
     from orchestrator.runtime.context import open_context
 
     ctx = open_context(settings)
-    publishing.retry_delivery(ctx, args.id, force=args.force)
+    outcome = retrying.retry_checked(ctx, args.id, force=args.force)
     relay_now(ctx)
     if args.json:
-        emit_json({"id": args.id, "status": "queued"})
+        emit_json({"id": args.id, "status": show_delivery(ctx, args.id)["status"],
+                   "outcome": outcome})
     else:
-        print(f"delivery {args.id}: queued")
+        print(f"delivery {args.id}: {retrying.MEANINGS.get(outcome, outcome)}")
 
 
 def cmd_delivery_resolve(settings: Settings, args: argparse.Namespace) -> None:

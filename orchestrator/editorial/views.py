@@ -135,3 +135,15 @@ def audit_trail(ctx: Context, *, post_id: int | None = None, channel: str | None
             post_rows.get(conn, post_id)
         return audit.search(conn, post_id=post_id, channel_id=channel_id, actor=user,
                             since=since, limit=limit)
+
+
+def show_delivery(ctx: Context, delivery_id: int) -> dict:
+    """One delivery as the lists show it (NotFound for an unknown id)."""
+    with ctx.db.read() as conn:
+        return delivery_view(delivery_rows.get(conn, delivery_id), ctx.settings.timezone)
+
+
+def post_titles(ctx: Context, post_ids: list[int]) -> dict[int, str]:
+    """The titles of these posts (for lists of deliveries), in one read."""
+    with ctx.db.read() as conn:
+        return {post_id: post_rows.get(conn, post_id).title for post_id in set(post_ids)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, BackgroundTasks, Depends, Path, Query, Request, Response
 
 from orchestrator.domain.states import DeliveryStatus
-from orchestrator.editorial import listing, publishing
+from orchestrator.editorial import listing, publishing, retrying, views
 from orchestrator.runtime.context import Context
 from orchestrator.web.auth import acting
 from orchestrator.web.paging import Page, page, paged
@@ -35,11 +35,12 @@ def list_deliveries(request: Request, response: Response, ctx: Context = Depends
 @router.post("/{delivery_id}/retry", response_model=DeliveryAction, responses=WRITE)
 def retry(tasks: BackgroundTasks, delivery_id: int = DeliveryId,
           ctx: Context = Depends(acting), body: RetryIn | None = None) -> dict:
-    """Queue a failed delivery again, as `siaran deliveries retry` does (an `unknown` one
-    only with `force`, after checking the platform)."""
-    publishing.retry_delivery(ctx, delivery_id, force=bool(body and body.force))
+    """Queue a failed delivery again, as `siaran deliveries retry` does; an `unknown` one
+    asks the platform first (found: recorded published, never sent twice), unless `force`
+    says the account was checked."""
+    retrying.retry_checked(ctx, delivery_id, force=bool(body and body.force))
     relay_after(tasks, ctx)
-    return {"id": delivery_id, "status": "queued"}
+    return {"id": delivery_id, "status": views.show_delivery(ctx, delivery_id)["status"]}
 
 
 @router.post("/{delivery_id}/resolve", response_model=DeliveryAction, responses=WRITE)

@@ -27,7 +27,8 @@ def test_retry_queues_a_waiting_delivery_and_sends_its_message_now(
     delivery_id = waiting_delivery.delivery_id
     code, out, err = run(capsys, "deliveries", "retry", str(delivery_id), "--json")
     assert code == 0, err
-    assert json.loads(out) == {"id": delivery_id, "status": "queued"}
+    assert json.loads(out) == {"id": delivery_id, "status": "queued",
+                               "outcome": "queued"}
     with ctx.db.read() as conn:
         delivery = rows.get(conn, delivery_id)
         events = audit.events(conn, "delivery", delivery_id)
@@ -44,7 +45,7 @@ def test_retry_queues_a_waiting_delivery_and_sends_its_message_now(
 
 def test_retry_in_plain_text(ctx, capsys, waiting_delivery):
     code, out, _ = run(capsys, "deliveries", "retry", str(waiting_delivery.delivery_id))
-    assert code == 0 and out == f"delivery {waiting_delivery.delivery_id}: queued\n"
+    assert code == 0 and out == f"delivery {waiting_delivery.delivery_id}: queued: it will be sent again\n"
 
 
 def test_retry_of_a_waiting_delivery_by_an_author_is_refused(ctx, capsys, waiting_delivery):
@@ -58,12 +59,17 @@ def test_retry_of_a_waiting_delivery_by_an_author_is_refused(ctx, capsys, waitin
     assert outbox_of(ctx, waiting_delivery.delivery_id) == []
 
 
-def test_retry_of_an_unknown_delivery_asks_for_force(ctx, capsys, sandbox, waiting_delivery):
+def test_retry_of_an_unknown_delivery_asks_the_platform_first(ctx, capsys, sandbox,
+                                                              waiting_delivery):
     delivery_id = waiting_delivery.delivery_id
     assert run(capsys, "deliveries", "retry", str(delivery_id))[0] == 0
     sandbox.add_fault("x", "commit_then_drop", account="1001", count=1)
     assert deliver(ctx, delivery_id).status is D.UNKNOWN
-    code, _, err = run(capsys, "deliveries", "retry", str(delivery_id))
-    assert code == 1 and "--force" in err
+    assert len(sandbox.posts("x", "1001")) == 1  # the platform has it; Siaran cannot tell
+    code, out, _ = run(capsys, "deliveries", "retry", str(delivery_id))
+    assert code == 0
+    assert "on the platform already: recorded as published, not sent again" in out
     with ctx.db.read() as conn:
-        assert rows.get(conn, delivery_id).status is D.UNKNOWN
+        assert rows.get(conn, delivery_id).status is D.PUBLISHED
+    assert outbox_of(ctx, delivery_id) == []
+    assert len(sandbox.posts("x", "1001")) == 1  # never sent twice
