@@ -133,6 +133,7 @@ def test_new_credentials_for_a_channel_that_needs_re_authorisation(console, sand
     for value in fields.evaluate_all("inputs => inputs.map(i => i.value)"):
         assert value == ""
     check_accessibility(page)
+    screenshot(page, "channel-en")
     new = credentials(platform, secret_account(platform))
     for key, value in new.items():
         page.get_by_label(key, exact=True).fill(value)

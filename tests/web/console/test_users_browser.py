@@ -38,7 +38,8 @@ def test_an_admin_adds_a_user_who_then_signs_in(console):
     page.get_by_label("User", exact=True).select_option("eka")
     page.get_by_label("New password").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Set password").click()
-    expect(page.locator("#main").get_by_role("status")).to_contain_text("The password of eka is set.")
+    expect(page.locator("#main").get_by_role("status")).to_contain_text(
+        "The password of eka is set.")
     newcomer = console.context("en").new_page()
     sign_in(newcomer, "eka", "en", password=NEW_PASSWORD)
     expect(newcomer.get_by_text("eka", exact=True)).to_be_visible()
@@ -73,6 +74,7 @@ def test_a_token_is_shown_once_works_and_is_refused_once_revoked(console):
     token = page.get_by_label("The token").input_value()
     assert token.startswith("siaran_")
     check_accessibility(page)
+    screenshot(page, "token-created-en")
     with httpx.Client(base_url=console.url, timeout=30) as api:
         me = api.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
         assert me.status_code == 200 and me.json()["name"] == "citra"
