@@ -141,6 +141,19 @@ class Guards:
             return Admission(float(wait), _REASONS[int(reason)], failures=int(failures))
         return Admission(slots=[(k, member) for k in keys[5:]], failures=int(failures))
 
+    def window_usage(self, channel_id: int, limits: tuple[RateLimit, ...]) -> list[int]:
+        """How many slots of each posting window the channel has used (publications
+        admitted within the last ``limit.seconds``), in the order of ``limits``. Reads
+        only: nothing is taken or trimmed."""
+        if not limits:
+            return []
+        now = time.time()
+        pipe = self.client.pipeline(transaction=False)
+        for limit in limits:
+            pipe.zcount(self._key("window", channel_id, limit.seconds),
+                        f"({now - limit.seconds}", "+inf")
+        return [int(used) for used in pipe.execute()]
+
     def finished(self, delivery_id: int) -> None:
         """The admitted request of ``delivery_id`` is over and its outcome recorded."""
         self.client.zrem(self.in_flight_key, str(delivery_id))

@@ -15,12 +15,21 @@ from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from connectors.errors import SiaranError
-from orchestrator.web.console import calendar, desk, post_page, render, reports, signin
+from orchestrator.web.console import (
+    calendar,
+    channels,
+    desk,
+    post_page,
+    render,
+    reports,
+    signin,
+    users,
+)
 from orchestrator.web.console.session import SignInRequired, asked, sign_in_target, visitor
 
 STATIC = Path(__file__).parent / "static"
 #: Page modules, each with a ``router``; the page groups add themselves here.
-PAGES = [signin, calendar, post_page, desk, reports]
+PAGES = [signin, calendar, post_page, desk, channels, users, reports]
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark only"

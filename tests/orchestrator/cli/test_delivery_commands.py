@@ -45,7 +45,8 @@ def test_retry_queues_a_waiting_delivery_and_sends_its_message_now(
 
 def test_retry_in_plain_text(ctx, capsys, waiting_delivery):
     code, out, _ = run(capsys, "deliveries", "retry", str(waiting_delivery.delivery_id))
-    assert code == 0 and out == f"delivery {waiting_delivery.delivery_id}: queued: it will be sent again\n"
+    shown = f"delivery {waiting_delivery.delivery_id}: queued: it will be sent again\n"
+    assert code == 0 and out == shown
 
 
 def test_retry_of_a_waiting_delivery_by_an_author_is_refused(ctx, capsys, waiting_delivery):

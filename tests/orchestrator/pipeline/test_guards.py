@@ -112,3 +112,15 @@ def test_a_request_in_flight_past_its_deadline_no_longer_counts(redis_url):
         assert short.drain(2.0) == []  # a worker that died does not hold the pause for ever
     finally:
         client.delete(*client.keys(f"{namespace}:*") or ["-"])
+
+
+def test_window_usage_counts_the_slots_taken_and_given_back_without_taking_any(guards):
+    limits = (RateLimit(10, 3600), RateLimit(2, 60))
+    assert guards.window_usage(1, limits) == [0, 0]
+    taken = guards.admit(1, limits)
+    guards.admit(1, limits)
+    assert guards.window_usage(1, limits) == [2, 2]
+    assert not guards.admit(1, limits).ok  # 2 a minute: full; reading took nothing
+    guards.release(taken)
+    assert guards.window_usage(1, limits) == [1, 1]
+    assert guards.window_usage(2, limits) == [0, 0] and guards.window_usage(1, ()) == []
