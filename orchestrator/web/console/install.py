@@ -15,12 +15,12 @@ from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from connectors.errors import SiaranError
-from orchestrator.web.console import render, signin
+from orchestrator.web.console import compose, render, review, signin
 from orchestrator.web.console.session import SignInRequired, asked, sign_in_target, visitor
 
 STATIC = Path(__file__).parent / "static"
 #: Page modules, each with a ``router``; the page groups add themselves here.
-PAGES = [signin]
+PAGES = [signin, compose, review]
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark only"
