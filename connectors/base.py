@@ -25,8 +25,8 @@ from connectors.engagement import Engagement
 from connectors.errors import AuthExpired, ConfigError, ContentRejected, PermissionDenied
 from connectors.http import DEFAULT_TIMEOUT, redact
 
-__all__ = ["DEFAULT_TIMEOUT", "MB", "PERMANENT", "ChannelHealth", "Connector", "Engagement",
-           "MediaItem", "PlatformLimits", "Problem", "Published", "RenderedPost"]
+__all__ = ["DEFAULT_TIMEOUT", "MB", "PERMANENT", "ChannelHealth", "Connector", "Counter",
+           "Engagement", "MediaItem", "PlatformLimits", "Problem", "Published", "RenderedPost"]
 
 T = TypeVar("T")
 #: ``media_id_ttl`` of platforms whose uploaded media ids never expire.
@@ -139,6 +139,20 @@ class Problem:
 
 
 @dataclass(frozen=True)
+class Counter:
+    """One measure a platform limits (``text``, ``caption``, ``hashtags``…), as it counts
+    it, against its limit: what a writer watches while typing."""
+
+    what: str
+    used: int
+    limit: int
+
+    @property
+    def over(self) -> bool:
+        return self.used > self.limit
+
+
+@dataclass(frozen=True)
 class ChannelHealth:
     """Whether a channel's credentials work, and whose account they are."""
 
@@ -184,6 +198,12 @@ class Connector(ABC):
     def validate(self, post: RenderedPost) -> list[Problem]:
         """Offline check against the platform's limits: every problem, warnings included."""
         return self.text_problems(post) + self.media_problems(post)
+
+    def counters(self, post: RenderedPost) -> list[Counter]:
+        """The measures :meth:`validate` limits, as the platform counts them (the text's
+        length first)."""
+        return [Counter("text", self.text_length(post.text), self.limits.max_text),
+                Counter("media", len(post.media), self.limits.max_media)]
 
     def text_length(self, text: str) -> int:
         """The length the platform counts (characters unless a subclass says otherwise)."""

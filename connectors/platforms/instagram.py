@@ -46,6 +46,7 @@ from typing import Any, ClassVar
 from connectors.base import (
     MB,
     Connector,
+    Counter,
     Engagement,
     MediaItem,
     PlatformLimits,
@@ -107,6 +108,13 @@ class InstagramConnector(Connector):
         self.user_id = str(self.credentials["ig_user_id"])
         self.graph = Graph(self.credentials["access_token"], platform=PLATFORM,
                            api_base=self.api_base, timeout=self.timeout)
+
+    def counters(self, post: RenderedPost) -> list[Counter]:
+        """The caption's length, its hashtags and mentions, the media."""
+        return [Counter("caption", self.text_length(post.text), self.limits.max_text),
+                Counter("hashtags", len(HASHTAG.findall(post.text)), self.max_hashtags),
+                Counter("mentions", len(MENTION.findall(post.text)), self.max_mentions),
+                Counter("media", len(post.media), self.limits.max_media)]
 
     def text_problems(self, post: RenderedPost) -> list[Problem]:
         """Caption length, hashtags, mentions; links are allowed but not clickable."""

@@ -38,6 +38,7 @@ from connectors.base import (
     MB,
     PERMANENT,
     Connector,
+    Counter,
     MediaItem,
     PlatformLimits,
     Problem,
@@ -97,6 +98,13 @@ class TelegramConnector(Connector):
 
     def text_length(self, text: str) -> int:
         return utf16_length(text)
+
+    def counters(self, post: RenderedPost) -> list[Counter]:
+        """The text in UTF-16 code units: a caption (≤ 1,024) when media go with it."""
+        media = Counter("media", len(post.media), self.limits.max_media)
+        if post.media:
+            return [Counter("caption", utf16_length(post.text), self.max_caption), media]
+        return [Counter("text", utf16_length(post.text), self.limits.max_text), media]
 
     def text_problems(self, post: RenderedPost) -> list[Problem]:
         """Text ≤ 4,096 UTF-16 code units; with media, the caption ≤ 1,024."""

@@ -40,6 +40,7 @@ import tweepy
 from connectors.base import (
     MB,
     Connector,
+    Counter,
     Engagement,
     MediaItem,
     PlatformLimits,
@@ -124,6 +125,14 @@ class XConnector(Connector):
         return api
 
     # validation -----------------------------------------------------------------------
+    def counters(self, post: RenderedPost) -> list[Counter]:
+        """The weighted length (with ``thread``, the number of parts), and the media."""
+        media = Counter("media", len(post.media), self.limits.max_media)
+        if post.thread:
+            return [Counter("thread posts", len(split_thread(post.text)),
+                            self.max_thread_parts), media]
+        return [Counter("text", weighted_length(post.text), MAX_WEIGHTED), media]
+
     def text_problems(self, post: RenderedPost) -> list[Problem]:
         """Weighted length; with ``thread``, the number of parts instead."""
         if not post.thread:

@@ -1,13 +1,16 @@
 """Checking a post against every target channel's rules before it is approved.
 
-Each connector knows its platform's rules (``Connector.validate``); this module renders the
-post for every channel, asks, and gathers every problem into one answer.
+Each connector knows its platform's rules (``Connector.validate``) and how it counts what
+it limits (``Connector.counters``); this module renders the post for every channel, asks,
+and gathers every problem into one answer. :func:`preview` gives the same per channel, with
+the rendered text and its counts, for a writer watching the limits while typing.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from connectors.base import Counter
 from connectors.errors import ValidationError
 from orchestrator.domain.model import Post
 from orchestrator.pipeline.connections import connector_for
@@ -26,9 +29,23 @@ class Finding:
         return f"{self.channel}: {self.message}"
 
 
-def findings(ctx: Context, post: Post) -> list[Finding]:
-    """Every rule the post breaks on every target channel (warnings included)."""
-    found: list[Finding] = []
+@dataclass(frozen=True)
+class ChannelCheck:
+    """What one channel would receive, its counts against the platform's limits, and the
+    rules it breaks (the same findings as :func:`findings`)."""
+
+    channel: str
+    platform: str
+    title: str
+    text: str
+    counters: list[Counter]
+    findings: list[Finding]
+
+
+def preview(ctx: Context, post: Post) -> list[ChannelCheck]:
+    """Every target channel's rendering, counts and findings (the post need not be saved:
+    an unsaved one has id 0)."""
+    checks: list[ChannelCheck] = []
     with ctx.db.read() as conn:
         targets = [channel_rows.by_name(conn, name) for name in post.channels]
         sealed = {c.id: channel_rows.sealed_credentials(conn, c.id) for c in targets}
@@ -36,9 +53,16 @@ def findings(ctx: Context, post: Post) -> list[Finding]:
         connector = connector_for(ctx, channel, sealed[channel.id])
         rendered = render(post, channel.platform, data_dir=ctx.settings.data_dir,
                           media_base_url=ctx.settings.media_base_url)
-        found += [Finding(channel.name, _named(post, p.message), p.blocking)
-                  for p in connector.validate(rendered)]
-    return found
+        found = [Finding(channel.name, _named(post, p.message), p.blocking)
+                 for p in connector.validate(rendered)]
+        checks.append(ChannelCheck(channel.name, channel.platform, rendered.title,
+                                   rendered.text, connector.counters(rendered), found))
+    return checks
+
+
+def findings(ctx: Context, post: Post) -> list[Finding]:
+    """Every rule the post breaks on every target channel (warnings included)."""
+    return [f for check in preview(ctx, post) for f in check.findings]
 
 
 def _named(post: Post, message: str) -> str:

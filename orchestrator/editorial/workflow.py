@@ -23,6 +23,7 @@ from orchestrator.runtime.context import Context
 from orchestrator.store import channels as channel_rows
 from orchestrator.store import deliveries as delivery_rows
 from orchestrator.store import posts as rows
+from orchestrator.store import reviews
 from orchestrator.store.db import Connection
 
 P = PostStatus
@@ -148,7 +149,13 @@ def reject(ctx: Context, post_id: int, reason: str) -> None:
     submit it again."""
     if not reason or not reason.strip():
         raise ValidationError("a rejection needs a reason, which the author is shown")
-    _move(ctx, post_id, P.REJECTED, "reject", reason=reason.strip())
+    now = ctx.now()
+    with ctx.db.write() as conn:
+        post = rows.get(conn, post_id)
+        rows.move(conn, post_id, post.status, P.REJECTED, now)
+        reviews.record(conn, post, reviewer=str(ctx.user), outcome="reject", now=now)
+        act(conn, user=ctx.user, action="reject", entity="post", entity_id=post_id, now=now,
+            reason=reason.strip())
 
 
 def approve(ctx: Context, post_id: int) -> list[Finding]:
@@ -166,6 +173,7 @@ def approve(ctx: Context, post_id: int) -> list[Finding]:
         rows.move(conn, post_id, post.status, P.APPROVED, now, approver=ctx.user,
                   approved_hash=digest)
         delivery_rows.create(conn, post_id, rows.channel_ids(conn, post_id), now)
+        reviews.record(conn, post, reviewer=str(ctx.user), outcome="approve", now=now)
         act(conn, user=ctx.user, action="approve", entity="post", entity_id=post_id, now=now,
             content_hash=digest)
     return warnings

@@ -402,3 +402,18 @@ alert_noticed = Table(
     #: The delivery's ``updated_at`` when noticed: a later failure of it is a new one.
     Column("at", UTCDateTime, nullable=False),
 )
+
+post_reviews = Table(
+    "post_reviews", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("post_id", Integer, ForeignKey("posts.id", ondelete="CASCADE"), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("reviewer", String(100), nullable=False),
+    #: ``approve`` or ``reject``.
+    Column("outcome", String(20), nullable=False),
+    #: The reviewed content: what the next review of the post is compared with.
+    Column("title", String(300), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("variants", Text, nullable=False, default="{}"),
+    Index("ix_post_reviews_post", "post_id", "id"),
+)

@@ -18,10 +18,12 @@ from connectors.errors import SiaranError
 from orchestrator.web.console import (
     calendar,
     channels,
+    compose,
     desk,
     post_page,
     render,
     reports,
+    review,
     signin,
     users,
 )
@@ -29,7 +31,7 @@ from orchestrator.web.console.session import SignInRequired, asked, sign_in_targ
 
 STATIC = Path(__file__).parent / "static"
 #: Page modules, each with a ``router``; the page groups add themselves here.
-PAGES = [signin, calendar, post_page, desk, channels, users, reports]
+PAGES = [signin, calendar, compose, review, post_page, desk, channels, users, reports]
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark only"

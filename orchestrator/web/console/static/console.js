@@ -29,4 +29,14 @@
       }
     });
   });
+  // A "remove" button takes its item off the form (a media item), then says so.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-remove]");
+    if (!button) { return; }
+    var item = button.closest(button.getAttribute("data-remove"));
+    var next = document.getElementById("upload");
+    if (item) { item.remove(); }
+    if (next) { next.focus(); }
+    document.body.dispatchEvent(new CustomEvent("siaran-media-removed", {bubbles: true}));
+  });
 })();
