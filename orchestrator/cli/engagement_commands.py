@@ -82,17 +82,13 @@ def cmd_pull(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
-    import signal
-    import threading
-
     from ops.engagement.loop import run
+    from orchestrator.cli.processes import stopped_by_signals
     from orchestrator.runtime.context import open_context
     from orchestrator.runtime.logging import configure
 
     configure(settings.log_format)
-    stop = threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stop.set())
+    stop = stopped_by_signals()
     ctx = open_context(settings)
     try:
         run(ctx, stop)

@@ -133,19 +133,26 @@ def cmd_scheduler(settings: Settings, args: argparse.Namespace) -> int:
         return run_scheduler(ready)
 
 
-def run_scheduler(settings: Settings, stop: threading.Event | None = None) -> int:
-    """The scheduler loop in this process; ``settings.redis_url`` must be set."""
+def stopped_by_signals(stop: threading.Event | None = None) -> threading.Event:
+    """``stop`` (or a new event), set by SIGTERM or SIGINT when this is the main thread (a
+    loop run in a thread of ``siaran demo`` is stopped by its caller instead)."""
     import signal
-
-    from orchestrator.pipeline.broker import make_broker
-    from orchestrator.pipeline.transport import Transport
-    from orchestrator.runtime.context import open_context
-    from schedules import scheduler
 
     stop = stop or threading.Event()
     if threading.current_thread() is threading.main_thread():
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_: stop.set())
+    return stop
+
+
+def run_scheduler(settings: Settings, stop: threading.Event | None = None) -> int:
+    """The scheduler loop in this process; ``settings.redis_url`` must be set."""
+    from orchestrator.pipeline.broker import make_broker
+    from orchestrator.pipeline.transport import Transport
+    from orchestrator.runtime.context import open_context
+    from schedules import scheduler
+
+    stop = stopped_by_signals(stop)
     transport = Transport(make_broker(settings.redis_url, settings.redis_namespace))
     ctx = open_context(settings)
     try:
@@ -167,17 +174,12 @@ def cmd_watch(settings: Settings, args: argparse.Namespace) -> int:
 
 def run_watch(settings: Settings, stop: threading.Event | None = None) -> int:
     """The alert watcher in this process; ``settings.redis_url`` must be set."""
-    import signal
-
     import redis
 
     from ops.alerts import watch
     from orchestrator.runtime.context import open_context
 
-    stop = stop or threading.Event()
-    if threading.current_thread() is threading.main_thread():
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(signum, lambda *_: stop.set())
+    stop = stopped_by_signals(stop)
     client = redis.Redis.from_url(settings.redis_url)
     ctx = open_context(settings)
     try:
