@@ -329,6 +329,18 @@ class Connector(ABC):
         out. The default, for platforms that cannot tell: every number unknown (None)."""
         return {str(i): Engagement() for i in external_ids}
 
+    @staticmethod
+    def each_post(external_ids: Sequence[str], read: Callable[[str], Engagement | None]
+                  ) -> dict[str, Engagement]:
+        """:meth:`metrics` for platforms read one post a request: ``read`` of each id, the
+        posts it finds gone (None) left out."""
+        found = {}
+        for post_id in map(str, external_ids):
+            got = read(post_id)
+            if got is not None:
+                found[post_id] = got
+        return found
+
     def audience(self) -> int | None:
         """Followers (or members) of the account now; None when the platform cannot tell."""
         return None

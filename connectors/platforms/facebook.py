@@ -228,18 +228,12 @@ class FacebookConnector(Connector):
 
     def metrics(self, external_ids) -> dict[str, Engagement]:
         """Reactions, comments, shares and insights, one request per post."""
-        found = {}
-        for post_id in map(str, external_ids):
-            got = self._post_metrics(post_id)
-            if got is not None:
-                found[post_id] = got
-        return found
+        return self.each_post(external_ids, self._post_metrics)
 
     @retry_safe
     def audience(self) -> int | None:
         """The Page's ``followers_count``."""
-        return count(self.graph.get(self.page_id, fields="followers_count")
-                     .get("followers_count"))
+        return self.graph.followers(self.page_id)
 
     def whoami(self) -> str:
         """GET /{page-id}?fields=id,name: the Page's name."""

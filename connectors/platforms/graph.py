@@ -36,6 +36,7 @@ from typing import Any
 import facebook
 import requests
 
+from connectors.engagement import count
 from connectors.errors import (
     AuthExpired,
     ContentRejected,
@@ -190,6 +191,10 @@ class Graph:
     def get(self, object_id: str, **args: Any) -> dict:
         """GET /{version}/{object_id}."""
         return self._call(self.api.get_object, object_id, **args)
+
+    def followers(self, object_id: str) -> int | None:
+        """The ``followers_count`` of a Page or an Instagram account."""
+        return count(self.get(object_id, fields="followers_count").get("followers_count"))
 
     def edge(self, object_id: str, edge: str, **args: Any) -> dict:
         """GET /{version}/{object_id}/{edge}."""

@@ -284,18 +284,12 @@ class InstagramConnector(Connector):
 
     def metrics(self, external_ids) -> dict[str, Engagement]:
         """Media insights, one request per media."""
-        found = {}
-        for media_id in map(str, external_ids):
-            got = self._media_metrics(media_id)
-            if got is not None:
-                found[media_id] = got
-        return found
+        return self.each_post(external_ids, self._media_metrics)
 
     @retry_safe
     def audience(self) -> int | None:
         """The account's ``followers_count``."""
-        return count(self.graph.get(self.user_id, fields="followers_count")
-                     .get("followers_count"))
+        return self.graph.followers(self.user_id)
 
     def whoami(self) -> str:
         """GET /{ig-user-id}?fields=id,username: ``@username``."""
