@@ -36,6 +36,8 @@ def register(sub: Commands) -> None:
                                 "optionally followed by WIB, WITA or WIT; or ISO 8601")
     post_options.add_create_options(p)
     _content_arguments(p)
+    p.add_argument("--on-approval", action="store_true",
+                   help="instead of --at: published as soon as it is approved")
     p.add_argument("--thread", action="store_true",
                    help="X may publish a text longer than one post as a thread")
     p.add_argument("--excerpt", help="WordPress excerpt")
@@ -153,6 +155,8 @@ def _variants(args: argparse.Namespace) -> dict[str, dict[str, str]]:
 
 def _options(args: argparse.Namespace) -> dict:
     options: dict = {}
+    if getattr(args, "on_approval", False):
+        options["on_approval"] = True
     if args.thread:
         options["thread"] = True
     if args.excerpt:

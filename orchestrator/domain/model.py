@@ -53,8 +53,9 @@ class PostMedia:
 
 
 #: Post options: ``thread`` (X may split a long text into a thread), ``excerpt``,
-#: ``categories`` and ``tags`` (WordPress).
-OPTION_KEYS = ("thread", "excerpt", "categories", "tags")
+#: ``categories`` and ``tags`` (WordPress), ``on_approval`` (a post without a time is
+#: published as soon as it is approved).
+OPTION_KEYS = ("thread", "excerpt", "categories", "tags", "on_approval")
 #: What a per-platform variant may set.
 VARIANT_KEYS = ("text", "title", "hashtags")
 

@@ -159,7 +159,8 @@ def reject(ctx: Context, post_id: int, reason: str) -> None:
 
 
 def approve(ctx: Context, post_id: int) -> list[Finding]:
-    """Approve the exact content under review and create its deliveries."""
+    """Approve the exact content under review and create its deliveries; a post without a
+    time marked ``on_approval`` falls due now (the scheduler publishes it)."""
     with ctx.db.read() as conn:
         checked = rows.get(conn, post_id)
     warnings = require_publishable(ctx, checked)
@@ -170,8 +171,11 @@ def approve(ctx: Context, post_id: int) -> list[Finding]:
         if post.content_hash != checked.content_hash:
             raise InvalidTransition("post", "changed while being approved", "approved")
         digest = post.content_hash
+        # published on approval: due now, so the scheduler's next pass dispatches it
+        due = ({"scheduled_at": now}
+               if post.scheduled_at is None and post.options.get("on_approval") else {})
         rows.move(conn, post_id, post.status, P.APPROVED, now, approver=ctx.user,
-                  approved_hash=digest)
+                  approved_hash=digest, **due)
         delivery_rows.create(conn, post_id, rows.channel_ids(conn, post_id), now)
         reviews.record(conn, post, reviewer=str(ctx.user), outcome="approve", now=now)
         act(conn, user=ctx.user, action="approve", entity="post", entity_id=post_id, now=now,
@@ -213,6 +217,12 @@ def content_problems(ctx: Context, now: datetime, *, title: str | None = None,
                  for p, v in variants.items() for k in v if k not in VARIANT_KEYS]
     problems += [(f"options/{k}", f"option {k!r} unknown") for k in options or {}
                  if k not in OPTION_KEYS]
+    on_approval = (options or {}).get("on_approval")
+    if on_approval not in (None, True, False):
+        problems.append(("options/on_approval", "on_approval is true or false"))
+    elif on_approval and at is not None:
+        problems.append(("options/on_approval", "a post with a time is published at that "
+                         "time; publishing on approval is for a post without one"))
     if at is not None and at <= now:
         tz = ctx.settings.timezone
         problems.append(("at", f"scheduled time {shown(at, tz)} is in the past "
