@@ -2,10 +2,12 @@
 
 The form saves a draft or submits it for review through the service layer the CLI and the
 API use (``schedules.planning.create``, ``editorial.editing.edit_post`` with the version
-the form was read at, ``schedules.approval.submit``). While the writer types, htmx asks
-``/posts/preview`` for each channel's rendering and counts, computed on the server by the
-same validation that submitting applies (``editorial.drafts.check_draft``). Media go into
-the same store as the API's uploads (``editorial.media.upload``).
+the form was read at, ``schedules.approval.submit``): the same edit rule holds here (an
+approved post that is changed goes back to draft; an unchanged save changes nothing).
+While the writer types, htmx asks ``/posts/preview`` for each channel's rendering and
+counts, computed on the server by the same validation that submitting applies
+(``editorial.drafts.check_draft``). Media go into the same store as the API's uploads
+(``editorial.media.upload``).
 """
 
 from __future__ import annotations
@@ -112,7 +114,8 @@ def _save(request: Request, who: Visitor, draft: Draft, post_id: int | None,
         else:
             editing.edit_post(ctx, post_id, version=draft.version or None, title=draft.title,
                               text=draft.text, pillar=draft.pillar, channels=draft.channels,
-                              at=at, variants=draft.variant_fields(), media=media)
+                              at=at, variants=draft.variant_changes(_platforms(who)),
+                              media=media)
     except ValidationError as refused:
         shown = views.show_post(ctx, post_id) if post_id is not None else None
         return _form(request, who, draft, post=shown, refused=refused, status=422)

@@ -60,6 +60,12 @@ class Draft:
                 merged.setdefault(platform, {})["text"] = text
         return {p: f for p, f in merged.items() if f}
 
+    def variant_changes(self, shown: list[str]) -> dict[str, dict[str, str] | None]:
+        """What an edit from the form gives: for each platform the form shows, its whole
+        variant (None: removed); a variant of a platform not on the form is left alone."""
+        fields = self.variant_fields()
+        return {platform: fields.get(platform) for platform in shown}
+
     def kept_json(self) -> str:
         return json.dumps(self.kept_variants, sort_keys=True)
 
