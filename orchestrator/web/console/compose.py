@@ -12,6 +12,8 @@ counts, computed on the server by the same validation that submitting applies
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
@@ -114,8 +116,8 @@ def _save(request: Request, who: Visitor, draft: Draft, post_id: int | None,
         else:
             editing.edit_post(ctx, post_id, version=draft.version or None, title=draft.title,
                               text=draft.text, pillar=draft.pillar, channels=draft.channels,
-                              at=at, variants=draft.variant_changes(_platforms(who)),
-                              media=media)
+                              at=_time_given(ctx, post_id, draft, at),
+                              variants=draft.variant_changes(_platforms(who)), media=media)
     except ValidationError as refused:
         shown = views.show_post(ctx, post_id) if post_id is not None else None
         return _form(request, who, draft, post=shown, refused=refused, status=422)
@@ -128,6 +130,14 @@ def _save(request: Request, who: Visitor, draft: Draft, post_id: int | None,
         saved = from_post(shown, ctx.settings.timezone)
         return _form(request, who, saved, post=shown, refused=refused, status=422, saved=True)
     return RedirectResponse(f"/review?submitted={post_id}", status_code=303)
+
+
+def _time_given(ctx, post_id: int, draft: Draft, at: datetime | None) -> object:
+    """The form's time, or UNCHANGED when it is the post's own as the form shows it (to the
+    minute): an untouched field does not move a time that has seconds."""
+    shown = from_post(views.show_post(ctx, post_id), ctx.settings.timezone)
+    same = (draft.timing, draft.at.strip()) == (shown.timing, shown.at)
+    return editing.UNCHANGED if same or (draft.timing == shown.timing == "approved") else at
 
 
 def _form(request: Request, who: Visitor, draft: Draft, *, post: dict | None,
