@@ -1,6 +1,7 @@
 """Writing a post in Chromium: the form by its labels, an image with its alt text, the live
 per-platform preview turning red past X's limit and back, submitting for review; an
-approver approving it from another browser; both languages checked with axe-core and
+approver approving it from another browser; the approved post saved unchanged (still
+approved) and changed (a draft again); both languages checked with axe-core and
 photographed."""
 
 from __future__ import annotations
@@ -72,7 +73,23 @@ def test_an_author_composes_and_an_approver_approves(console, tmp_path):
     expect(mine).to_contain_text("ani")
     mine.get_by_role("button", name="Approve").click()
     expect(approver.locator(".alert-ok")).to_contain_text(f"Post #{post_id} was approved")
-    assert views.show_post(console.ctx, post_id)["status"] == "approved"
+    approved = views.show_post(console.ctx, post_id)
+    assert approved["status"] == "approved" and len(approved["deliveries"]) == 3
+
+    # the edit rule of the CLI and the API: saving it unchanged leaves the approval alone,
+    # a change sends it back to draft and withdraws its deliveries
+    page.goto(f"/posts/{post_id}/edit")
+    page.get_by_role("button", name="Save as draft").click()
+    page.wait_for_url(re.compile(r"\?saved=1"))
+    assert views.show_post(console.ctx, post_id) == approved
+    page.get_by_label("Text", exact=True).fill("Festival Budaya dibuka besok pukul 09.30.")
+    page.get_by_role("button", name="Save as draft").click()
+    page.wait_for_url(re.compile(r"\?saved=1"))
+    edited = views.show_post(console.ctx, post_id)
+    assert edited["status"] == "draft" and edited["deliveries"] == []
+    assert edited["variants"] == approved["variants"]
+    assert edited["audit"][-1]["detail"] == {"changed": ["text"], "previous": "approved",
+                                             "withdrawn_deliveries": 3}
 
 
 def test_a_draft_is_saved_and_edited_and_the_preview_speaks_indonesian(console):
