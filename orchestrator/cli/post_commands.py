@@ -47,7 +47,11 @@ def register(sub: Commands) -> None:
     p.set_defaults(handler=cmd_post_create)
 
     p = psub.add_parser("edit", help="change a draft, rejected, in-review or approved post "
-                                     "(it becomes a draft again)")
+                                     "(a change makes it a draft again)",
+                          description="Only what is given changes. A platform named by "
+                          "--variant, --variant-title or --hashtags gets exactly the variant "
+                          "given (its fields not given are removed); --no-variant removes "
+                          "one. An edit that changes nothing leaves the post as it is.")
     p.add_argument("id", type=int)
     p.add_argument("--title")
     _text_arguments(p, required=False)
@@ -59,7 +63,12 @@ def register(sub: Commands) -> None:
     when_group.add_argument("--unscheduled", action="store_true",
                             help="remove the publication time (it then waits for publish-now)")
     _content_arguments(p)
+    p.add_argument("--no-variant", action="append", default=[], metavar="PLATFORM",
+                   help="remove one platform's variant (repeatable)")
     p.add_argument("--no-media", action="store_true", help="remove every image and video")
+    p.add_argument("--if-match", metavar="ETAG",
+                   help="edit only if the post is still at this version (its etag in "
+                        "`siaran post show --json`)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_post_edit)
 
@@ -189,28 +198,42 @@ def cmd_post_create(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def cmd_post_edit(settings: Settings, args: argparse.Namespace) -> None:
-    from orchestrator.editorial import workflow
+    from orchestrator.editorial import editing, workflow
     from orchestrator.runtime.context import open_context
     from schedules.timeparse import parse_time
 
-    at = parse_time(args.at, settings.timezone) if args.at else None
     if args.no_media and (args.media or args.alt):
         raise ValidationError("give --media or --no-media, not both")
-    media = [] if args.no_media else workflow.media_pairs(args.media, args.alt) or None
-    variants = _variants(args) or None
-    ctx = open_context(settings)
-    previous = workflow.edit_post(
-        ctx, args.id, title=args.title, text=read_text(args), pillar=args.pillar,
-        channels=args.channels, at=at, unschedule=args.unscheduled, variants=variants,
-        media=media)
+    variants: dict = _variants(args)
+    both = sorted(set(variants) & set(args.no_variant))
+    if both:
+        raise ValidationError(f"a variant for {', '.join(both)} is both given and removed")
+    variants.update(dict.fromkeys(args.no_variant))
+    text = read_text(args)
+    given = {k: v for k, v in (("title", args.title), ("text", text),
+                               ("pillar", args.pillar), ("channels", args.channels))
+             if v is not None}
+    if args.at or args.unscheduled:
+        given["at"] = parse_time(args.at, settings.timezone) if args.at else None
+    if variants:
+        given["variants"] = variants
+    if args.no_media or args.media or args.alt:
+        given["media"] = [] if args.no_media else workflow.media_pairs(args.media, args.alt)
+    edited = editing.edit_post(open_context(settings), args.id,
+                               version=args.if_match.strip('"') if args.if_match else None,
+                               **given)
     if args.json:
-        emit_json({"id": args.id, "status": PostStatus.DRAFT.value,
-                   "previous": previous.value})
+        emit_json({"id": args.id, "status": edited.status.value,
+                   "previous": edited.previous.value, "changed": list(edited.changed),
+                   "etag": edited.version})
+        return
+    if not edited.changed:
+        print(f"post {args.id}: unchanged ({edited.status.value.replace('_', ' ')})")
         return
     print(f"post {args.id}: draft")
-    if previous in (PostStatus.APPROVED, PostStatus.IN_REVIEW):
-        print(f"it was {previous.value.replace('_', ' ')}: submit it again for approval "
-              f"(`siaran post submit {args.id}`)")
+    if edited.previous in (PostStatus.APPROVED, PostStatus.IN_REVIEW):
+        print(f"it was {edited.previous.value.replace('_', ' ')}: submit it again for "
+              f"approval (`siaran post submit {args.id}`)")
 
 
 def cmd_post_list(settings: Settings, args: argparse.Namespace) -> None:

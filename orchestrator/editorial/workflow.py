@@ -1,8 +1,8 @@
-"""The editorial workflow: create, edit, submit, approve, reject (with a reason), cancel.
+"""The editorial workflow: create, submit, approve, reject (with a reason), cancel.
 
 Approval is bound to a hash of the exact content; it creates one delivery per target
-channel, and an edit afterwards withdraws them and sends the post back to draft. Every
-step is audited with the acting user.
+channel, and an edit afterwards (:mod:`orchestrator.editorial.editing`) withdraws them and
+sends the post back to draft. Every step is audited with the acting user.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from datetime import datetime
 from connectors import registry
 from connectors.errors import InvalidTransition, NotFound, ValidationError
 from orchestrator.access.roles import act, authorize, require_second_pair_of_eyes
-from orchestrator.domain.model import OPTION_KEYS, VARIANT_KEYS, Post, PostMedia
-from orchestrator.domain.states import EDITABLE_POST, DeliveryStatus, PostStatus
+from orchestrator.domain.model import OPTION_KEYS, VARIANT_KEYS, PostMedia
+from orchestrator.domain.states import DeliveryStatus, PostStatus
 from orchestrator.domain.times import shown
 from orchestrator.editorial.validation import Finding, require_publishable
 from orchestrator.media import files
@@ -58,7 +58,7 @@ def create_post(ctx: Context, *, title: str, text: str, pillar: str, channels: l
         with ctx.db.read() as conn:
             authorize(conn, ctx.user, "create")
             _channel_ids(conn, channels)
-    stored = tuple(m if isinstance(m, PostMedia) else _store_media(ctx, *m) for m in media or [])
+    stored = tuple(m if isinstance(m, PostMedia) else store_media(ctx, *m) for m in media or [])
     with ctx.db.write() as conn:
         ids = _channel_ids(conn, channels)
         if place is not None:
@@ -81,58 +81,6 @@ def media_pairs(paths: list[str], alts: list[str]) -> list[tuple[str, str]]:
                               "give one --alt per --media, in the same order "
                               "(--alt '' for a video without one)")
     return list(zip(paths, alts, strict=True))
-
-
-def edit_post(ctx: Context, post_id: int, *, title: str | None = None,
-              text: str | None = None, pillar: str | None = None,
-              channels: list[str] | None = None, at: datetime | None = None,
-              unschedule: bool = False, variants: dict[str, dict[str, str]] | None = None,
-              media: list[tuple[str, str]] | None = None, options: dict | None = None
-              ) -> PostStatus:
-    """Change a draft, a post under review, an approved or a rejected post; it becomes a
-    draft again (to be submitted and approved anew: an approval covers the exact content)
-    and an approved post's deliveries are withdrawn. Returns the status it had.
-
-    Only what is given changes. ``variants`` are merged per platform and field (an empty
-    value removes the field); ``channels``, ``media`` (file path, alt text) and ``options``
-    replace the post's own; ``unschedule`` removes the publication time.
-    """
-    now = ctx.now()
-    given = {k: v for k, v in (("title", title), ("text", text), ("pillar", pillar),
-                               ("channels", channels), ("options", options))
-             if v is not None}
-    if at is not None and unschedule:
-        raise ValidationError("give a new time or remove it, not both")
-    if not given and at is None and not unschedule and variants is None and media is None:
-        raise ValidationError("nothing to change")
-    with ctx.db.read() as conn:
-        before = rows.get(conn, post_id)
-    merged = _merged_variants(before.variants, variants or {})
-    _refuse(content_problems(ctx, now, title=title, text=text, pillar=pillar,
-                             channels=channels, variants=merged, options=options, at=at))
-    stored = (None if media is None
-              else tuple(_store_media(ctx, path, alt) for path, alt in media))
-    fields: dict[str, object] = {
-        "title": title.strip() if title is not None else None, "body": text,
-        "pillar": pillar.strip() if pillar is not None else None,
-        "variants": merged if variants is not None else None, "options": options}
-    fields = {k: v for k, v in fields.items() if v is not None}
-    if at is not None or unschedule:
-        fields["scheduled_at"] = at
-    with ctx.db.write() as conn:
-        post = rows.get(conn, post_id)
-        if post.status not in EDITABLE_POST:
-            raise InvalidTransition("post", post.status.value, "draft (only a draft, a post "
-                                    "under review, an approved or a rejected post is edited)")
-        ids = None if channels is None else _channel_ids(conn, channels)
-        changed = _changes(post, fields, channels, stored)
-        if not changed:
-            raise ValidationError(f"post {post_id}: the edit changes nothing")
-        rows.edit(conn, post_id, post.status, now, channel_ids=ids, media=stored, **fields)
-        withdrawn = delivery_rows.remove_pending(conn, post_id)
-        act(conn, user=ctx.user, action="edit", entity="post", entity_id=post_id, now=now,
-            changed=changed, previous=post.status.value, withdrawn_deliveries=withdrawn)
-    return post.status
 
 
 def submit(ctx: Context, post_id: int) -> list[Finding]:
@@ -242,36 +190,8 @@ def _channel_ids(conn, names: list[str]) -> list[int]:
         raise NotFound(str(missing)) from None
 
 
-def _merged_variants(current: dict[str, dict[str, str]], changes: dict[str, dict[str, str]]
-                     ) -> dict[str, dict[str, str]]:
-    merged = {p: dict(v) for p, v in current.items()}
-    for platform, fields in changes.items():
-        target = merged.setdefault(platform, {})
-        for key, value in fields.items():
-            if value:
-                target[key] = value
-            else:
-                target.pop(key, None)
-        if not target:
-            del merged[platform]
-    return merged
-
-
-def _changes(post: Post, fields: dict[str, object], channels: list[str] | None,
-             media: tuple[PostMedia, ...] | None) -> list[str]:
-    """The names of the fields whose new value differs from the post's."""
-    current = {"title": post.title, "body": post.body, "pillar": post.pillar,
-               "variants": post.variants, "options": post.options,
-               "scheduled_at": post.scheduled_at}
-    changed = [k for k, v in fields.items() if current[k] != v]
-    if channels is not None and sorted(set(channels)) != sorted(post.channels):
-        changed.append("channels")
-    if media is not None and media != post.media:
-        changed.append("media")
-    return changed
-
-
-def _store_media(ctx: Context, path: str, alt_text: str) -> PostMedia:
+def store_media(ctx: Context, path: str, alt_text: str) -> PostMedia:
+    """Copy a file into the media store; the post's record of it, with its alt text."""
     stored = files.store(ctx.settings.data_dir, path)
     return PostMedia(stored.digest, stored.mime, stored.size, stored.ext, alt_text.strip(),
                      stored.source_name)

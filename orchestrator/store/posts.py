@@ -216,22 +216,3 @@ def page(conn: Connection, *, start: datetime | None = None, end: datetime | Non
     found = conn.execute(query.limit(limit).offset(offset)).all()
     names = channel_names(conn, [r.id for r in found])
     return [_post(r, names[r.id]) for r in found]
-
-
-def replace_content(conn: Connection, post_id: int, *, title: str, pillar: str, body: str,
-                    variants: dict, options: dict, scheduled_at: datetime | None,
-                    channel_ids: list[int], media: tuple[PostMedia, ...], now: datetime) -> None:
-    """Write a post's new content, target channels and media (its status is moved apart)."""
-    pillar = pillar_rows.resolve(conn, pillar)
-    conn.execute(posts.update().where(posts.c.id == post_id).values(
-        title=title, pillar=pillar, body=body, variants=json.dumps(variants),
-        options=json.dumps(options), scheduled_at=scheduled_at, updated_at=now))
-    conn.execute(post_channels.delete().where(post_channels.c.post_id == post_id))
-    conn.execute(insert(post_channels), [{"post_id": post_id, "channel_id": c}
-                                         for c in channel_ids])
-    conn.execute(post_media.delete().where(post_media.c.post_id == post_id))
-    if media:
-        conn.execute(insert(post_media), [
-            {"post_id": post_id, "position": i, "digest": m.digest, "mime": m.mime,
-             "size": m.size, "ext": m.ext, "alt_text": m.alt_text}
-            for i, m in enumerate(media)])

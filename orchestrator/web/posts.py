@@ -7,6 +7,7 @@ import json
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Header, Path, Request, Response
 
+from connectors import registry
 from connectors.errors import NotFound, ValidationError
 from orchestrator.domain.states import PostStatus
 from orchestrator.domain.windows import parse_duration
@@ -86,7 +87,9 @@ def edit_post(body: PostPatch, response: Response, post_id: int = PostId,
               if_match: str | None = Header(None, max_length=200, description=(
                   "the post's ETag as read: an edit of a version since changed is refused "
                   "(412)"))) -> dict:
-    """Edit a draft (or a rejected post, which becomes a draft again)."""
+    """Edit a draft, a post under review, an approved or a rejected post: a change makes it
+    a draft again (an approved post's deliveries not yet sent are withdrawn; submit and
+    approve it anew); an edit that changes nothing leaves it as it is."""
     if if_match is None:
         raise PreconditionRequired("an edit needs If-Match with the post's ETag "
                                    "(from GET /api/v1/posts/{id})")
@@ -96,7 +99,9 @@ def edit_post(body: PostPatch, response: Response, post_id: int = PostId,
     if "at" in given:
         changes["at"] = _at(ctx, body.at)
     if "variants" in given:
-        changes["variants"] = _variants(body.variants)
+        changes["variants"] = (dict.fromkeys(registry.names()) if body.variants is None
+                               else {p: None if v is None else _variants({p: v})[p]
+                                     for p, v in body.variants.items()})
     if "options" in given:
         changes["options"] = _options(body.options)
     if "media" in given:

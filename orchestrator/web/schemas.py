@@ -79,6 +79,12 @@ Variants = Annotated[dict[line(20), Body | Variant], Field(
                                "{text, title, hashtags}")]
 
 
+VariantChanges = Annotated[dict[line(20), Body | Variant | None], Field(
+    max_length=10, description="per platform named: its whole new variant (the text, or "
+                               "{text, title, hashtags}); `null` removes it; platforms not "
+                               "named keep theirs")]
+
+
 class PostIn(In):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
         "title": "Jadwal layanan publik", "text": "Layanan publik tetap buka Sabtu pukul "
@@ -114,7 +120,9 @@ class PostPatch(In):
     pillar: line(100) | None = None
     channels: list[Name] | None = Field(None, max_length=50)
     at: At | None = None
-    variants: Variants | None = None
+    variants: VariantChanges | None = Field(None, description=(
+        "per platform named: its whole new variant; `null` removes it; platforms not named "
+        "keep theirs (`variants: null` removes them all)"))
     media: list[MediaRef] | None = Field(None, max_length=20)
     options: Options | None = None
 

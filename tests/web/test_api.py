@@ -127,9 +127,51 @@ def test_edits_need_the_current_etag(office):
     assert stale.status_code == 412
     assert ani.get(path).json()["title"] == "Baru"
     assert ani.post(f"{path}/submit").status_code == 200
+    submitted = ani.patch(path, json={"title": "X"},
+                          headers={"If-Match": first.headers["etag"]})
+    assert submitted.status_code == 412  # the status is part of the version
     current = ani.get(path).headers["etag"]
-    not_draft = ani.patch(path, json={"title": "X"}, headers={"If-Match": current})
-    assert not_draft.status_code == 409
+    back = ani.patch(path, json={"title": "X"}, headers={"If-Match": current})
+    assert back.status_code == 200 and back.json()["status"] == "draft"
+    publishing = office.post("publishing")
+    current = ani.get(f"/api/v1/posts/{publishing}").headers["etag"]
+    late = ani.patch(f"/api/v1/posts/{publishing}", json={"title": "X"},
+                     headers={"If-Match": current})
+    assert late.status_code == 409 and late.json()["type"].endswith("invalid-transition")
+
+
+def test_an_edit_that_changes_nothing_keeps_the_approval_and_the_etag(office):
+    post_id = office.post("approved")
+    writer = office.api("writer")
+    shown = writer.get(f"/api/v1/posts/{post_id}")
+    same = writer.patch(f"/api/v1/posts/{post_id}", headers={"If-Match": shown.headers["etag"]},
+                        json={"title": "Uji", "text": shown.json()["text"]})
+    assert same.status_code == 200 and same.json() == shown.json()
+    assert same.headers["etag"] == shown.headers["etag"]
+    empty = writer.patch(f"/api/v1/posts/{post_id}", headers={"If-Match": shown.headers["etag"]},
+                         json={})
+    assert empty.status_code == 422 and "nothing to change" in empty.json()["detail"]
+
+
+def test_variants_are_replaced_or_removed_per_platform(office):
+    ani = office.api("ani")
+    post = ani.post("/api/v1/posts", json=new_post(
+        channels=["telegram-prov", "x-prov"],
+        variants={"x": {"text": "X", "hashtags": "#Info"}, "telegram": "TG"})).json()
+    path = f"/api/v1/posts/{post['id']}"
+    edited = ani.patch(path, headers={"If-Match": post["etag"]},
+                       json={"variants": {"x": {"hashtags": "#Baru"}, "facebook": None}})
+    assert edited.status_code == 200
+    assert edited.json()["variants"] == {"x": {"hashtags": "#Baru"}, "telegram": {"text": "TG"}}
+    removed = ani.patch(path, headers={"If-Match": edited.headers["etag"]},
+                        json={"variants": {"telegram": None}})
+    assert removed.json()["variants"] == {"x": {"hashtags": "#Baru"}}
+    cleared = ani.patch(path, headers={"If-Match": removed.headers["etag"]},
+                        json={"variants": None})
+    assert cleared.status_code == 200 and cleared.json()["variants"] == {}
+    audit = [e["detail"].get("changed") for e in cleared.json()["audit"]
+             if e["action"] == "edit"]
+    assert audit == [["variants"]] * 3
 
 
 def test_editing_a_rejected_post_makes_it_a_draft_again(office):

@@ -2,13 +2,17 @@
 
 The form saves a draft or submits it for review through the service layer the CLI and the
 API use (``schedules.planning.create``, ``editorial.editing.edit_post`` with the version
-the form was read at, ``schedules.approval.submit``). While the writer types, htmx asks
-``/posts/preview`` for each channel's rendering and counts, computed on the server by the
-same validation that submitting applies (``editorial.drafts.check_draft``). Media go into
-the same store as the API's uploads (``editorial.media.upload``).
+the form was read at, ``schedules.approval.submit``): the same edit rule holds here (an
+approved post that is changed goes back to draft; an unchanged save changes nothing).
+While the writer types, htmx asks ``/posts/preview`` for each channel's rendering and
+counts, computed on the server by the same validation that submitting applies
+(``editorial.drafts.check_draft``). Media go into the same store as the API's uploads
+(``editorial.media.upload``).
 """
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import RedirectResponse, Response
@@ -108,11 +112,14 @@ def _save(request: Request, who: Visitor, draft: Draft, post_id: int | None,
         if post_id is None:
             post_id = planning.create(ctx, title=draft.title, text=draft.text,
                                       pillar=draft.pillar, channels=draft.channels, at=at,
-                                      variants=draft.variant_fields(), media=media).post_id
+                                      variants=draft.variant_fields(), media=media,
+                                      options=draft.options({})).post_id
         else:
             editing.edit_post(ctx, post_id, version=draft.version or None, title=draft.title,
                               text=draft.text, pillar=draft.pillar, channels=draft.channels,
-                              at=at, variants=draft.variant_fields(), media=media)
+                              at=_time_given(ctx, post_id, draft, at),
+                              variants=draft.variant_changes(_platforms(who)), media=media,
+                              options=draft.options(views.show_post(ctx, post_id)["options"]))
     except ValidationError as refused:
         shown = views.show_post(ctx, post_id) if post_id is not None else None
         return _form(request, who, draft, post=shown, refused=refused, status=422)
@@ -125,6 +132,14 @@ def _save(request: Request, who: Visitor, draft: Draft, post_id: int | None,
         saved = from_post(shown, ctx.settings.timezone)
         return _form(request, who, saved, post=shown, refused=refused, status=422, saved=True)
     return RedirectResponse(f"/review?submitted={post_id}", status_code=303)
+
+
+def _time_given(ctx, post_id: int, draft: Draft, at: datetime | None) -> object:
+    """The form's time, or UNCHANGED when it is the post's own as the form shows it (to the
+    minute): an untouched field does not move a time that has seconds."""
+    shown = from_post(views.show_post(ctx, post_id), ctx.settings.timezone)
+    same = (draft.timing, draft.at.strip()) == (shown.timing, shown.at)
+    return editing.UNCHANGED if same or (draft.timing == shown.timing == "approved") else at
 
 
 def _form(request: Request, who: Visitor, draft: Draft, *, post: dict | None,

@@ -45,6 +45,12 @@ class Draft:
     #: The version the edit is made on (empty for a new post).
     version: str = ""
 
+    def options(self, current: dict) -> dict:
+        """The post's options (``current``, set elsewhere, kept) with "publish when
+        approved" as the form says."""
+        kept = {k: v for k, v in current.items() if k != "on_approval"}
+        return {**kept, "on_approval": True} if self.timing == "approved" else kept
+
     def when(self, tz: ZoneInfo) -> datetime | None:
         """The publication time (None: none, or "publish when approved")."""
         if self.timing != "at" or not self.at.strip():
@@ -59,6 +65,12 @@ class Draft:
             if text.strip():
                 merged.setdefault(platform, {})["text"] = text
         return {p: f for p, f in merged.items() if f}
+
+    def variant_changes(self, shown: list[str]) -> dict[str, dict[str, str] | None]:
+        """What an edit from the form gives: for each platform the form shows, its whole
+        variant (None: removed); a variant of a platform not on the form is left alone."""
+        fields = self.variant_fields()
+        return {platform: fields.get(platform) for platform in shown}
 
     def kept_json(self) -> str:
         return json.dumps(self.kept_variants, sort_keys=True)

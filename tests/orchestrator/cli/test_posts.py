@@ -76,28 +76,49 @@ def test_post_list_filters_by_status_pillar_channel_author_and_time(cli):
 
 def test_editing_a_draft_changes_only_what_is_given(cli, tmp_path):
     post_id = create(cli, "--text", "Teks awal", "--channel", "x-main",
-                     "--variant", "x=Versi X", "--hashtags", "x=#Info")
+                     "--variant", "x=Versi X", "--hashtags", "x=#Info",
+                     "--variant", "telegram=Versi Telegram")
     code, out, err = cli("post", "edit", str(post_id), "--title", "Judul baru",
                          "--channel", "tg-main", "--channel", "x-main",
-                         "--variant", "x=", "--variant", "telegram=Versi Telegram",
-                         "--at", in_days(3, "10.30") + " WITA")
+                         "--hashtags", "x=#InfoBaru", "--at", in_days(3, "10.30") + " WITA")
     assert code == 0, err
     assert out.strip() == f"post {post_id}: draft"
     shown = show(cli, post_id)
     assert shown["title"] == "Judul baru" and shown["text"] == "Teks awal"
     assert shown["channels"] == ["tg-main", "x-main"]
-    assert shown["variants"] == {"x": {"hashtags": "#Info"},
+    # x is named: its whole variant is the one given; telegram is not: it keeps its own
+    assert shown["variants"] == {"x": {"hashtags": "#InfoBaru"},
                                  "telegram": {"text": "Versi Telegram"}}
     assert shown["scheduled_at"].endswith("T09:30:00+07:00")  # 10.30 WITA
     edit = shown["audit"][-1]
     assert edit["action"] == "edit" and edit["actor"] == "ani"
-    assert edit["detail"]["changed"] == ["title", "variants", "scheduled_at", "channels"]
+    assert edit["detail"]["changed"] == ["at", "channels", "title", "variants"]
+    assert cli("post", "edit", str(post_id), "--no-variant", "telegram")[0] == 0
+    assert show(cli, post_id)["variants"] == {"x": {"hashtags": "#InfoBaru"}}
+    assert cli("post", "edit", str(post_id), "--hashtags", "x=")[0] == 0
+    assert show(cli, post_id)["variants"] == {}
+    code, _, err = cli("post", "edit", str(post_id), "--variant", "x=A", "--no-variant", "x")
+    assert code == 1 and "both given and removed" in err
     assert cli("post", "edit", str(post_id), "--unscheduled")[0] == 0
     assert show(cli, post_id)["scheduled_at"] is None
-    code, _, err = cli("post", "edit", str(post_id), "--title", "Judul baru")
-    assert code == 1 and "changes nothing" in err
+    edits = len(show(cli, post_id)["audit"])
+    code, out, err = cli("post", "edit", str(post_id), "--title", "Judul baru")
+    assert code == 0 and out.strip() == f"post {post_id}: unchanged (draft)", err
+    assert len(show(cli, post_id)["audit"]) == edits  # nothing written, nothing recorded
     code, _, err = cli("post", "edit", str(post_id))
     assert code == 1 and "nothing to change" in err
+
+
+def test_an_edit_named_on_an_old_version_is_refused(cli):
+    post_id = create(cli, "--text", "Versi satu", "--channel", "x-main")
+    first = show(cli, post_id)["etag"]
+    code, out, err = cli("post", "edit", str(post_id), "--text", "Versi dua",
+                         "--if-match", f'"{first}"', "--json")
+    assert code == 0, err
+    assert json.loads(out)["etag"] == show(cli, post_id)["etag"] != first
+    code, _, err = cli("post", "edit", str(post_id), "--text", "Tertimpa", "--if-match", first)
+    assert code == 1 and "has changed since version" in err
+    assert show(cli, post_id)["text"] == "Versi dua"
 
 
 def test_editing_an_approved_post_withdraws_the_approval_and_its_deliveries(cli, ctx):
@@ -109,7 +130,9 @@ def test_editing_an_approved_post_withdraws_the_approval_and_its_deliveries(cli,
     code, out, err = cli("post", "edit", str(post_id), "--text", "Diubah setelah disetujui",
                          "--json")
     assert code == 0, err
-    assert json.loads(out) == {"id": post_id, "status": "draft", "previous": "approved"}
+    edited = json.loads(out)
+    assert edited["status"] == "draft" and edited["previous"] == "approved"
+    assert edited["changed"] == ["text"]
     shown = show(cli, post_id)
     assert shown["status"] == "draft" and shown["approver"] is None
     assert shown["deliveries"] == []

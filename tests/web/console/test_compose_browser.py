@@ -1,6 +1,7 @@
 """Writing a post in Chromium: the form by its labels, an image with its alt text, the live
 per-platform preview turning red past X's limit and back, submitting for review; an
-approver approving it from another browser; both languages checked with axe-core and
+approver approving it from another browser; the approved post saved unchanged (still
+approved) and changed (a draft again); both languages checked with axe-core and
 photographed."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from playwright.sync_api import expect
 from orchestrator.cli.sample_image import write_flag
 from orchestrator.editorial import views
 from tests.fixtures.browser import check_accessibility, screenshot
+from tests.fixtures.sandbox import demo_account
 
 THREE = ("x-humas", "facebook-humas", "instagram-humas")
 
@@ -72,7 +74,23 @@ def test_an_author_composes_and_an_approver_approves(console, tmp_path):
     expect(mine).to_contain_text("ani")
     mine.get_by_role("button", name="Approve").click()
     expect(approver.locator(".alert-ok")).to_contain_text(f"Post #{post_id} was approved")
-    assert views.show_post(console.ctx, post_id)["status"] == "approved"
+    approved = views.show_post(console.ctx, post_id)
+    assert approved["status"] == "approved" and len(approved["deliveries"]) == 3
+
+    # the edit rule of the CLI and the API: saving it unchanged leaves the approval alone,
+    # a change sends it back to draft and withdraws its deliveries
+    page.goto(f"/posts/{post_id}/edit")
+    page.get_by_role("button", name="Save as draft").click()
+    page.wait_for_url(re.compile(r"\?saved=1"))
+    assert views.show_post(console.ctx, post_id) == approved
+    page.get_by_label("Text", exact=True).fill("Festival Budaya dibuka besok pukul 09.30.")
+    page.get_by_role("button", name="Save as draft").click()
+    page.wait_for_url(re.compile(r"\?saved=1"))
+    edited = views.show_post(console.ctx, post_id)
+    assert edited["status"] == "draft" and edited["deliveries"] == []
+    assert edited["variants"] == approved["variants"]
+    assert edited["audit"][-1]["detail"] == {"changed": ["text"], "previous": "approved",
+                                             "withdrawn_deliveries": 3}
 
 
 def test_a_draft_is_saved_and_edited_and_the_preview_speaks_indonesian(console):
@@ -122,3 +140,26 @@ def test_an_image_without_alt_text_is_refused_with_the_reason(console, tmp_path)
     page.get_by_role("button", name="Save as draft").click()
     expect(page.get_by_role("alert")).to_contain_text("an image needs its alt text")
     check_accessibility(page)
+
+
+def test_a_post_to_publish_when_approved_goes_out_at_its_approval(console, sandbox_server):
+    page = console.signed_in("dewi", "en")
+    page.goto("/posts/new")
+    page.get_by_label("Title").fill("Pengumuman segera")
+    page.get_by_label("Text", exact=True).fill("Kantor tutup lebih awal hari ini.")
+    page.get_by_label("Pillar").select_option(index=1)
+    page.get_by_label("telegram-humas").check()
+    page.get_by_label("Publish when approved").check()
+    page.get_by_role("button", name="Submit for review").click()
+    page.wait_for_url(re.compile(r"/review\?submitted=\d+"))
+    post_id = int(page.url.rsplit("=", 1)[1])
+    assert views.show_post(console.ctx, post_id)["options"] == {"on_approval": True}
+
+    approver = console.signed_in("budi", "en")
+    approver.goto("/review")
+    approver.get_by_role("button", name="Approve").last.click()
+    approver.goto(f"/posts/{post_id}")
+    # nobody pressed "Publish now": the scheduler sends it because it was approved
+    expect(approver.locator(".badge.s-published").first).to_be_visible(timeout=30_000)
+    texts = [p.text for p in sandbox_server.posts("telegram", demo_account("telegram"))]
+    assert texts.count("Kantor tutup lebih awal hari ini.") == 1
