@@ -20,8 +20,8 @@ from connectors.errors import InvalidTransition, ValidationError
 from orchestrator.access.roles import act, require_second_pair_of_eyes
 from orchestrator.domain.model import Post, content_hash
 from orchestrator.domain.series import Recurrence, Series, SeriesStatus
-from orchestrator.domain.states import EDITABLE_POST, PostStatus
-from orchestrator.editorial import workflow
+from orchestrator.domain.states import PostStatus
+from orchestrator.editorial import editing, workflow
 from orchestrator.editorial.validation import Finding, require_publishable
 from orchestrator.editorial.views import local
 from orchestrator.runtime.context import Context
@@ -180,37 +180,17 @@ def _follow(conn: Connection, user: str, found: Series, digest: str, current: P,
 
 def edit_occurrence(ctx: Context, post_id: int, *, title: str | None = None,
                     text: str | None = None, at: datetime | None = None) -> Post:
-    """Change one occurrence: it goes back to draft and needs its own approval (its
-    deliveries are written again then); the rest of the series is untouched."""
-    values: dict[str, object] = {}
-    if title is not None:
-        if not title.strip():
-            raise ValidationError("title is empty")
-        values["title"] = title.strip()
-    if text is not None:
-        if not text.strip():
-            raise ValidationError("text is empty")
-        values["body"] = text
-    now = ctx.now()
-    if at is not None:
-        if at <= now:
-            raise ValidationError(f"scheduled time {at.isoformat()} is in the past")
-        values["scheduled_at"] = at
-    if not values:
-        raise ValidationError("nothing to change: give --title, --text or --at")
-    with ctx.db.write() as conn:
-        post = post_rows.get(conn, post_id)
-        if post.series_id is None:
+    """Change one occurrence, by the one edit rule (:mod:`orchestrator.editorial.editing`):
+    it goes back to draft and needs its own approval (its deliveries are written again
+    then); the rest of the series is untouched."""
+    with ctx.db.read() as conn:
+        if post_rows.get(conn, post_id).series_id is None:
             raise ValidationError(f"post {post_id} is not an occurrence of a series")
-        if post.status not in EDITABLE_POST:
-            raise InvalidTransition("post", post.status.value, "edited")
-        if post.status is not P.DRAFT:
-            post_rows.move(conn, post_id, post.status, P.DRAFT, now, approver=None,
-                           approved_hash=None)
-            rows.drop_pending(conn, post_id)
-        rows.change_occurrence(conn, post_id, now, **values)
-        act(conn, user=ctx.user, action="edit", entity="post", entity_id=post_id, now=now,
-            series=post.series_id, changed=sorted(values), previous=post.status.value)
+    changes = {k: v for k, v in (("title", title), ("text", text), ("at", at)) if v is not None}
+    if not changes:
+        raise ValidationError("nothing to change: give --title, --text or --at")
+    editing.edit_post(ctx, post_id, **changes)
+    with ctx.db.read() as conn:
         return post_rows.get(conn, post_id)
 
 

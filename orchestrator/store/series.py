@@ -5,15 +5,15 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from sqlalchemy import Connection, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from connectors.errors import InvalidTransition, NotFound
 from orchestrator.domain.model import Post, PostMedia
 from orchestrator.domain.series import Series, SeriesStatus
-from orchestrator.domain.states import DeliveryStatus, PostStatus
+from orchestrator.domain.states import PostStatus
 from orchestrator.store import deliveries as delivery_rows
 from orchestrator.store import posts as post_rows
-from orchestrator.store.schema import deliveries, posts, series
+from orchestrator.store.schema import posts, series
 
 _OCCURRENCE_STATUS = {SeriesStatus.DRAFT: PostStatus.DRAFT,
                       SeriesStatus.IN_REVIEW: PostStatus.IN_REVIEW,
@@ -120,15 +120,3 @@ def occurrences(conn: Connection, series_id: int) -> list[Post]:
                              .order_by(posts.c.occurrence_at)))
     names = post_rows.channel_names(conn, [r.id for r in rows])
     return [post_rows.complete(conn, r, names=names[r.id]) for r in rows]
-
-
-def change_occurrence(conn: Connection, post_id: int, now: datetime, **values: object) -> None:
-    """Change an occurrence's ``title``, ``body`` or ``scheduled_at``."""
-    conn.execute(update(posts).where(posts.c.id == post_id).values(updated_at=now, **values))
-
-
-def drop_pending(conn: Connection, post_id: int) -> int:
-    """Delete the post's pending deliveries (written again at its next approval)."""
-    return conn.execute(delete(deliveries).where(
-        deliveries.c.post_id == post_id,
-        deliveries.c.status == DeliveryStatus.PENDING.value)).rowcount
