@@ -85,6 +85,7 @@ def test_the_confirmation_step_works_without_javascript(console, tmp_path, sandb
     scripted = console.signed_in("budi", "en")
     scripted.goto(f"/posts/{post_id}/publish")
     check_accessibility(scripted)  # axe needs scripts; the page is the same
+    screenshot(scripted, "post-publish-en")
     page.get_by_role("button", name="Yes, publish now").click()
     expect(page).to_have_url(re.compile(f"/posts/{post_id}\\?queued=5$"))
     expect(page.get_by_text("Publishing started: 5 deliveries queued.")).to_be_visible()

@@ -69,3 +69,17 @@ def test_a_page_asked_for_before_signing_in_opens_after(console):
     expect(page).to_have_url(re.compile(r"/signin\?next="))
     sign_in(page, "citra")
     expect(page).to_have_url(re.compile(r"/deliveries\?status=failed$"))
+
+
+def test_an_unknown_address_is_a_page_saying_so_in_both_languages(console):
+    page = console.signed_in("citra", "id")
+    response = page.goto("/tidak-ada")
+    assert response.status == 404
+    expect(page.get_by_role("heading", name="Tidak ditemukan")).to_be_visible()
+    expect(page.get_by_text("Tidak ada halaman di alamat ini.")).to_be_visible()
+    check_accessibility(page)
+    screenshot(page, "error-id")
+    page.get_by_role("link", name="English").click()
+    expect(page.get_by_text("There is no page at this address.")).to_be_visible()
+    check_accessibility(page)
+    screenshot(page, "error-en")

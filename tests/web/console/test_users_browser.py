@@ -86,6 +86,7 @@ def test_a_token_is_shown_once_works_and_is_refused_once_revoked(console):
         row.get_by_role("link", name="Revoke").click()
         expect(page.get_by_role("heading", level=1, name="Revoke token")).to_be_visible()
         check_accessibility(page)
+        screenshot(page, "token-revoke-en")
         page.get_by_role("button", name="Revoke token").click()
         expect(page.locator("#main").get_by_role("status")).to_contain_text("revoked")
         expect(page.get_by_role("row", name=re.compile(r"^pemantauan #\d+"))
