@@ -206,13 +206,18 @@ def web_url(host: str, port: int) -> str:
     return f"http://{f'[{host}]' if ':' in host else host}:{port}"
 
 
+def addresses(host: str, port: int) -> str:
+    """Where people find the console and the API."""
+    url = web_url(host, port)
+    return f"console {url}/  HTTP API {url}/api/v1 (docs: {url}/api/docs)"
+
+
 def cmd_web(settings: Settings, args: argparse.Namespace) -> int:
     from orchestrator.cli.supervisor import run_children
 
     command = web_command(settings, args.host, args.port)
     prepare_metrics(settings)
-    print(f"siaran web: {web_url(args.host, args.port)}/api/v1 "
-          f"(docs: {web_url(args.host, args.port)}/api/docs)", flush=True)
+    print(f"siaran web: {addresses(args.host, args.port)}", flush=True)
     return run_children([command], config.child_environment(settings))
 
 
@@ -225,8 +230,7 @@ def cmd_up(settings: Settings, args: argparse.Namespace) -> int:
     check_installation(settings)
     prepare_metrics(settings)
     with redis_for(settings) as ready:
-        print(f"siaran up: HTTP API on {web_url(args.host, args.port)}/api/v1 "
-              f"(docs: {web_url(args.host, args.port)}/api/docs)", flush=True)
+        print(f"siaran up: {addresses(args.host, args.port)}", flush=True)
         return run_children([worker, [*me, "scheduler"], [*me, "watch"],
                              [*me, "engagement", "run"], web],
                             config.child_environment(ready))
