@@ -164,10 +164,13 @@ def run_scheduler(settings: Settings, stop: threading.Event | None = None) -> in
 
 
 def cmd_watch(settings: Settings, args: argparse.Namespace) -> int:
+    from orchestrator.runtime import metrics
     from orchestrator.runtime.logging import configure
 
     configure(settings.log_format)
     check_installation(settings)
+    prepare_metrics(settings)
+    metrics.start(settings)  # before the alerts' counter is made: it goes to the shared files
     with redis_for(settings) as ready:
         return run_watch(ready)
 

@@ -9,6 +9,8 @@ import subprocess
 import sys
 import time
 
+import httpx
+
 from ops.alerts import signing
 from tests.fixtures.alerts import WEBHOOK_SECRET
 from tests.fixtures.services import clear_namespace, siaran
@@ -32,6 +34,7 @@ def test_up_sends_alerts(tmp_path, redis_url, webhook_receiver, unused_port):
         deadline = time.monotonic() + 60
         while not webhook_receiver.received and time.monotonic() < deadline:
             time.sleep(0.2)
+        scrape = _scrape_until(f"http://127.0.0.1:{unused_port}/metrics", SENT)
     finally:
         up.terminate()
         up.wait(timeout=60)
@@ -40,3 +43,21 @@ def test_up_sends_alerts(tmp_path, redis_url, webhook_receiver, unused_port):
     assert signing.verify(WEBHOOK_SECRET, received.headers[signing.TIMESTAMP],
                           received.headers[signing.SIGNATURE], received.body, time.time())
     assert json.loads(received.body)["event"] == "embargo_started"
+    # the watcher's count reaches the web process's scrape (one metrics directory)
+    assert SENT in scrape
+
+
+SENT = 'siaran_alerts_sent_total{event="embargo_started",outcome="sent",target="webhook"}'
+
+
+def _scrape_until(url: str, wanted: str, timeout: float = 30) -> str:
+    """``/metrics`` once it shows ``wanted`` (or the last scrape after ``timeout``)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            text = httpx.get(url, timeout=5).text
+        except httpx.HTTPError:
+            text = ""
+        if wanted in text or time.monotonic() > deadline:
+            return text
+        time.sleep(0.3)
