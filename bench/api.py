@@ -54,15 +54,21 @@ MONTH = (datetime(2027, 1, 1, tzinfo=UTC), datetime(2027, 2, 1, tzinfo=UTC))
 PER_POST = 5
 
 
-def bulk_month(system: Siaran, count: int) -> None:
-    """``count`` approved posts spread over the month, each to all five channels."""
+def month_plan(system: Siaran, count: int, month: tuple[datetime, datetime]):
+    """What bulk-inserting ``count`` posts over ``month`` needs: the engine, the channel
+    ids, the next free post ids, now, and the step between two posts' times."""
     engine = system.ctx.db.engine
     with engine.connect() as conn:
         channel_ids = [row[0] for row in conn.execute(text("SELECT id FROM channels"))]
         first = conn.execute(text("SELECT coalesce(max(id), 0) FROM posts")).scalar_one() + 1
-    now = datetime.now(UTC)
-    step = (MONTH[1] - MONTH[0]) / count
-    ids = range(first, first + count)
+    return (engine, channel_ids, range(first, first + count), datetime.now(UTC),
+            (month[1] - month[0]) / count)
+
+
+def bulk_month(system: Siaran, count: int) -> None:
+    """``count`` approved posts spread over the month, each to all five channels."""
+    engine, channel_ids, ids, now, step = month_plan(system, count, MONTH)
+    first = ids.start
     with engine.begin() as conn:
         conn.execute(insert(posts), [{
             "id": i, "title": f"Kalender {i}", "pillar": ("informatif", "interaktif")[i % 2],

@@ -23,9 +23,9 @@ import time
 from datetime import UTC, datetime
 
 from playwright.sync_api import sync_playwright
-from sqlalchemy import insert, text
+from sqlalchemy import insert
 
-from api import NOWHERE, free_port, serve, uvicorn
+from api import NOWHERE, free_port, month_plan, serve, uvicorn
 from benchlib.common import finish, machine, median, parser, say, workdir
 from benchlib.processes import Child
 from benchlib.services import bench_accounts, database, redis_url
@@ -67,13 +67,8 @@ WEIGHT = """() => {
 
 def bulk_month(system: Siaran, count: int) -> None:
     """``count`` posts spread over the month, 2 or 3 channels each, in every state."""
-    engine = system.ctx.db.engine
-    with engine.connect() as conn:
-        channel_ids = [row[0] for row in conn.execute(text("SELECT id FROM channels"))]
-        first = conn.execute(text("SELECT coalesce(max(id), 0) FROM posts")).scalar_one() + 1
-    now = datetime.now(UTC)
-    step = (MONTH[1] - MONTH[0]) / count
-    ids = range(first, first + count)
+    engine, channel_ids, ids, now, step = month_plan(system, count, MONTH)
+    first = ids.start
 
     def state(i: int, j: int) -> str:
         if i % 97 == 0 and j == 0:

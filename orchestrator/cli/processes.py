@@ -122,6 +122,13 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_scheduler(settings: Settings, args: argparse.Namespace) -> int:
+    return run_loop_process(settings, run_scheduler)
+
+
+def run_loop_process(settings: Settings, run) -> int:
+    """A loop as its own process (``siaran scheduler``, ``siaran watch``): logging, the
+    installation checked, its metrics into the shared directory (turned on before any
+    metric is made), then ``run(settings)`` on a Redis that is running."""
     from orchestrator.runtime import metrics
     from orchestrator.runtime.logging import configure
 
@@ -130,7 +137,7 @@ def cmd_scheduler(settings: Settings, args: argparse.Namespace) -> int:
     prepare_metrics(settings)
     metrics.start(settings)
     with redis_for(settings) as ready:
-        return run_scheduler(ready)
+        return run(ready)
 
 
 def stopped_by_signals(stop: threading.Event | None = None) -> threading.Event:
@@ -164,15 +171,7 @@ def run_scheduler(settings: Settings, stop: threading.Event | None = None) -> in
 
 
 def cmd_watch(settings: Settings, args: argparse.Namespace) -> int:
-    from orchestrator.runtime import metrics
-    from orchestrator.runtime.logging import configure
-
-    configure(settings.log_format)
-    check_installation(settings)
-    prepare_metrics(settings)
-    metrics.start(settings)  # before the alerts' counter is made: it goes to the shared files
-    with redis_for(settings) as ready:
-        return run_watch(ready)
+    return run_loop_process(settings, run_watch)
 
 
 def run_watch(settings: Settings, stop: threading.Event | None = None) -> int:

@@ -6,14 +6,14 @@ from __future__ import annotations
 from typing import Literal
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
 from connectors.errors import ValidationError
 from ops.engagement import report
 from orchestrator.runtime.context import Context
 from orchestrator.web.auth import acting
 from orchestrator.web.problems import responses
-from orchestrator.web.schemas import Out, line
+from orchestrator.web.schemas import Out, PeriodOut, line
 from schedules.timeparse import parse_day
 
 router = APIRouter(prefix="/api/v1/reports", tags=["reports"])
@@ -40,11 +40,7 @@ class EngagementGroup(Out):
     average: Numbers = Field(description="totals per post")
 
 
-class EngagementOut(Out):
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
-
-    start: str = Field(alias="from")
-    to: str
+class EngagementOut(PeriodOut):
     by: str
     groups: list[EngagementGroup]
     total: EngagementGroup
@@ -65,11 +61,7 @@ class ChannelGrowth(Out):
     days: int
 
 
-class GrowthOut(Out):
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
-
-    start: str = Field(alias="from")
-    to: str
+class GrowthOut(PeriodOut):
     channels: list[ChannelGrowth]
 
 

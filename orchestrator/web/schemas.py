@@ -372,11 +372,16 @@ class PillarMixOut(Out):
     deviation: Pair = Field(description="share minus target, in percentage points")
 
 
-class MixOut(Out):
+class PeriodOut(Out):
+    """An answer about a period: ``from`` and ``to`` in the office's zone."""
+
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 
     start: str = Field(alias="from")
     to: str
+
+
+class MixOut(PeriodOut):
     planned: int
     published: int
     pillars: list[PillarMixOut]
