@@ -56,8 +56,33 @@ def open_private(path: Path, flags: int = os.O_RDWR) -> int:
 
 
 def touch_private(path: Path) -> None:
-    """Make sure ``path`` exists as a file of this user's own, mode 0600."""
-    os.close(open_private(path, os.O_RDONLY))
+    """Make sure ``path`` exists as a file of this user's own, mode 0600.
+
+    An existing file is checked and narrowed by its path, never opened: closing any
+    descriptor of a file drops every POSIX lock this process holds on it, and SQLite keeps
+    its locks on the database file that way. A database opened here twice would otherwise
+    lose its locks, let another process delete the write-ahead log under it, and go on
+    writing into a log nobody else reads."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
+                     FILE_MODE)
+    except FileExistsError:
+        _check_existing(path)
+        return
+    except OSError as error:
+        raise PrivateFileError(path, str(error.strerror)) from None
+    os.close(fd)  # new: nothing in this process can hold a lock on it yet
+
+
+def _check_existing(path: Path) -> None:
+    """:func:`_narrow` by the path: a regular file of ours, narrowed to 0600."""
+    try:
+        info = os.stat(path, follow_symlinks=False)
+    except OSError as error:
+        raise PrivateFileError(path, str(error.strerror)) from None
+    _trust(info, path)
+    if info.st_mode & 0o077 and _mine(info):
+        os.chmod(path, FILE_MODE, follow_symlinks=False)
 
 
 def narrow_existing(path: Path) -> None:
@@ -88,13 +113,19 @@ def write_private(path: Path, data: bytes) -> None:
 
 def _narrow(fd: int, path: Path) -> None:
     info = os.fstat(fd)
+    _trust(info, path)
+    if info.st_mode & 0o077 and _mine(info):
+        os.fchmod(fd, FILE_MODE)
+
+
+def _trust(info: os.stat_result, path: Path) -> None:
+    """Refuse what is not a regular file, or belongs to another user than ours or the
+    directory's owner."""
     if not stat.S_ISREG(info.st_mode):
         raise PrivateFileError(path, "not a regular file")
     if info.st_uid not in (os.geteuid(), _owner(path.parent)):
         raise PrivateFileError(path, f"it belongs to another user (uid {info.st_uid}); "
                                      "remove it and let Siaran create its own")
-    if info.st_mode & 0o077 and _mine(info):
-        os.fchmod(fd, FILE_MODE)
 
 
 def _owner(directory: Path) -> int:
