@@ -98,7 +98,7 @@ def calendar_page(request: Request, who: Visitor = Depends(signed_in), view: str
         tile = _tile(post, classes, labels, _)
         by_day.setdefault(date_of(post["scheduled_at"]), []).append(tile)
     filters = {"channel": channel, "pillar": pillar, "status": status}
-    badge = render.environment(who.lang).get_template("macros.html").module.badge
+    badge = render.environment(who.lang).get_template("partials/calendar_tile.html").module.chip
     page = render.page(
         request, who, "calendar.html", period=shown, today=today, by_day=by_day,
         count=len(posts), filters=filters, links=_links(shown, today, filters),

@@ -68,11 +68,11 @@ def test_the_month_in_english_shows_tiles_with_badges_in_the_office_zone(console
     expect(tile).to_contain_text("07:15")
     expect(tile).to_contain_text("Pengumuman seleksi CPNS")
     expect(tile).to_contain_text("Informative")
-    expect(tile.locator(".badge.s-failed")).to_have_text("failed")
-    expect(tile.locator(".badge.s-published")).to_have_text("published")
-    expect(page.locator(f"a[href='/posts/{month['unknown']}'] .badge.s-unknown")).to_have_text(
+    expect(tile.locator("p > .failed")).to_have_text("failed")
+    expect(tile.locator("p > .published")).to_have_text("published")
+    expect(page.locator(f"a[href='/posts/{month['unknown']}'] p > .unknown")).to_have_text(
         "unknown")
-    expect(page.locator(".badge.s-scheduled").first).to_have_text("scheduled")
+    expect(page.locator(".ts p .scheduled").first).to_have_text("scheduled")
     expect(page.get_by_role("complementary", name="Pillar mix")).to_contain_text("Edutainment")
     check_accessibility(page)
     screenshot(page, "calendar-month-en")
@@ -86,7 +86,7 @@ def test_the_language_switch_keeps_the_period_in_both_directions(console, month)
     page.get_by_role("link", name="Berikutnya →").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Kalender")
     expect(page.get_by_text("Waktu dalam WIB (Asia/Jakarta)")).to_be_visible()
-    expect(page.locator(f"a[href='/posts/{month['failed']}'] .badge.s-failed")).to_have_text(
+    expect(page.locator(f"a[href='/posts/{month['failed']}'] p > .failed")).to_have_text(
         "gagal")
     check_accessibility(page)
     screenshot(page, "calendar-month-id")
@@ -115,7 +115,7 @@ def test_week_and_list_views_and_the_period_in_the_address(console, month):
     expect(page).to_have_url(re.compile(r"view=list"))
     page.goto(f"/calendar?view=list&date={month['first'].isoformat()}")
     expect(page.locator("section.day h2").first).to_be_visible()
-    expect(page.locator(".tiles .t")).to_have_count(month["count"])
+    expect(page.locator(".tiles > li")).to_have_count(month["count"])
     check_accessibility(page)
     screenshot(page, "calendar-list-en")
 
@@ -128,18 +128,18 @@ def test_filters_by_channel_pillar_and_status_without_script(console, month):
     page.get_by_label("Status").select_option("failed")
     page.get_by_role("button", name="Filter").click()
     expect(page).to_have_url(re.compile(r"status=failed"))
-    expect(page.locator(".tiles .t")).to_have_count(1)
-    expect(page.locator(".tiles .t a")).to_have_attribute("href", f"/posts/{month['failed']}")
+    expect(page.locator(".tiles > li")).to_have_count(1)
+    expect(page.locator(".tiles > li a")).to_have_attribute("href", f"/posts/{month['failed']}")
     page.get_by_label("Status").select_option("")
     page.get_by_label("Channel").select_option("telegram-humas")
     page.get_by_label("Pillar", exact=True).select_option("informatif")
     page.get_by_role("button", name="Filter").click()
-    tiles = page.locator(".tiles .t")
+    tiles = page.locator(".tiles > li")
     expect(tiles.first).to_be_visible()
     for text in tiles.all_inner_texts():
         assert "telegram-humas" in text and "Informative" in text
     page.get_by_role("link", name="Clear filters").click()
-    expect(page.locator(".tiles .t")).to_have_count(month["count"])
+    expect(page.locator(".tiles > li")).to_have_count(month["count"])
 
 
 def test_a_failed_delivery_is_ringed_and_its_reason_comes_with_keyboard_focus(console, month):

@@ -62,15 +62,18 @@ def test_the_page_travels_gzipped_to_a_browser_that_takes_it(client, office):
     assert raw.status_code == 200 and raw.headers["content-encoding"] == "gzip"
     assert raw.headers["vary"] == "Accept-Encoding"
     body = gzip.decompress(raw.content) if raw.content[:2] == b"\x1f\x8b" else raw.content
-    assert b"<h1>Calendar: " in body and body.count(b'class="t p') >= 30
+    assert b"<h1>Calendar: " in body and body.count(b'<li class=p') >= 30
     plain = client.get("/calendar?lang=en", headers={"Accept-Encoding": "identity"})
     assert "content-encoding" not in plain.headers
 
 
 def test_the_pillar_colours_are_a_stylesheet_cached_by_its_version(client):
     page = client.get("/calendar").text
-    address = page.split('<link rel="stylesheet" href="')[2].split('"')[0]
+    sheets = [part.split('"')[0] for part in page.split('<link rel="stylesheet" href="')[1:]]
+    assert sheets[:2] == ["/static/siaran.css", "/static/calendar.css"]  # not every page's
+    address = sheets[2]
     assert address.startswith("/calendar/pillars.css?v=")
+    assert "htmx.min.js" not in page  # links and a plain form: no script library to load
     sheet = client.get(address)
     assert sheet.headers["content-type"].startswith("text/css")
     assert "immutable" in sheet.headers["cache-control"]
