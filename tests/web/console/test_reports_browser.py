@@ -34,7 +34,8 @@ def read_back(console, sandbox_server):
         posts.append(post_id)
     deadline = time.monotonic() + 60
     while any(views.show_post(console.ctx, p)["status"] != "published" for p in posts):
-        assert time.monotonic() < deadline, "the posts were not published"
+        assert time.monotonic() < deadline, \
+            f"the posts were not published; the worker's log:\n{console.system.log('worker')}"
         time.sleep(0.3)
     operator = console.as_user("citra")
     audience.snapshot(operator, again=True)
