@@ -69,10 +69,12 @@ def show_post(ctx: Context, post_id: int) -> dict:
         view["options"] = post.options
         view["media"] = [{"digest": m.digest, "mime": m.mime, "size": m.size,
                           "alt_text": m.alt_text} for m in post.media]
-        logs = delivery_rows.attempts_for(conn, [d.id for d in deliveries])
+        ids = [d.id for d in deliveries]
+        logs = delivery_rows.attempts_for(conn, ids)
+        trails = audit.events_of_many(conn, "delivery", ids)
         for shown in view["deliveries"]:
             shown["attempt_log"] = logs[shown["id"]]
-            shown["audit"] = audit.events(conn, "delivery", shown["id"])
+            shown["audit"] = trails[shown["id"]]
         view["audit"] = audit.events(conn, "post", post_id)
         view["series_id"] = post.series_id
         view["etag"] = post_etag(post)
