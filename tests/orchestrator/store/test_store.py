@@ -13,7 +13,7 @@ from orchestrator.domain.states import DeliveryStatus as D
 from orchestrator.domain.states import PostStatus as P
 from orchestrator.pipeline.rollup import roll_up
 from orchestrator.runtime.secrets import CredentialBox
-from orchestrator.store import channels, deliveries, posts, work
+from orchestrator.store import audit, channels, deliveries, posts, work
 from orchestrator.store.db import Database
 from orchestrator.store.schema import channels as channels_table
 
@@ -204,3 +204,18 @@ def test_installation_facts_are_set_once_and_changed(database_url):
     with db.read() as conn:
         assert installation.get(conn, "key_fingerprint") == "bbbb"
     db.dispose()
+
+
+def test_the_audit_trails_of_many_entities_come_in_one_answer(db):
+    with db.write() as conn:
+        for entity, entity_id, action in (("delivery", 1, "retry"), ("post", 1, "approve"),
+                                          ("delivery", 2, "resolve"), ("delivery", 1, "cancel")):
+            audit.record(conn, actor="ani", action=action, entity=entity, entity_id=entity_id,
+                         now=NOW)
+    with db.read() as conn:
+        trails = audit.events_of_many(conn, "delivery", [1, 2, 3])
+        assert audit.events_of_many(conn, "delivery", []) == {}
+        single = [audit.events(conn, "delivery", i) for i in (1, 2, 3)]
+    assert {i: [e["action"] for e in t] for i, t in trails.items()} == {
+        1: ["retry", "cancel"], 2: ["resolve"], 3: []}
+    assert [trails[i] for i in (1, 2, 3)] == single
