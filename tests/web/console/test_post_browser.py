@@ -60,7 +60,7 @@ def test_publish_now_from_the_post_page_publishes_every_delivery_live(console, t
         expect(card.get_by_role("link", name=re.compile("^View on"))).to_have_attribute(
             "href", re.compile("^https?://"))
         expect(card.locator(".timeline li")).to_have_count(1)
-    expect(page.get_by_role("cell", name="publish_now")).to_be_visible()
+    expect(page.get_by_role("cell", name="published now publish_now")).to_be_visible()
     check_accessibility(page)
     screenshot(page, "post-en")
     for platform in set(CHANNELS.values()):
@@ -70,6 +70,8 @@ def test_publish_now_from_the_post_page_publishes_every_delivery_live(console, t
 
     page.goto(f"/posts/{post_id}?lang=id")
     expect(page.get_by_role("heading", name="Jejak audit")).to_be_visible()
+    for said, code in (("disetujui", "approve"), ("diterbitkan sekarang", "publish_now")):
+        expect(page.get_by_role("cell", name=f"{said} {code}")).to_be_visible()
     check_accessibility(page)
     screenshot(page, "post-id")
 
