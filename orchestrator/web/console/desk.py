@@ -38,15 +38,17 @@ SHOWN_MAX = 500
 Filter = Query("attention", pattern="^(" + "|".join(FILTERS) + ")$")
 
 
-def rows(who: Visitor, status: str) -> list[dict]:
-    """The deliveries of a filter, newest change first, with their post's title."""
+def rows(who: Visitor, status: str) -> tuple[list[dict], bool]:
+    """The newest :data:`SHOWN_MAX` deliveries of a filter, newest change first, with their
+    post's title; True when there are more than that."""
     found: list[dict] = []
     for state in FILTERS[status]:
-        found += listing.deliveries(who.ctx, status=DeliveryStatus(state), limit=SHOWN_MAX)
+        found += listing.deliveries(who.ctx, status=DeliveryStatus(state), limit=SHOWN_MAX + 1)
     found.sort(key=lambda d: (d["updated_at"] or "", d["id"]), reverse=True)
+    more = len(found) > SHOWN_MAX
     found = found[:SHOWN_MAX]
     titles = views.post_titles(who.ctx, [d["post_id"] for d in found])
-    return [shown(d, titles) for d in found]
+    return [shown(d, titles) for d in found], more
 
 
 def shown(delivery: dict, titles: dict[int, str]) -> dict:
@@ -67,8 +69,8 @@ def groups(found: list[dict]) -> list[dict]:
 
 
 def _values(who: Visitor, status: str) -> dict:
-    found = rows(who, status)
-    return {"which": status, "groups": groups(found), "total": len(found),
+    found, more = rows(who, status)
+    return {"which": status, "groups": groups(found), "total": len(found), "more": more,
             "can_act": who.can("operator"), "filters": list(FILTERS)}
 
 
