@@ -72,12 +72,26 @@ def token_view(t: rows.TokenRow, now: datetime) -> dict:
             "revoked_at": t.revoked_at.isoformat() if t.revoked_at else None}
 
 
-def list_tokens(ctx: Context, *, limit: int = 1000, offset: int = 0) -> list[dict]:
-    """Every token (never the token itself): admins only."""
+def list_tokens(ctx: Context, *, limit: int = 1000, offset: int = 0,
+                active_only: bool = False, newest_first: bool = False) -> list[dict]:
+    """Every token (never the token itself), oldest first unless ``newest_first``; only the
+    usable ones with ``active_only``: admins only."""
     now = ctx.now()
     with ctx.db.read() as conn:
         roles.authorize(conn, ctx.user, "token_list")
-        return [token_view(t, now) for t in rows.every(conn, limit=limit, offset=offset)]
+        return [token_view(t, now) for t in rows.every(
+            conn, limit=limit, offset=offset, newest_first=newest_first,
+            active_at=now if active_only else None)]
+
+
+def get_token(ctx: Context, token_id: int) -> dict:
+    """One token as :func:`list_tokens` shows it: admins only."""
+    with ctx.db.read() as conn:
+        roles.authorize(conn, ctx.user, "token_list")
+        found = rows.get(conn, token_id)
+    if found is None:
+        raise NotFound(f"no token with id {token_id}")
+    return token_view(found, ctx.now())
 
 
 def revoke_token(ctx: Context, token_id: int) -> dict:

@@ -107,7 +107,10 @@ def cmd_token_list(settings: Settings, args: argparse.Namespace) -> None:
     from orchestrator.access import tokens
     from orchestrator.runtime.context import open_context
 
-    found = tokens.list_tokens(open_context(settings))
+    ctx = open_context(settings)
+    found: list[dict] = []
+    while page := tokens.list_tokens(ctx, limit=1000, offset=len(found)):
+        found += page
     if args.json:
         emit_json(found)
     else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, or_, select, update
 
 from orchestrator.store.schema import api_tokens, users
 
@@ -49,11 +49,17 @@ def get(conn: Connection, token_id: int) -> TokenRow | None:
     return None if row is None else _row(row)
 
 
-def every(conn: Connection, *, user: str | None = None, limit: int = 1000, offset: int = 0
-          ) -> list[TokenRow]:
-    query = select(api_tokens).order_by(api_tokens.c.id).limit(limit).offset(offset)
+def every(conn: Connection, *, user: str | None = None, limit: int = 1000, offset: int = 0,
+          active_at: datetime | None = None, newest_first: bool = False) -> list[TokenRow]:
+    """Tokens, oldest first unless ``newest_first``; with ``active_at``, only those neither
+    revoked nor expired at that moment."""
+    order = api_tokens.c.id.desc() if newest_first else api_tokens.c.id
+    query = select(api_tokens).order_by(order).limit(limit).offset(offset)
     if user is not None:
         query = query.where(api_tokens.c.user_name == user)
+    if active_at is not None:
+        query = query.where(api_tokens.c.revoked_at.is_(None), or_(
+            api_tokens.c.expires_at.is_(None), api_tokens.c.expires_at > active_at))
     return [_row(r) for r in conn.execute(query)]
 
 

@@ -23,6 +23,8 @@ from orchestrator.web.console.session import Visitor, signed_in, writing
 
 router = APIRouter(include_in_schema=False)
 TokenId = Path(ge=1, le=2**31 - 1)
+#: The newest tokens the page lists (every console sign-in adds one).
+TOKENS_SHOWN = 200
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark only"
@@ -48,12 +50,14 @@ def users_page(request: Request, added: str = "", password_set: str = "", revoke
 def _page(request: Request, who: Visitor, status_code: int = 200, **values) -> Response:
     """The page; ``values`` carry what the last form did or why it was refused."""
     users = accounts.list_users(who.ctx, check=True)
-    listed = [_token(t) for t in tokens.list_tokens(who.ctx)]
+    listed = [_token(t) for t in tokens.list_tokens(who.ctx, newest_first=True,
+                                                   limit=TOKENS_SHOWN + 1)]
     shown = {"added": "", "password_set": "", "revoked": 0, "add_error": None,
              "add_name": "", "add_roles": [], "password_errors": [], "password_user": "",
              "token_error": None, **values}
     return render.page(request, who, "users.html", status=status_code, users=users,
-                       tokens=listed, roles=ROLES, **shown)
+                       tokens=listed[:TOKENS_SHOWN], more_tokens=len(listed) > TOKENS_SHOWN,
+                       tokens_shown=TOKENS_SHOWN, roles=ROLES, **shown)
 
 
 def _token(view: dict) -> dict:
@@ -108,10 +112,8 @@ def create_token(request: Request, user: str = Form(""), label: str = Form(""),
 @router.get("/tokens/{token_id}/revoke")
 def revoke_confirmation(request: Request, token_id: int = TokenId,
                         who: Visitor = Depends(signed_in)) -> Response:
-    found = next((t for t in tokens.list_tokens(who.ctx) if t["id"] == token_id), None)
-    if found is None:
-        raise NotFound(f"no token with id {token_id}")
-    return render.page(request, who, "token_revoke.html", t=_token(found))
+    return render.page(request, who, "token_revoke.html",
+                       t=_token(tokens.get_token(who.ctx, token_id)))
 
 
 @router.post("/tokens/{token_id}/revoke")

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from connectors.errors import AccessDenied, NotAuthenticated, ValidationError
+from connectors.errors import AccessDenied, NotAuthenticated, NotFound, ValidationError
 from orchestrator.access import passwords, tokens
 from orchestrator.cli.account_commands import read_password
 from orchestrator.cli.main import main
@@ -134,3 +134,25 @@ def test_revoking_anothers_token_needs_an_admin(cli, ctx):
         tokens.revoke_token(ctx.acting_as(Actor("ani")), made["id"])
     with pytest.raises(AccessDenied):
         tokens.revoke_token(ctx.acting_as(Actor("ani")), 999)
+
+
+def test_tokens_are_listed_newest_first_or_only_the_usable_ones(cli, ctx):
+    admin = ctx.acting_as(Actor("kepala"))
+    past = replace(ctx, clock=lambda: datetime.now(UTC) - timedelta(days=3),
+                   actor=Actor("kepala"))
+    expired = tokens.create_token(past, "ani", label="lama", expires_days=1)
+    revoked = tokens.create_token(admin, "ani", label="dicabut")
+    tokens.revoke_token(admin, revoked["id"])
+    usable = [tokens.create_token(admin, "ani", label=f"t{i}")["id"] for i in range(3)]
+    assert [t["id"] for t in tokens.list_tokens(admin)] == [
+        expired["id"], revoked["id"], *usable]
+    assert [t["id"] for t in tokens.list_tokens(admin, newest_first=True, limit=2)] == [
+        usable[2], usable[1]]
+    assert [t["id"] for t in tokens.list_tokens(admin, active_only=True)] == usable
+    assert tokens.get_token(admin, revoked["id"])["state"] == "revoked"
+    with pytest.raises(NotFound):
+        tokens.get_token(admin, 10_000)
+    with pytest.raises(AccessDenied):
+        tokens.get_token(ctx.acting_as(Actor("ani")), usable[0])
+    listed = json.loads(cli("token", "list", "--json")[1])  # every page of them
+    assert [t["id"] for t in listed] == [expired["id"], revoked["id"], *usable]

@@ -1,15 +1,15 @@
-"""The deliveries desk over HTTP: a filter with more deliveries than the desk shows says so
-rather than cutting the list off silently."""
+"""Long lists over HTTP: the deliveries desk and the tokens list show the newest rows and say
+when there are more, rather than cutting the list off silently."""
 
 from __future__ import annotations
 
 import httpx
 import pytest
 
-from orchestrator.access import passwords
+from orchestrator.access import passwords, tokens
 from orchestrator.channels import admin as channel_admin
 from orchestrator.domain.actor import Actor
-from orchestrator.web.console import desk
+from orchestrator.web.console import desk, users
 from tests.fixtures.web import USERS, running_office
 
 PASSWORD = "kata-sandi-uji-2026"
@@ -31,8 +31,12 @@ def office(tmp_path_factory, redis_url, sandbox_server):
 
 @pytest.fixture
 def client(office):
+    yield from signed_in(office, "citra")
+
+
+def signed_in(office, user: str):
     with httpx.Client(base_url=office.url, follow_redirects=False, timeout=30) as made:
-        made.post("/signin", data={"username": "citra", "password": PASSWORD})
+        made.post("/signin", data={"username": user, "password": PASSWORD})
         yield made
 
 
@@ -48,3 +52,19 @@ def test_the_desk_says_when_it_shows_only_the_newest(client, monkeypatch):
         assert page.count('<tr id="row-') == HELD - 1
     table = client.get("/deliveries/table?status=waiting&lang=en").text
     assert "Showing the newest 3 deliveries" in table
+
+
+def test_the_tokens_list_shows_the_newest_and_says_there_are_more(office, monkeypatch):
+    admin = office.as_user("adm")
+    newest = tokens.create_token(admin, "ani", label="paling-baru")["id"]
+    monkeypatch.setattr(users, "TOKENS_SHOWN", 2)
+    for client in signed_in(office, "adm"):
+        page = client.get("/users?lang=en").text
+        assert page.count('<tr id="token-') == 2
+        assert f'id="token-{newest + 1}"' in page  # this sign-in's own session, then
+        assert f'id="token-{newest}"' in page
+        assert "Showing the newest 2 tokens; `siaran token list` lists them all." in page
+        oldest = tokens.list_tokens(admin, limit=1)[0]["id"]
+        confirm = client.get(f"/tokens/{oldest}/revoke?lang=en")  # not listed, still found
+        assert confirm.status_code == 200 and f"#{oldest}<" in confirm.text
+        assert client.get("/tokens/99999/revoke?lang=en").status_code == 404
