@@ -22,7 +22,7 @@ from orchestrator.channels.views import list_channels
 from orchestrator.domain.pillars import Pillar
 from orchestrator.domain.states import DeliveryStatus as D
 from orchestrator.domain.states import PostStatus as P
-from orchestrator.web.console import colours, i18n, render
+from orchestrator.web.console import colours, i18n, pillar_names, render
 from orchestrator.web.console.periods import VIEWS, Period, parse_day, period
 from orchestrator.web.console.session import Visitor, signed_in
 from schedules import calendar as calendar_views
@@ -91,7 +91,7 @@ def calendar_page(request: Request, who: Visitor = Depends(signed_in), view: str
         who.ctx, start, end, channel=channel, pillar=pillar,
         delivery_status=FILTER_STATES[status] if status else None)
     classes = {p.name: f"p{i}" for i, p in enumerate(pillars)}
-    labels = _labels(pillars, who.lang)
+    labels = pillar_names.labels(pillars, who.lang)
     _ = render.gettext_for(who.lang)
     by_day: dict[date, list[Tile]] = {}
     for post in posts:
@@ -171,10 +171,6 @@ def _tile(post: dict, classes: dict[str, str], labels: dict[str, str], _) -> Til
     at = post["scheduled_at"]
     return Tile(post["id"], post["title"], at[11:16], at, labels.get(post["pillar"],
                 post["pillar"]), classes.get(post["pillar"], "px"), shown, reasons)
-
-
-def _labels(pillars: list[Pillar], lang: str) -> dict[str, str]:
-    return {p.name: (p.label_id if lang == "id" else p.label_en) or p.name for p in pillars}
 
 
 def _version(pillars: list[Pillar]) -> str:

@@ -16,7 +16,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from orchestrator.web.console import i18n
+from orchestrator.web.console import i18n, pillar_names
 from orchestrator.web.console.session import Visitor
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -47,7 +47,8 @@ def page(request: Request, visitor: Visitor, template: str, status: int = 200,
     html = environment(visitor.lang).get_template(template).render(
         request=request, visitor=visitor, fmt=visitor.formats, lang=visitor.lang,
         languages=i18n.NAMES, csrf=visitor.csrf, path=request.url.path,
-        switch=language_links(request), **values)
+        switch=language_links(request),
+        pillar_name=pillar_names.namer(visitor.ctx, visitor.lang), **values)
     response = HTMLResponse(html, status_code=status, headers=headers)
     secure(response)
     if request.query_params.get("lang") in i18n.LANGUAGES:

@@ -70,6 +70,7 @@ def test_publish_now_from_the_post_page_publishes_every_delivery_live(console, t
 
     page.goto(f"/posts/{post_id}?lang=id")
     expect(page.get_by_role("heading", name="Jejak audit")).to_be_visible()
+    expect(page.locator("dl").get_by_text("Informatif", exact=True)).to_be_visible()  # label
     for said, code in (("disetujui", "approve"), ("diterbitkan sekarang", "publish_now")):
         expect(page.get_by_role("cell", name=f"{said} {code}")).to_be_visible()
     check_accessibility(page)

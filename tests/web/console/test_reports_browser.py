@@ -52,7 +52,7 @@ def test_engagement_per_pillar_beside_the_mix_and_growth(console, read_back):
     page.get_by_role("link", name="Reports").click()
     expect(page.get_by_role("heading", name="Engagement by pillar, beside the mix")).to_be_visible()
     pillar_rows = page.locator("section[aria-labelledby=by-pillar] tbody tr")
-    informatif = pillar_rows.filter(has=page.get_by_role("rowheader", name="informatif"))
+    informatif = pillar_rows.filter(has=page.get_by_role("rowheader", name="Informative"))
     expect(informatif).to_contain_text("target 60%")
     expect(informatif.locator("td").nth(1)).to_have_text("1")  # one post
     channel_rows = page.locator("section[aria-labelledby=by-channel] tbody tr")
