@@ -6,9 +6,10 @@ alt text; an image without alt text is refused when the post is written.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import BinaryIO
 
-from connectors.errors import ValidationError
+from connectors.errors import NotFound, ValidationError
 from orchestrator.access.roles import act, authorize
 from orchestrator.domain.model import PostMedia
 from orchestrator.media import files
@@ -52,3 +53,12 @@ def attachments(ctx: Context, items: list[tuple[str, str]]) -> list[PostMedia]:
     if problems:
         raise ValidationError("; ".join(p for _, p in problems), problems)
     return found
+
+
+def stored_file(ctx: Context, digest: str) -> tuple[Path, str]:
+    """The stored file with this id, and its type (checked by its content when it was
+    stored), to show it; NotFound for an id the store does not hold."""
+    stored = files.find(ctx.settings.data_dir, digest)
+    if stored is None:
+        raise NotFound(f"no stored media with id {digest[:64]!r}")
+    return files.path_of(ctx.settings.data_dir, stored), stored.mime

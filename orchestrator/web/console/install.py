@@ -20,6 +20,7 @@ from orchestrator.web.console import (
     channels,
     compose,
     desk,
+    media,
     post_page,
     render,
     reports,
@@ -31,7 +32,8 @@ from orchestrator.web.console.session import SignInRequired, asked, sign_in_targ
 
 STATIC = Path(__file__).parent / "static"
 #: Page modules, each with a ``router``; the page groups add themselves here.
-PAGES = [signin, calendar, compose, review, post_page, desk, channels, users, reports]
+PAGES = [signin, calendar, compose, media, review, post_page, desk, channels, users,
+         reports]
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark only"

@@ -38,6 +38,10 @@ def test_an_author_composes_and_an_approver_approves(console, tmp_path):
     page.get_by_label(re.compile(r"^Date and time \(WIB\)")).fill("2030-03-02T09:30")
     page.get_by_label("Add an image or video").set_input_files(str(image))
     page.get_by_label("Alt text for bendera.jpg").fill("Bendera Merah Putih berkibar")
+    thumbnail = page.locator(".media-item img.thumb")  # the upload, seen beside its alt text
+    expect(thumbnail).to_be_visible()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0",
+                           arg=thumbnail.element_handle())
     expect(counter(page, "x-humas")).to_have_attribute("data-state", "ok")
     expect(counter(page, "instagram-humas", "caption")).to_be_visible()
 

@@ -38,6 +38,10 @@ def test_publish_now_from_the_post_page_publishes_every_delivery_live(console, t
     page.goto(f"/posts/{post_id}")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Jadwal vaksinasi keliling")
     expect(page.get_by_text("Bendera Merah Putih berkibar di halaman kantor")).to_be_visible()
+    image = page.get_by_role("img", name="Bendera Merah Putih berkibar di halaman kantor")
+    expect(image).to_be_visible()  # the image itself, its alt text as its name
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0",
+                           arg=image.element_handle())
     check_accessibility(page)
 
     page.get_by_role("button", name="Publish now").click()
