@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.responses import RedirectResponse, Response
 
 from connectors.errors import AlreadyExists, ConfigError, NotFound, ValidationError
+from connectors.wording import Said
 from orchestrator.access import accounts, passwords, tokens
 from orchestrator.domain.model import ROLES
 from orchestrator.web.console import render
@@ -23,20 +24,6 @@ from orchestrator.web.console.session import Visitor, signed_in, writing
 
 router = APIRouter(include_in_schema=False)
 TokenId = Path(ge=1, le=2**31 - 1)
-
-
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark only"
-    return message
-
-
-#: What ``passwords.problems`` may say, translated when shown (its numbers are the
-#: service's ``MIN_LENGTH`` and ``MAX_LENGTH``).
-PASSWORD_PROBLEMS = [
-    N_("a password has at least 12 characters"), N_("a password has at most 1024 characters"),
-    N_("this password is on the list of common passwords"),
-    N_("a password of digits alone is easy to guess"),
-    N_("a password needs more than three different characters"),
-    N_("a password may not contain the user name")]
 
 
 @router.get("/users")
@@ -70,7 +57,7 @@ async def add_user(request: Request, name: str = Form(""),
         accounts.add_user(who.ctx, name.strip(), chosen)
     except (ConfigError, ValidationError) as refused:
         status_code = 409 if isinstance(refused, AlreadyExists) else 422
-        return _page(request, who, status_code, add_error=str(refused), add_name=name,
+        return _page(request, who, status_code, add_error=refused.said, add_name=name,
                      add_roles=chosen)
     return RedirectResponse(f"/users?added={quote(name.strip(), safe='')}", status_code=303)
 
@@ -78,14 +65,13 @@ async def add_user(request: Request, name: str = Form(""),
 @router.post("/users/password")
 def set_password(request: Request, name: str = Form(""), password: str = Form(""),
                  who: Visitor = Depends(writing)) -> Response:
-    _ = render.gettext_for(who.lang)
     try:
         passwords.set_password(who.ctx, name, password)
     except ValidationError as refused:
         return _page(request, who, 422, password_user=name,
-                     password_errors=[_(p) for _field, p in refused.problems])
+                     password_errors=[p for _field, p in refused.problems])
     except NotFound as missing:
-        return _page(request, who, 404, password_user=name, password_errors=[str(missing)])
+        return _page(request, who, 404, password_user=name, password_errors=[missing.said])
     return RedirectResponse(f"/users?password_set={quote(name, safe='')}", status_code=303)
 
 
@@ -100,7 +86,7 @@ def create_token(request: Request, user: str = Form(""), label: str = Form(""),
         created = tokens.create_token(who.ctx, user, label=label.strip(),
                                       expires_days=int(days) if days else None)
     except (ConfigError, NotFound) as refused:
-        return _page(request, who, 422, token_error=str(refused))
+        return _page(request, who, 422, token_error=refused.said)
     return render.page(request, who, "token_created.html", token=created["token"],
                        token_id=created["id"], user=user, label=label.strip())
 
@@ -110,7 +96,7 @@ def revoke_confirmation(request: Request, token_id: int = TokenId,
                         who: Visitor = Depends(signed_in)) -> Response:
     found = next((t for t in tokens.list_tokens(who.ctx) if t["id"] == token_id), None)
     if found is None:
-        raise NotFound(f"no token with id {token_id}")
+        raise NotFound(Said("no token with id {id}", id=str(token_id)))
     return render.page(request, who, "token_revoke.html", t=_token(found))
 
 
