@@ -172,12 +172,12 @@ def test_the_platforms_problems_are_said_in_the_pages_language(console, tmp_path
     words = {"id": ("Judul", "Teks", "Pilar", "Tambahkan gambar atau video",
                     "Teks alternatif untuk kegiatan.jpg", "Ajukan untuk ditinjau",
                     "x-humas: teks terhitung 300 karakter, batasnya 280",
-                    "media 1 (kegiatan.jpg): teks alternatif belum diisi",
+                    "teks alternatif belum diisi",
                     "gambar wajib memiliki teks alternatif"),
              "en": ("Title", "Text", "Pillar", "Add an image or video",
                     "Alt text for kegiatan.jpg", "Submit for review",
                     "x-humas: text weighs 300 characters, limit 280",
-                    "media 1 (kegiatan.jpg): alt text is missing",
+                    "alt text is missing",
                     "an image needs its alt text")}
     for lang, (title, text, pillar, add, alt, submit, too_long, no_alt, needs_alt) in (
             words.items()):
