@@ -54,9 +54,5 @@ def say(text: str, gettext: Callable[[str], str], locale: str | None = None) -> 
 
 def explain(error: SiaranError, gettext: Callable[[str], str],
             locale: str | None = None) -> str:
-    """The whole message of ``error`` in the page's language (an English message that lists
-    problems said one by one is shown as its problems)."""
-    problems = getattr(error, "problems", None)
-    if problems and not isinstance(error.said, Said | Listed):
-        return "; ".join(say(message, gettext, locale) for _field, message in problems)
+    """The message of ``error`` in the page's language."""
     return say(error.said, gettext, locale)

@@ -49,10 +49,10 @@ def test_a_plain_message_is_shown_as_it_is():
 def test_an_error_is_explained_whole():
     moved = InvalidTransition("post", "published", "draft")
     assert explain(moved, ID, "id") == "post tidak dapat berpindah dari status published ke draft"
-    listed = ValidationError("title is empty; no channel given",
-                             [("title", Said("title is empty")),
-                              ("channels", Said("no channel given"))])
+    problems = [("title", Said("title is empty")), ("channels", Said("no channel given"))]
+    listed = ValidationError(Listed([m for _, m in problems]), problems)
     assert explain(listed, ID, "id") == "judul belum diisi; belum ada kanal yang dipilih"
+    assert explain(ValidationError("from must be a date"), ID, "id") == "from must be a date"
 
 
 def test_every_service_template_is_translated_with_the_same_placeholders():
