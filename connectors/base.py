@@ -24,6 +24,7 @@ from typing import Any, ClassVar, TypeVar
 from connectors.engagement import Engagement
 from connectors.errors import AuthExpired, ConfigError, ContentRejected, PermissionDenied
 from connectors.http import DEFAULT_TIMEOUT, redact
+from connectors.wording import Listed, Said
 
 __all__ = ["DEFAULT_TIMEOUT", "MB", "PERMANENT", "ChannelHealth", "Connector", "Counter",
            "Engagement", "MediaItem", "PlatformLimits", "Problem", "Published", "RenderedPost"]
@@ -193,7 +194,8 @@ class Connector(ABC):
         if any(keys <= given for keys in cls.credential_keys):
             return
         wanted = " or ".join(", ".join(sorted(keys)) for keys in cls.credential_keys)
-        raise ConfigError(f"{cls.platform} channel needs credentials: {wanted}")
+        raise ConfigError(Said("{platform} channel needs credentials: {wanted}",
+                               platform=cls.platform, wanted=wanted))
 
     def validate(self, post: RenderedPost) -> list[Problem]:
         """Offline check against the platform's limits: every problem, warnings included."""
@@ -212,16 +214,17 @@ class Connector(ABC):
     def text_problems(self, post: RenderedPost) -> list[Problem]:
         length = self.text_length(post.text)
         if length > self.limits.max_text:
-            return [Problem(self.platform, f"text is {length} characters, "
-                                           f"limit {self.limits.max_text}")]
+            return [Problem(self.platform, Said("text is {length} characters, limit {limit}",
+                                                length=length, limit=self.limits.max_text))]
         return []
 
     def media_problems(self, post: RenderedPost) -> list[Problem]:
         """Count, type, size and alt text of every item (alt text is always required)."""
         limits, problems = self.limits, []
         if len(post.media) > limits.max_media:
-            problems.append(Problem(self.platform, f"{len(post.media)} media items, limit "
-                                                   f"{limits.max_media}"))
+            problems.append(Problem(self.platform, Said("{count} media items, limit {limit}",
+                                                        count=len(post.media),
+                                                        limit=limits.max_media)))
         for number, item in enumerate(post.media, 1):
             problems += self.item_problems(number, item)
         return problems
@@ -229,21 +232,26 @@ class Connector(ABC):
     def item_problems(self, number: int, item: MediaItem) -> list[Problem]:
         """Type, size and alt text of the ``number``-th media item."""
         limits, problems = self.limits, []
-        name = f"media {number} ({item.filename})"
+        name = Said("media {number} ({file})", number=number, file=item.filename)
         if item.is_video:
             types, cap, kind = limits.video_types, limits.max_video_bytes, "video"
         else:
             types, cap, kind = limits.image_types, limits.max_image_bytes, "image"
         if item.mime not in types:
-            accepted = ", ".join(sorted(types)) or "none"
-            problems.append(Problem(self.platform, f"{name}: {item.mime} is not accepted "
-                                                   f"(accepted: {accepted})"))
+            accepted = ", ".join(sorted(types)) or Said("none")
+            problems.append(Problem(self.platform, Said(
+                "{name}: {mime} is not accepted (accepted: {accepted})", name=name,
+                mime=item.mime, accepted=accepted)))
         size = item.byte_size()
         if cap and size > cap:
-            problems.append(Problem(self.platform, f"{name}: {kind} is {size / MB:.1f} MB, "
-                                                   f"limit {cap / MB:.0f} MB"))
+            said = (Said("{name}: video is {size:.1f} MB, limit {limit:.0f} MB", name=name,
+                         size=size / MB, limit=cap / MB) if kind == "video" else
+                    Said("{name}: image is {size:.1f} MB, limit {limit:.0f} MB", name=name,
+                         size=size / MB, limit=cap / MB))
+            problems.append(Problem(self.platform, said))
         if item.is_image and not item.alt_text.strip():
-            problems.append(Problem(self.platform, f"{name}: alt text is missing"))
+            problems.append(Problem(self.platform, Said("{name}: alt text is missing",
+                                                        name=name)))
         return problems
 
     # reuse of earlier attempts' uploads -------------------------------------------------
@@ -303,7 +311,7 @@ class Connector(ABC):
         """Raise ContentRejected naming every blocking problem (nothing is sent)."""
         blocking = [p.message for p in self.validate(post) if p.blocking]
         if blocking:
-            raise ContentRejected("; ".join(blocking), platform=self.platform)
+            raise ContentRejected(Listed(blocking), platform=self.platform)
 
     @abstractmethod
     def publish(self, post: RenderedPost, *, key: str) -> Published:

@@ -25,9 +25,19 @@ real answers onto them, and the delivery pipeline decides what to do by class al
 
 from __future__ import annotations
 
+from connectors.wording import Said
+
 
 class SiaranError(Exception):
-    """Base of every error Siaran raises on purpose."""
+    """Base of every error Siaran raises on purpose.
+
+    ``str(error)`` is the English message; ``error.said`` is the message as given, a
+    :class:`~connectors.wording.Said` when it can be said in another language."""
+
+    @property
+    def said(self) -> str:
+        first = self.args[0] if len(self.args) == 1 else None
+        return first if isinstance(first, str) else str(self)
 
 
 class ConfigError(SiaranError):
@@ -54,7 +64,8 @@ class InvalidTransition(SiaranError):
     """A state change the state machine does not allow."""
 
     def __init__(self, entity: str, current: str, target: str) -> None:
-        super().__init__(f"{entity} cannot go from {current} to {target}")
+        super().__init__(Said("{entity} cannot go from {current} to {target}",
+                              entity=entity, current=current, target=target))
         self.entity, self.current, self.target = entity, current, target
 
 

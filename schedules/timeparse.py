@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from connectors.errors import ValidationError
+from connectors.wording import Said
 from orchestrator.domain.times import ZONE_NAMES, zone_named
 
 FORMATS = ("'YYYY-MM-DD HH:MM' in the office time zone, optionally followed by "
@@ -37,13 +38,14 @@ def parse_time(text: str, tz: ZoneInfo) -> datetime:
     try:
         value = datetime.fromisoformat(raw)
     except ValueError:
-        raise ValidationError(f"cannot read time {text!r}; use {FORMATS}") from None
+        raise ValidationError(Said("cannot read time {text!r}; use {formats}", text=text,
+                                   formats=FORMATS)) from None
     if value.tzinfo is None:
         value = value.replace(tzinfo=tz)
     try:
         return value.astimezone(UTC)
     except OverflowError:
-        raise ValidationError(f"time {text!r} is out of range") from None
+        raise ValidationError(Said("time {text!r} is out of range", text=text)) from None
 
 
 def parse_day(text: str, tz: ZoneInfo) -> datetime:

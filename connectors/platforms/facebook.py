@@ -53,6 +53,7 @@ from connectors.engagement import count
 from connectors.errors import ContentRejected, OutcomeUnknown, Unavailable
 from connectors.http import retry_safe
 from connectors.platforms.graph import Graph, retry_after_from_usage
+from connectors.wording import Said
 
 PLATFORM = "facebook"
 FEED_FIELDS = "id,message,created_time,permalink_url"
@@ -128,15 +129,16 @@ class FacebookConnector(Connector):
         problems = super().media_problems(post)
         videos = sum(1 for m in post.media if m.is_video)
         if videos and videos < len(post.media):
-            problems.append(Problem(PLATFORM, "a Facebook post carries photos or one video, "
-                                              "not both"))
+            problems.append(Problem(PLATFORM, Said("a Facebook post carries photos or one "
+                                                   "video, not both")))
         if videos > 1:
-            problems.append(Problem(PLATFORM, f"{videos} videos, limit 1"))
+            problems.append(Problem(PLATFORM, Said("{count} videos, limit 1", count=videos)))
         for number, item in enumerate(post.media, 1):
             if item.is_image and item.byte_size() > self.recommended_image_bytes:
-                problems.append(Problem(PLATFORM, f"media {number} ({item.filename}) is over "
-                                                  "4 MB; Facebook may compress it visibly",
-                                        blocking=False))
+                name = Said("media {number} ({file})", number=number, file=item.filename)
+                problems.append(Problem(PLATFORM, Said(
+                    "{name} is over 4 MB; Facebook may compress it visibly", name=name),
+                    blocking=False))
         return problems
 
     # uploads --------------------------------------------------------------------------

@@ -64,6 +64,7 @@ from connectors.errors import (
 )
 from connectors.http import retry_safe
 from connectors.platforms.graph import Graph
+from connectors.wording import Said
 
 PLATFORM = "instagram"
 MEDIA_METRICS = ("views", "reach", "likes", "comments", "shares", "saved")
@@ -80,8 +81,8 @@ def graph_time(value: str) -> datetime | None:
 
 #: Siaran gives media a public URL when ``SIARAN_MEDIA_BASE_URL`` says where the media
 #: store is served.
-PUBLIC_URL_ONLY = ("Instagram fetches media by public URL only: set SIARAN_MEDIA_BASE_URL to "
-                   "the public address of the media store")
+PUBLIC_URL_ONLY = Said("Instagram fetches media by public URL only: set SIARAN_MEDIA_BASE_URL "
+                       "to the public address of the media store")
 
 
 class InstagramConnector(Connector):
@@ -119,21 +120,23 @@ class InstagramConnector(Connector):
     def text_problems(self, post: RenderedPost) -> list[Problem]:
         """Caption length, hashtags, mentions; links are allowed but not clickable."""
         problems = super().text_problems(post)
-        for pattern, limit, what in ((HASHTAG, self.max_hashtags, "hashtags"),
-                                     (MENTION, self.max_mentions, "mentions")):
-            found = len(pattern.findall(post.text))
-            if found > limit:
-                problems.append(Problem(PLATFORM, f"{found} {what}, limit {limit}"))
+        hashtags, mentions = len(HASHTAG.findall(post.text)), len(MENTION.findall(post.text))
+        if hashtags > self.max_hashtags:
+            problems.append(Problem(PLATFORM, Said("{found} hashtags, limit {limit}",
+                                                   found=hashtags, limit=self.max_hashtags)))
+        if mentions > self.max_mentions:
+            problems.append(Problem(PLATFORM, Said("{found} mentions, limit {limit}",
+                                                   found=mentions, limit=self.max_mentions)))
         if LINK.search(post.text):
-            problems.append(Problem(PLATFORM, "links in an Instagram caption are not "
-                                              "clickable", blocking=False))
+            problems.append(Problem(PLATFORM, Said("links in an Instagram caption are not "
+                                                   "clickable"), blocking=False))
         return problems
 
     def media_problems(self, post: RenderedPost) -> list[Problem]:
         """At least one medium, each reachable by a public URL."""
         problems = super().media_problems(post)
         if not post.media:
-            problems.append(Problem(PLATFORM, "Instagram needs an image or a video"))
+            problems.append(Problem(PLATFORM, Said("Instagram needs an image or a video")))
         if any(not m.url for m in post.media):
             problems.append(Problem(PLATFORM, PUBLIC_URL_ONLY))
         return problems

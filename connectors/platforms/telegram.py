@@ -53,6 +53,7 @@ from connectors.errors import (
     Unavailable,
 )
 from connectors.http import PlainHttp, excerpt, json_or_none, status_error
+from connectors.wording import Said
 
 PLATFORM = "telegram"
 API_BASE = "https://api.telegram.org"
@@ -112,8 +113,8 @@ class TelegramConnector(Connector):
             return super().text_problems(post)
         length = utf16_length(post.text)
         if length > self.max_caption:
-            return [Problem(PLATFORM, f"caption is {length} characters, "
-                                      f"limit {self.max_caption}")]
+            return [Problem(PLATFORM, Said("caption is {length} characters, limit {limit}",
+                                           length=length, limit=self.max_caption))]
         return []
 
     # the wire ----------------------------------------------------------------------------

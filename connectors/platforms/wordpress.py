@@ -59,6 +59,7 @@ from connectors.http import (
     retry_after_header,
     status_error,
 )
+from connectors.wording import Said
 
 PLATFORM = "wordpress"
 SEARCH_WORDS = 8
@@ -90,11 +91,11 @@ class WordPressConnector(Connector):
         """The first image becomes the featured image (a local file); others are left out."""
         problems = self.item_problems(1, post.media[0]) if post.media else []
         if post.media and not post.media[0].path:
-            problems.append(Problem(PLATFORM, "the featured image must be a local file"))
+            problems.append(Problem(PLATFORM, Said("the featured image must be a local file")))
         if len(post.media) > self.limits.max_media:
-            problems.append(Problem(PLATFORM, f"only the first image becomes the featured "
-                                              f"image; {len(post.media) - 1} other media "
-                                              "items are not published", blocking=False))
+            problems.append(Problem(PLATFORM, Said(
+                "only the first image becomes the featured image; {count} other media items "
+                "are not published", count=len(post.media) - 1), blocking=False))
         return problems
 
     def _url(self, route: str) -> str:

@@ -59,6 +59,7 @@ from connectors.platforms.x_text import (
     weighted_length,
 )
 from connectors.platforms.x_upload import MediaUploader
+from connectors.wording import Said
 
 OAUTH1_KEYS = frozenset({"consumer_key", "consumer_secret", "access_token", "access_token_secret"})
 
@@ -139,11 +140,12 @@ class XConnector(Connector):
             length = weighted_length(post.text)
             if length <= MAX_WEIGHTED:
                 return []
-            return [Problem(PLATFORM, f"text weighs {length} characters, limit {MAX_WEIGHTED}")]
+            return [Problem(PLATFORM, Said("text weighs {length} characters, limit {limit}",
+                                           length=length, limit=MAX_WEIGHTED))]
         parts = len(split_thread(post.text))
         if parts > self.max_thread_parts:
-            return [Problem(PLATFORM, f"the thread needs {parts} posts, limit "
-                                      f"{self.max_thread_parts}")]
+            return [Problem(PLATFORM, Said("the thread needs {parts} posts, limit {limit}",
+                                           parts=parts, limit=self.max_thread_parts))]
         return []
 
     def media_problems(self, post: RenderedPost) -> list[Problem]:
@@ -151,11 +153,11 @@ class XConnector(Connector):
         problems = super().media_problems(post)
         videos = sum(1 for m in post.media if m.is_video)
         if videos and videos < len(post.media):
-            problems.append(Problem(PLATFORM, "X posts carry images or one video, not both"))
+            problems.append(Problem(PLATFORM, Said("X posts carry images or one video, not both")))
         if videos > 1:
-            problems.append(Problem(PLATFORM, f"{videos} videos, limit 1"))
+            problems.append(Problem(PLATFORM, Said("{count} videos, limit 1", count=videos)))
         if any(not m.path for m in post.media):
-            problems.append(Problem(PLATFORM, "X uploads media from local files only"))
+            problems.append(Problem(PLATFORM, Said("X uploads media from local files only")))
         return problems
 
     # the wire -------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from connectors.errors import NotAuthenticated, NotFound, ValidationError
+from connectors.wording import Listed, Said
 from orchestrator.access import roles
 from orchestrator.access.accounts import Principal
 from orchestrator.runtime.context import Context
@@ -42,18 +43,18 @@ def problems(name: str, password: str) -> list[str]:
     """Why a password may not be used; empty when it may."""
     found = []
     if len(password) < MIN_LENGTH:
-        found.append(f"a password has at least {MIN_LENGTH} characters")
+        found.append(Said("a password has at least {least} characters", least=MIN_LENGTH))
     if len(password) > MAX_LENGTH:
-        found.append(f"a password has at most {MAX_LENGTH} characters")
+        found.append(Said("a password has at most {most} characters", most=MAX_LENGTH))
     lowered = password.lower()
     if lowered in common_passwords() or lowered.rstrip("0123456789!.") in common_passwords():
-        found.append("this password is on the list of common passwords")
+        found.append(Said("this password is on the list of common passwords"))
     if password.isdigit():
-        found.append("a password of digits alone is easy to guess")
+        found.append(Said("a password of digits alone is easy to guess"))
     if len(set(password)) < 4:
-        found.append("a password needs more than three different characters")
+        found.append(Said("a password needs more than three different characters"))
     if len(name) >= 4 and name.lower() in lowered:
-        found.append("a password may not contain the user name")
+        found.append(Said("a password may not contain the user name"))
     return found
 
 
@@ -61,13 +62,13 @@ def set_password(ctx: Context, name: str, password: str) -> None:
     """Set a user's password: the user themself or an admin; audited, never logged."""
     refused = problems(name, password)
     if refused:
-        raise ValidationError("; ".join(refused), [("password", p) for p in refused])
+        raise ValidationError(Listed(refused), [("password", p) for p in refused])
     hashed = HASHER.hash(password)
     now = ctx.now()
     with ctx.db.write() as conn:
         roles.authorize_on(conn, ctx.user, "password_set", name)
         if not user_rows.set_password_hash(conn, name, hashed):
-            raise NotFound(f"no user named {name!r}")
+            raise NotFound(Said("no user named {name!r}", name=name))
         audit.record(conn, actor=ctx.user, action="password_set", entity="user", entity_id=0,
                      now=now, name=name)
 

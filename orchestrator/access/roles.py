@@ -20,6 +20,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from connectors.errors import AccessDenied, AlreadyExists, ConfigError
+from connectors.wording import Said
 from orchestrator.domain.model import ROLES
 from orchestrator.store import audit
 from orchestrator.store import users as user_rows
@@ -90,11 +91,13 @@ def authorize(conn: Connection, user: str, action: str) -> None:
         return
     held = roles_of(conn, user)
     if not held:
-        raise AccessDenied(f"user {user!r} is not known to Siaran (see `siaran user list`)")
+        raise AccessDenied(Said("user {user!r} is not known to Siaran (see `siaran user list`)",
+                                user=user))
     if "admin" in held or held & ALLOWED[action]:
         return
     wanted = " or ".join(sorted(ALLOWED[action] | {"admin"}))
-    raise AccessDenied(f"{user!r} may not {action.replace('_', ' ')}: needs role {wanted}")
+    raise AccessDenied(Said("{user!r} may not {action}: needs role {wanted}", user=user,
+                            action=action.replace("_", " "), wanted=wanted))
 
 
 def authorize_on(conn: Connection, user: str, action: str, subject: str) -> None:
@@ -121,9 +124,11 @@ def require_second_pair_of_eyes(conn: Connection, user: str, author: str,
     if open_mode(conn):
         return
     if user == author:
-        raise AccessDenied(f"{user!r} wrote this post; another approver must approve it")
+        raise AccessDenied(Said("{user!r} wrote this post; another approver must approve it",
+                                user=user))
     if post_id is not None and user in audit.actors(conn, "post", post_id, ("edit",)):
-        raise AccessDenied(f"{user!r} edited this post; another approver must approve it")
+        raise AccessDenied(Said("{user!r} edited this post; another approver must approve it",
+                                user=user))
 
 
 def add_user(conn: Connection, *, acting: str, name: str, roles: list[str],
@@ -132,14 +137,15 @@ def add_user(conn: Connection, *, acting: str, name: str, roles: list[str],
     name = checked_name(name)
     unknown = sorted(set(roles) - set(ROLES))
     if unknown or not roles:
-        raise ConfigError(f"roles must be among {', '.join(ROLES)}; got {', '.join(roles)}")
+        raise ConfigError(Said("roles must be among {roles}; got {given}",
+                               roles=", ".join(ROLES), given=", ".join(roles)))
     first = open_mode(conn)
     if first and "admin" not in roles:
-        raise ConfigError("the first user must have the admin role")
+        raise ConfigError(Said("the first user must have the admin role"))
     if not first:
         authorize(conn, acting, "user_add")
     if roles_of(conn, name):
-        raise AlreadyExists(f"user {name!r} already exists")
+        raise AlreadyExists(Said("user {name!r} already exists", name=name))
     user_rows.add(conn, name, roles, now)
     audit.record(conn, actor=acting, action="user_add", entity="user", entity_id=0, now=now,
                  name=name, roles=sorted(set(roles)))
@@ -152,7 +158,7 @@ def all_users(conn: Connection) -> list[dict]:
 def checked_name(name: str) -> str:
     """A user name is one line of printable text without spaces, at most ``NAME_MAX``."""
     if not name or not name.isprintable() or any(c.isspace() for c in name):
-        raise ConfigError("a user name is printable text without spaces or line breaks")
+        raise ConfigError(Said("a user name is printable text without spaces or line breaks"))
     if len(name) > NAME_MAX:
-        raise ConfigError(f"a user name has at most {NAME_MAX} characters")
+        raise ConfigError(Said("a user name has at most {most} characters", most=NAME_MAX))
     return name

@@ -13,6 +13,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from connectors.errors import ConfigError, InvalidTransition, NotAuthenticated, NotFound
+from connectors.wording import Said
 from orchestrator.access import roles
 from orchestrator.access.accounts import Principal
 from orchestrator.runtime.context import Context
@@ -34,9 +35,10 @@ def create_token(ctx: Context, user: str, *, label: str = "", expires_days: int 
     """A new token for ``user`` (admins only): ``{"token", "id"}``; the token is shown here
     once and never again."""
     if expires_days is not None and not 1 <= expires_days <= MAX_DAYS:
-        raise ConfigError(f"a token expires after 1 to {MAX_DAYS} days")
+        raise ConfigError(Said("a token expires after 1 to {most} days", most=MAX_DAYS))
     if len(label) > LABEL_MAX or not label.isprintable():
-        raise ConfigError(f"a token label is one line of at most {LABEL_MAX} characters")
+        raise ConfigError(Said("a token label is one line of at most {most} characters",
+                               most=LABEL_MAX))
     now = ctx.now()
     with ctx.db.write() as conn:
         roles.authorize(conn, ctx.user, "token_create")
@@ -53,7 +55,7 @@ def sign_in_token(ctx: Context, principal: Principal, *, label: str, expires_day
 def _issue(conn, acting: str, user: str, label: str, expires_days: int | None,
            now: datetime, action: str) -> dict:
     if not user_rows.exists(conn, user):
-        raise NotFound(f"no user named {user!r}")
+        raise NotFound(Said("no user named {name!r}", name=user))
     token = PREFIX + secrets.token_urlsafe(32)
     expires = now + timedelta(days=expires_days) if expires_days else None
     token_id = rows.add(conn, user=user, label=label, secret_hash=digest(token),
@@ -90,7 +92,7 @@ def get_token(ctx: Context, token_id: int) -> dict:
         roles.authorize(conn, ctx.user, "token_list")
         found = rows.get(conn, token_id)
     if found is None:
-        raise NotFound(f"no token with id {token_id}")
+        raise NotFound(Said("no token with id {id}", id=str(token_id)))
     return token_view(found, ctx.now())
 
 
@@ -101,7 +103,7 @@ def revoke_token(ctx: Context, token_id: int) -> dict:
         found = rows.get(conn, token_id)
         if found is None:
             roles.authorize(conn, ctx.user, "token_revoke")
-            raise NotFound(f"no token with id {token_id}")
+            raise NotFound(Said("no token with id {id}", id=str(token_id)))
         roles.authorize_on(conn, ctx.user, "token_revoke", found.user)
         if not rows.revoke(conn, token_id, now):
             raise InvalidTransition("token", "revoked", "revoked")

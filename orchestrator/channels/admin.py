@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from connectors import registry
 from connectors.errors import ConfigError, InvalidTransition, PublishError
+from connectors.wording import Said
 from orchestrator.access.roles import act, authorize
 from orchestrator.channels import hosts
 from orchestrator.channels.views import list_channels
@@ -138,7 +139,8 @@ def check_credentials(platform: str, credentials: Mapping[str, str]) -> None:
     from connectors.registry import CONNECTORS
 
     if platform not in CONNECTORS:
-        raise ConfigError(f"unknown platform {platform!r}; known: {', '.join(CONNECTORS)}")
+        raise ConfigError(Said("unknown platform {platform!r}; known: {known}",
+                               platform=platform, known=", ".join(CONNECTORS)))
     connector = CONNECTORS[platform]
     known = frozenset().union(*connector.credential_keys,
                               OPTIONAL_CREDENTIALS.get(platform, frozenset()))
@@ -229,12 +231,12 @@ def _checked_name(name: str) -> str:
     """A channel name is one line of printable text, at most ``NAME_MAX`` characters."""
     name = name.strip()
     if not name:
-        raise ConfigError("a channel needs a name")
+        raise ConfigError(Said("a channel needs a name"))
     if not name.isprintable():
-        raise ConfigError("a channel name must be printable text on one line "
-                          "(no tabs, line breaks or control characters)")
+        raise ConfigError(Said("a channel name must be printable text on one line (no tabs, "
+                               "line breaks or control characters)"))
     if len(name) > NAME_MAX:
-        raise ConfigError(f"a channel name has at most {NAME_MAX} characters, "
-                          f"this one has {len(name)}")
+        raise ConfigError(Said("a channel name has at most {most} characters, this one has "
+                               "{length}", most=NAME_MAX, length=len(name)))
     return name
 

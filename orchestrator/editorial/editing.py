@@ -25,12 +25,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from connectors.errors import InvalidTransition, NotFound, SiaranError, ValidationError
+from connectors.wording import Said
 from orchestrator.access.roles import act, authorize
 from orchestrator.domain.model import Post, PostMedia
 from orchestrator.domain.states import EDITABLE_POST, DeliveryStatus, PostStatus
 from orchestrator.domain.variants import VariantChanges, applied, given_fields
 from orchestrator.editorial.views import post_etag
-from orchestrator.editorial.workflow import content_problems, store_media
+from orchestrator.editorial.workflow import content_problems, refuse, store_media
 from orchestrator.runtime.context import Context
 from orchestrator.store import channels as channel_rows
 from orchestrator.store import deliveries as delivery_rows
@@ -76,7 +77,7 @@ def edit_post(ctx: Context, post_id: int, *, version: str | None = None,
                                ("channels", channels), ("at", at), ("variants", variants),
                                ("options", options), ("media", media)) if v is not UNCHANGED}
     if not given:
-        raise ValidationError("nothing to change")
+        raise ValidationError(Said("nothing to change"))
     now = ctx.now()
     changes: VariantChanges = given.get("variants", {})
     problems = content_problems(
@@ -84,8 +85,7 @@ def edit_post(ctx: Context, post_id: int, *, version: str | None = None,
         channels=None if "channels" not in given else list(given["channels"]),
         variants={p: given_fields(f) for p, f in changes.items()},
         options=given.get("options"), at=given.get("at"))
-    if problems:
-        raise ValidationError("; ".join(p for _, p in problems), problems)
+    refuse(problems)
     if "media" in given and not all(isinstance(m, PostMedia) for m in given["media"]):
         with ctx.db.read() as conn:  # nothing is copied into the store for a refused edit
             authorize(conn, ctx.user, "edit")
@@ -98,11 +98,13 @@ def edit_post(ctx: Context, post_id: int, *, version: str | None = None,
         rows.status_for_update(conn, post_id)  # the row stays locked until the commit
         post = rows.get(conn, post_id)
         if version is not None and version != post_etag(post):
-            raise StaleVersion(f"post {post_id} has changed since version {version}; "
-                               "read it again and edit the current version")
+            raise StaleVersion(Said("post {post} has changed since version {version}; read "
+                                    "it again and edit the current version",
+                                    post=str(post_id), version=version))
         if post.status not in EDITABLE_POST:
-            raise InvalidTransition("post", post.status.value, "draft (only a draft, a post "
-                                    "under review, an approved or a rejected post is edited)")
+            raise InvalidTransition("post", post.status.value, Said(
+                "draft (only a draft, a post under review, an approved or a rejected post is "
+                "edited)"))
         fields, ids, stored = _differences(conn, post, given)
         changed = tuple(sorted({*(k for k, c in FIELDS.items() if c in fields),
                                 *(["channels"] if ids is not None else []),
@@ -143,7 +145,7 @@ def _differences(conn: Connection, post: Post, given: dict[str, object]
         try:
             ids = [channel_rows.by_name(conn, n).id for n in dict.fromkeys(given["channels"])]
         except NotFound as missing:
-            raise ValidationError(str(missing), [("channels", str(missing))]) from None
+            raise ValidationError(missing.said, [("channels", missing.said)]) from None
     stored = None
     if "media" in given and tuple(given["media"]) != post.media:
         names = {m.digest: m.source_name for m in post.media}
@@ -158,5 +160,5 @@ def _refuse_started(conn: Connection, post: Post) -> None:
     started anyway, the edit is refused rather than let the content change under it."""
     if post.status is PostStatus.APPROVED and any(
             s is not DeliveryStatus.PENDING for s in delivery_rows.statuses(conn, post.id)):
-        raise InvalidTransition("post", post.status.value, "draft (a delivery has already "
-                                "started; cancel the post instead)")
+        raise InvalidTransition("post", post.status.value, Said(
+            "draft (a delivery has already started; cancel the post instead)"))

@@ -10,8 +10,10 @@ from pathlib import Path
 from typing import BinaryIO
 
 from connectors.errors import NotFound, ValidationError
+from connectors.wording import Said
 from orchestrator.access.roles import act, authorize
 from orchestrator.domain.model import PostMedia
+from orchestrator.editorial.workflow import refuse
 from orchestrator.media import files
 from orchestrator.runtime.context import Context
 
@@ -28,7 +30,7 @@ def upload(ctx: Context, stream: BinaryIO, filename: str = "") -> dict:
     try:
         stored = files.store_stream(ctx.settings.data_dir, stream, shown)
     except ValidationError as error:
-        raise ValidationError(str(error), [("file", str(error))]) from None
+        raise ValidationError(error.said, [("file", error.said)]) from None
     now = ctx.now()
     with ctx.db.write() as conn:
         act(conn, user=ctx.user, action="media_upload", entity="media", entity_id=0, now=now,
@@ -44,14 +46,14 @@ def attachments(ctx: Context, items: list[tuple[str, str]]) -> list[PostMedia]:
     for i, (media_id, alt) in enumerate(items):
         stored = files.find(ctx.settings.data_dir, media_id)
         if stored is None:
-            problems.append((f"media/{i}/id", f"no stored media with id {media_id!r}"))
+            problems.append((f"media/{i}/id", Said("no stored media with id {id!r}",
+                                                    id=media_id)))
             continue
         if stored.mime.startswith("image/") and not alt.strip():
-            problems.append((f"media/{i}/alt", "an image needs its alt text"))
+            problems.append((f"media/{i}/alt", Said("an image needs its alt text")))
         found.append(PostMedia(stored.digest, stored.mime, stored.size, stored.ext,
                                alt.strip()))
-    if problems:
-        raise ValidationError("; ".join(p for _, p in problems), problems)
+    refuse(problems)
     return found
 
 
@@ -60,5 +62,5 @@ def stored_file(ctx: Context, digest: str) -> tuple[Path, str]:
     stored), to show it; NotFound for an id the store does not hold."""
     stored = files.find(ctx.settings.data_dir, digest)
     if stored is None:
-        raise NotFound(f"no stored media with id {digest[:64]!r}")
+        raise NotFound(Said("no stored media with id {id!r}", id=digest[:64]))
     return files.path_of(ctx.settings.data_dir, stored), stored.mime

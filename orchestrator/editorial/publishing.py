@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from connectors.errors import AccessDenied, InvalidTransition, ValidationError
+from connectors.wording import Said
 from orchestrator.access.roles import act, authorize
 from orchestrator.domain.embargo import HELD_KIND, Embargo, held_reason
 from orchestrator.domain.states import ChannelState, DeliveryStatus, PostStatus
@@ -84,14 +85,15 @@ def _override(conn: Connection, ctx: Context, post_id: int, embargo: Embargo | N
     """True when the deliveries go through an embargo in force, on an admin's word."""
     user = ctx.user
     if reason is not None and not reason.strip():
-        raise ValidationError("overriding the embargo needs a reason")
+        raise ValidationError(Said("overriding the embargo needs a reason"))
     if embargo is None:
         return False
     if reason is None:
-        raise AccessDenied(f"an embargo holds every channel since "
-                           f"{local(embargo.starts_at, ctx.settings.timezone)} "
-                           f"({embargo.reason}): publish-now is refused unless an admin "
-                           "overrides the embargo, with a reason")
+        raise AccessDenied(Said("an embargo holds every channel since {since} ({reason}): "
+                                "publish-now is refused unless an admin overrides the "
+                                "embargo, with a reason",
+                                since=local(embargo.starts_at, ctx.settings.timezone),
+                                reason=embargo.reason))
     authorize(conn, user, "override_embargo")
     audit.record(conn, actor=user, action="override_embargo", entity="post", entity_id=post_id,
                  now=now, embargo=embargo.id, embargo_reason=embargo.reason,
@@ -104,8 +106,9 @@ def _send_missed(conn: Connection, post_id: int, status: PostStatus, user: str, 
     """Queue the deliveries of a post that missed their window, now and without limit."""
     missed = [d for d in rows.for_post(conn, post_id) if d.status is D.MISSED]
     if not missed:
-        raise InvalidTransition("post", status.value, f"{PostStatus.PUBLISHING.value} "
-                                "(nothing missed its window; retry failed deliveries)")
+        raise InvalidTransition("post", status.value, Said(
+            "{state} (nothing missed its window; retry failed deliveries)",
+            state=PostStatus.PUBLISHING.value))
     post_rows.move(conn, post_id, status, PostStatus.PUBLISHING, now)
     for delivery in missed:
         rows.move(conn, delivery.id, [D.MISSED], D.QUEUED, now, not_after=None, error=None,
@@ -130,8 +133,8 @@ def retry_delivery(ctx: Context, delivery_id: int, *, force: bool = False) -> No
     with ctx.db.write() as conn:
         delivery = rows.get(conn, delivery_id)
         if delivery.status is D.UNKNOWN and not force:
-            raise InvalidTransition("delivery", "unknown", "queued (check the platform, "
-                                    "then retry with --force)")
+            raise InvalidTransition("delivery", "unknown", Said(
+                "queued (check the platform, then retry with --force)"))
         if not rows.move(conn, delivery_id, sources, D.QUEUED, now, next_attempt_at=None,
                          deferred_seconds=0.0, not_after=None):
             raise InvalidTransition("delivery", delivery.status.value, D.QUEUED.value)
@@ -154,8 +157,8 @@ def resolve_delivery(ctx: Context, delivery_id: int, *, published: bool,
     with ctx.db.write() as conn:
         delivery = rows.get(conn, delivery_id)
         if not rows.move(conn, delivery_id, [D.UNKNOWN], target, now, **fields):
-            raise InvalidTransition("delivery", delivery.status.value,
-                                    f"{target.value} (only an unknown delivery is resolved)")
+            raise InvalidTransition("delivery", delivery.status.value, Said(
+                "{state} (only an unknown delivery is resolved)", state=target.value))
         act(conn, user=ctx.user, action="resolve", entity="delivery", entity_id=delivery_id,
             now=now, result=target.value, permalink=permalink)
         roll_up(conn, delivery.post_id, now)

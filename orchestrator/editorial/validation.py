@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from connectors.base import Counter
 from connectors.errors import ValidationError
+from connectors.wording import Listed, Said
 from orchestrator.domain.model import Post
 from orchestrator.pipeline.connections import connector_for
 from orchestrator.pipeline.rendering import render
@@ -26,7 +27,12 @@ class Finding:
     blocking: bool
 
     def __str__(self) -> str:
-        return f"{self.channel}: {self.message}"
+        return self.said
+
+    @property
+    def said(self) -> Said:
+        """``x-humas: text weighs 300 characters, limit 280``."""
+        return Said("{channel}: {rule}", channel=self.channel, rule=self.message)
 
 
 @dataclass(frozen=True)
@@ -66,10 +72,13 @@ def findings(ctx: Context, post: Post) -> list[Finding]:
 
 
 def _named(post: Post, message: str) -> str:
-    """The message with each stored file (``<sha256>.jpg``) named as the user gave it."""
+    """The message with each stored file (``<sha256>.jpg``) named as the user gave it (in a
+    Said's values: it stays a Said)."""
     for media in post.media:
         if media.source_name:
-            message = message.replace(media.name, media.source_name)
+            message = (message.replace_in_values(media.name, media.source_name)
+                       if isinstance(message, Said)
+                       else message.replace(media.name, media.source_name))
     return message
 
 
@@ -78,8 +87,10 @@ def require_publishable(ctx: Context, post: Post) -> list[Finding]:
     found = findings(ctx, post)
     blocking = [f for f in found if f.blocking]
     if blocking:
-        raise ValidationError(f"post {post.id} breaks {len(blocking)} platform rule"
-                              f"{'s' if len(blocking) > 1 else ''}: "
-                              + "; ".join(map(str, blocking)),
-                              [(f"channels/{f.channel}", f.message) for f in blocking])
+        rules = Listed([f.said for f in blocking])
+        said = (Said("post {post} breaks {count} platform rules: {rules}", post=str(post.id),
+                     count=len(blocking), rules=rules) if len(blocking) > 1 else
+                Said("post {post} breaks {count} platform rule: {rules}", post=str(post.id),
+                     count=len(blocking), rules=rules))
+        raise ValidationError(said, [(f"channels/{f.channel}", f.message) for f in blocking])
     return [f for f in found if not f.blocking]

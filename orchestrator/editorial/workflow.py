@@ -12,6 +12,7 @@ from datetime import datetime
 
 from connectors import registry
 from connectors.errors import InvalidTransition, NotFound, ValidationError
+from connectors.wording import Listed, Said
 from orchestrator.access.roles import act, authorize, require_second_pair_of_eyes
 from orchestrator.domain.model import OPTION_KEYS, VARIANT_KEYS, PostMedia
 from orchestrator.domain.states import DeliveryStatus, PostStatus
@@ -52,8 +53,9 @@ def create_post(ctx: Context, *, title: str, text: str, pillar: str, channels: l
     problems = content_problems(ctx, now, title=title, text=text, pillar=pillar,
                                 channels=channels, variants=variants, options=options, at=at)
     if missed_after is not None and missed_after <= 0:
-        problems.append(("missed_after", "the missed window must be longer than nothing"))
-    _refuse(problems)
+        problems.append(("missed_after", Said("the missed window must be longer than "
+                                              "nothing")))
+    refuse(problems)
     if media:  # nothing is copied into the store for a post that would be refused
         with ctx.db.read() as conn:
             authorize(conn, ctx.user, "create")
@@ -96,7 +98,7 @@ def reject(ctx: Context, post_id: int, reason: str) -> None:
     """Send a post under review back to its author, saying why; they may edit it and
     submit it again."""
     if not reason or not reason.strip():
-        raise ValidationError("a rejection needs a reason, which the author is shown")
+        raise ValidationError(Said("a rejection needs a reason, which the author is shown"))
     now = ctx.now()
     with ctx.db.write() as conn:
         post = rows.get(conn, post_id)
@@ -117,7 +119,7 @@ def approve(ctx: Context, post_id: int) -> list[Finding]:
         post = rows.get(conn, post_id)
         require_second_pair_of_eyes(conn, ctx.user, post.author, post_id)
         if post.content_hash != checked.content_hash:
-            raise InvalidTransition("post", "changed while being approved", "approved")
+            raise InvalidTransition("post", Said("changed while being approved"), "approved")
         digest = post.content_hash
         # published on approval: due now, so the scheduler's next pass dispatches it
         due = ({"scheduled_at": now}
@@ -145,6 +147,11 @@ def cancel(ctx: Context, post_id: int) -> None:
         roll_up(conn, post_id, now)
 
 
+#: What an empty field is told.
+EMPTY = {"title": Said("title is empty"), "text": Said("text is empty"),
+         "pillar": Said("pillar is empty")}
+
+
 def content_problems(ctx: Context, now: datetime, *, title: str | None = None,
                      text: str | None = None, pillar: str | None = None,
                      channels: list[str] | None = None, variants: dict | None = None,
@@ -152,42 +159,45 @@ def content_problems(ctx: Context, now: datetime, *, title: str | None = None,
                      ) -> list[tuple[str, str]]:
     """Every problem of the given fields as (field, message), None meaning "not given";
     the CLI prints the messages, the HTTP API names the fields."""
-    problems = [(what, f"{what} is empty") for what, value in
+    problems = [(what, EMPTY[what]) for what, value in
                 (("title", title), ("text", text), ("pillar", pillar))
                 if value is not None and not value.strip()]
     if channels is not None and not channels:
-        problems.append(("channels", "no channel given"))
+        problems.append(("channels", Said("no channel given")))
     variants = variants or {}
-    problems += [(f"variants/{p}", f"variant for unknown platform {p!r}")
+    problems += [(f"variants/{p}", Said("variant for unknown platform {platform!r}",
+                                         platform=p))
                  for p in variants if p not in registry.names()]
-    problems += [(f"variants/{p}/{k}", f"variant field {k!r} unknown (known: "
-                  f"{', '.join(VARIANT_KEYS)})")
+    problems += [(f"variants/{p}/{k}", Said("variant field {field!r} unknown (known: {known})",
+                                             field=k, known=", ".join(VARIANT_KEYS)))
                  for p, v in variants.items() for k in v if k not in VARIANT_KEYS]
-    problems += [(f"options/{k}", f"option {k!r} unknown") for k in options or {}
-                 if k not in OPTION_KEYS]
+    problems += [(f"options/{k}", Said("option {option!r} unknown", option=k))
+                 for k in options or {} if k not in OPTION_KEYS]
     on_approval = (options or {}).get("on_approval")
     if on_approval not in (None, True, False):
-        problems.append(("options/on_approval", "on_approval is true or false"))
+        problems.append(("options/on_approval", Said("on_approval is true or false")))
     elif on_approval and at is not None:
-        problems.append(("options/on_approval", "a post with a time is published at that "
-                         "time; publishing on approval is for a post without one"))
+        problems.append(("options/on_approval", Said(
+            "a post with a time is published at that time; publishing on approval is for a "
+            "post without one")))
     if at is not None and at <= now:
         tz = ctx.settings.timezone
-        problems.append(("at", f"scheduled time {shown(at, tz)} is in the past "
-                               f"(it is now {shown(now, tz)})"))
+        problems.append(("at", Said("scheduled time {at} is in the past (it is now {now})",
+                                    at=shown(at, tz), now=shown(now, tz))))
     return problems
 
 
-def _refuse(problems: list[tuple[str, str]]) -> None:
+def refuse(problems: list[tuple[str, str]]) -> None:
+    """Raise ValidationError listing every problem, when there is one."""
     if problems:
-        raise ValidationError("; ".join(message for _, message in problems), problems)
+        raise ValidationError(Listed([message for _, message in problems]), problems)
 
 
 def _channel_ids(conn, names: list[str]) -> list[int]:
     try:
         return [channel_rows.by_name(conn, name).id for name in dict.fromkeys(names)]
     except NotFound as missing:
-        raise NotFound(str(missing)) from None
+        raise NotFound(missing.said) from None
 
 
 def store_media(ctx: Context, path: str, alt_text: str) -> PostMedia:

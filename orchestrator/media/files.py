@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from connectors.errors import ConfigError, ValidationError
+from connectors.wording import Said
 from orchestrator.store.private import private_dir
 
 #: What Siaran accepts, recognised by the file's first bytes (not its name): every
@@ -135,17 +136,19 @@ def store_stream(data_dir: Path, handle: BinaryIO, name: str) -> StoredMedia:
     """Copy an open file (an upload) into the store; ``name`` is what messages call it."""
     head = handle.read(HEAD_BYTES)
     if not head:
-        raise ValidationError(f"media file {name!r} is empty")
+        raise ValidationError(Said("media file {name!r} is empty", name=name))
     kind = sniff(head)
     if kind is None:
-        raise ValidationError(f"media file {name!r} is not JPEG, PNG, GIF, WebP or MP4")
+        raise ValidationError(Said("media file {name!r} is not JPEG, PNG, GIF, WebP or MP4",
+                                   name=name))
     return _copy_in(data_dir, handle, head, kind, name, Path(name).name)
 
 
 def _check_size(shown: str, size: int) -> None:
     if size == 0 or size > MAX_BYTES:
-        raise ValidationError(f"media file {shown!r} is {size} bytes; "
-                              f"accepted: 1 byte to {MAX_BYTES // 2**20} MiB")
+        raise ValidationError(Said("media file {name!r} is {size} bytes; accepted: 1 byte "
+                                   "to {most} MiB", name=shown, size=size,
+                                   most=MAX_BYTES // 2**20))
 
 
 def _copy_in(data_dir: Path, handle, head: bytes, kind: tuple[str, str], shown: str,
@@ -163,8 +166,9 @@ def _copy_in(data_dir: Path, handle, head: bytes, kind: tuple[str, str], shown: 
             for block in iter(lambda: handle.read(BLOCK), b""):
                 size += len(block)
                 if size > MAX_BYTES:
-                    raise ValidationError(f"media file {shown!r} grew past "
-                                          f"{MAX_BYTES // 2**20} MiB while being stored")
+                    raise ValidationError(Said("media file {name!r} grew past {most} MiB "
+                                               "while being stored", name=shown,
+                                               most=MAX_BYTES // 2**20))
                 digest.update(block)
                 out.write(block)
             out.flush()

@@ -9,6 +9,7 @@ from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from connectors.errors import AlreadyExists, NotFound
+from connectors.wording import Said
 from orchestrator.domain.limits import RateLimit
 from orchestrator.domain.model import Channel
 from orchestrator.domain.states import ChannelState, move_channel
@@ -50,7 +51,7 @@ def add(conn: Connection, *, name: str, platform: str, api_base: str | None,
 def by_name(conn: Connection, name: str) -> Channel:
     row = conn.execute(select(*_PUBLIC).where(channels.c.name == name)).first()
     if row is None:
-        raise NotFound(f"no channel named {name!r}")
+        raise NotFound(Said("no channel named {name!r}", name=name))
     return from_row(row)
 
 
@@ -61,7 +62,7 @@ _SEALED = select(channels.c.credentials).where(channels.c.id == bindparam("c"))
 def by_id(conn: Connection, channel_id: int) -> Channel:
     row = conn.execute(_BY_ID, {"c": channel_id}).first()
     if row is None:
-        raise NotFound(f"no channel with id {channel_id}")
+        raise NotFound(Said("no channel with id {id}", id=str(channel_id)))
     return from_row(row)
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import (
 )
 
 from connectors.errors import InvalidTransition, NotFound
+from connectors.wording import Said
 from orchestrator.domain.model import Attempt, Delivery
 from orchestrator.domain.states import CLAIMABLE, DeliveryStatus, PostStatus, move_delivery
 from orchestrator.store import moves
@@ -71,7 +72,7 @@ def find(conn: Connection, delivery_id: int) -> Delivery | None:
 def get(conn: Connection, delivery_id: int) -> Delivery:
     found = find(conn, delivery_id)
     if found is None:
-        raise NotFound(f"no delivery with id {delivery_id}")
+        raise NotFound(Said("no delivery with id {id}", id=str(delivery_id)))
     return found
 
 

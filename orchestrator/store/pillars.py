@@ -8,6 +8,7 @@ from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from connectors.errors import NotFound, ValidationError
+from connectors.wording import Said
 from orchestrator.domain.pillars import Pillar
 from orchestrator.store.schema import pillars
 
@@ -25,7 +26,8 @@ def every(conn: Connection) -> list[Pillar]:
 def by_name(conn: Connection, name: str) -> Pillar:
     row = conn.execute(select(pillars).where(pillars.c.name == name)).first()
     if row is None:
-        raise NotFound(f"no pillar named {name!r}; known: {_known(conn)}")
+        raise NotFound(Said("no pillar named {name!r}; known: {known}", name=name,
+                            known=_known(conn)))
     return _pillar(row)
 
 

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import Connection, bindparam, delete, func, insert, select
 
 from connectors.errors import InvalidTransition, NotFound
+from connectors.wording import Said
 from orchestrator.domain.model import Post, PostMedia
 from orchestrator.domain.states import PostStatus, move_post
 from orchestrator.store import moves
@@ -110,7 +111,7 @@ def next_due(conn: Connection) -> datetime | None:
 def get(conn: Connection, post_id: int) -> Post:
     row = conn.execute(_POST, {"p": post_id}).first()
     if row is None:
-        raise NotFound(f"no post with id {post_id}")
+        raise NotFound(Said("no post with id {id}", id=str(post_id)))
     return complete(conn, row)
 
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import Connection, bindparam, insert, select, update
 
 from connectors.errors import InvalidTransition, NotFound
+from connectors.wording import Said
 from orchestrator.domain.model import Post, PostMedia
 from orchestrator.domain.series import Series, SeriesStatus
 from orchestrator.domain.states import PostStatus
@@ -54,7 +55,7 @@ def add_from(conn: Connection, first: Post, channel_ids: list[int], *, rule: str
 def get(conn: Connection, series_id: int) -> Series:
     row = conn.execute(select(series).where(series.c.id == series_id)).first()
     if row is None:
-        raise NotFound(f"no series with id {series_id}")
+        raise NotFound(Said("no series with id {id}", id=str(series_id)))
     return _series(row)
 
 

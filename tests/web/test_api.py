@@ -305,3 +305,14 @@ def test_a_missing_field_is_named(office, missing):
     refused = office.api("ani").post("/api/v1/posts", json=body)
     assert refused.status_code == 422
     assert f"body/{missing}" in [e["field"] for e in refused.json()["errors"]]
+
+
+def test_the_api_says_the_services_messages_in_english(office):
+    ani = office.api("ani")
+    post = ani.post("/api/v1/posts", json=new_post(text="x" * 300, channels=["x-prov"])).json()
+    refused = ani.post(f"/api/v1/posts/{post['id']}/submit")
+    assert refused.status_code == 422
+    assert refused.json()["detail"] == (f"post {post['id']} breaks 1 platform rule: x-prov: "
+                                        "text weighs 300 characters, limit 280")
+    assert refused.json()["errors"] == [
+        {"field": "channels/x-prov", "detail": "text weighs 300 characters, limit 280"}]

@@ -1,9 +1,14 @@
 """The console's gettext catalogues: every string the code and templates mark, and the
 Indonesian files that translate them.
 
+The service layer's messages that pages show are marked too: each ``Said("...")`` template
+in ``connectors``, ``orchestrator`` and ``schedules`` (see ``wording``).
+
 Translations live in ``locales/id/LC_MESSAGES/*.po`` (one file per page group, merged when
-loaded). ``python -m orchestrator.web.console.catalogue`` (``make messages``) appends the
-strings no file has yet to ``messages.po`` with an empty translation, to be filled in.
+loaded; the service's messages in ``service.po``). ``python -m
+orchestrator.web.console.catalogue`` (``make messages``) appends the strings no file has yet
+with an empty translation, to be filled in: the console's to ``messages.po``, the
+service's to ``service.po``.
 """
 
 from __future__ import annotations
@@ -19,15 +24,34 @@ LOCALES = HERE / "locales"
 METHODS = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
 OPTIONS = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
+ROOT = HERE.parents[2]
+#: The packages whose ``Said("...")`` templates a page may show.
+SERVICE = [ROOT / "connectors", ROOT / "orchestrator", ROOT / "schedules"]
+#: The file of each kind of string.
+TARGETS = {"console": "messages.po", "service": "service.po"}
+
+
+def _extract(directory: Path, methods: list, keywords: dict, options: dict | None = None
+             ) -> set[str]:
+    return {message if isinstance(message, str) else message[0]
+            for _file, _line, message, _comments, _context in extract_from_dir(
+                str(directory), methods, options, keywords=keywords)}
+
+
+def console_marked() -> set[str]:
+    """Every string marked for translation in the console's code and templates."""
+    return _extract(HERE, METHODS, KEYWORDS, OPTIONS)
+
+
+def service_marked() -> set[str]:
+    """Every ``Said`` template of the service layer."""
+    return set().union(*(_extract(d, [("**.py", "python")], {"Said": None})
+                         for d in SERVICE))
 
 
 def marked() -> set[str]:
-    """Every string marked for translation in the console's code and templates."""
-    found = set()
-    for _file, _line, message, _comments, _context in extract_from_dir(
-            str(HERE), METHODS, OPTIONS, keywords=KEYWORDS):
-        found.add(message if isinstance(message, str) else message[0])
-    return found
+    """Every string a console page may translate."""
+    return console_marked() | service_marked()
 
 
 def files(lang: str) -> list[Path]:
@@ -46,20 +70,30 @@ def merged(lang: str) -> Catalog:
 
 
 def add_missing(lang: str = "id") -> list[str]:
-    """Append the marked strings that no file of ``lang`` has to its ``messages.po``."""
+    """Append the marked strings that no file of ``lang`` has to its ``messages.po`` (the
+    service's templates to its ``service.po``)."""
     known: set[str] = set()
     for path in files(lang):
         with path.open("rb") as source:
             known.update(m.id for m in read_po(source, locale=lang) if m.id)
-    missing = sorted(marked() - known)
-    target = LOCALES / lang / "LC_MESSAGES" / "messages.po"
-    with target.open("rb") as source:
-        catalog = read_po(source, locale=lang)
+    added = []
+    for kind, strings in (("console", console_marked()), ("service", service_marked())):
+        missing = sorted(strings - known - set(added))
+        if missing:
+            _append(LOCALES / lang / "LC_MESSAGES" / TARGETS[kind], lang, missing)
+        added += missing
+    return added
+
+
+def _append(target: Path, lang: str, missing: list[str]) -> None:
+    catalog = Catalog(locale=lang)
+    if target.exists():
+        with target.open("rb") as source:
+            catalog = read_po(source, locale=lang)
     for message in missing:
         catalog.add(message, "")
     with target.open("wb") as out:
         write_po(out, catalog, width=0, sort_output=True)
-    return missing
 
 
 if __name__ == "__main__":

@@ -121,5 +121,5 @@ async def update_credentials(request: Request, name: str = ChannelName,
         admin.update_channel(who.ctx, name, credentials=given)
     except (ConfigError, ValidationError) as refused:
         # the form comes back empty: a value given is never sent back to the browser
-        return _detail(request, who, name, status_code=422, error=str(refused))
+        return _detail(request, who, name, status_code=422, error=refused.said)
     return RedirectResponse(f"/channels/{quote(name, safe='')}?updated=1", status_code=303)

@@ -88,7 +88,7 @@ async def upload(request: Request, who: Visitor = Depends(writing)) -> Response:
         stored = await run_in_threadpool(post_media.upload, who.ctx, given.file,
                                          given.filename)
     except ValidationError as refused:
-        return _upload_error(request, who, str(refused))
+        return _upload_error(request, who, refused.said)
     finally:
         await form.close()
     item = Attached(stored["id"], given.filename, "", stored["mime"])

@@ -134,7 +134,7 @@ def _one(who: Visitor, delivery_id: int) -> dict:
     try:
         outcome, detail = retrying.retry_checked(who.ctx, delivery_id), ""
     except SiaranError as refused:
-        outcome, detail = "refused", str(refused)
+        outcome, detail = "refused", refused.said
     return {"id": delivery_id, "outcome": outcome, "detail": detail}
 
 

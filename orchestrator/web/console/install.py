@@ -27,6 +27,7 @@ from orchestrator.web.console import (
     review,
     signin,
     users,
+    wording,
 )
 from orchestrator.web.console.session import SignInRequired, asked, sign_in_target, visitor
 
@@ -78,7 +79,7 @@ async def error_page(request: Request, error: Exception, status: int,
         return RedirectResponse(sign_in_target(asked(request)), status_code=303)
     _ = render.gettext_for(who.lang)
     if isinstance(error, SiaranError):
-        detail = str(error)
+        detail = wording.explain(error, _, who.lang)
     elif isinstance(error, RequestValidationError):
         detail = _("The address or the form has a value the console cannot read.")
     elif status == 404:

@@ -1,9 +1,9 @@
 """Pages rendered from the templates, in the request's language.
 
 One Jinja2 environment per language, with its gettext catalogue installed (``_()``,
-``{% trans %}``); every page gets the user, the CSRF token, the language and the locale
-formats. A page whose request carried ``?lang=`` sets the language cookie so the choice
-sticks.
+``{% trans %}``); every page gets the user, the CSRF token, the language, the locale
+formats and ``say`` (a service message in the page's language, see ``wording``). A page
+whose request carried ``?lang=`` sets the language cookie so the choice sticks.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from orchestrator.web.console import i18n, pillar_names
+from orchestrator.web.console import i18n, pillar_names, wording
 from orchestrator.web.console.session import Visitor
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -41,13 +41,19 @@ def gettext_for(lang: str):
     return i18n.translations(lang).gettext
 
 
+def speaker(lang: str):
+    """``say`` for ``lang``: a service message (a Said) in that language."""
+    _ = gettext_for(lang)
+    return lambda text: wording.say(text, _, lang)
+
+
 def page(request: Request, visitor: Visitor, template: str, status: int = 200,
          headers: dict[str, str] | None = None, **values) -> HTMLResponse:
     """``template`` rendered for this visitor, with the security headers every page has."""
     html = environment(visitor.lang).get_template(template).render(
         request=request, visitor=visitor, fmt=visitor.formats, lang=visitor.lang,
         languages=i18n.NAMES, csrf=visitor.csrf, path=request.url.path,
-        switch=language_links(request),
+        switch=language_links(request), say=speaker(visitor.lang),
         pillar_name=pillar_names.namer(visitor.ctx, visitor.lang), **values)
     response = HTMLResponse(html, status_code=status, headers=headers)
     secure(response)

@@ -27,20 +27,6 @@ TokenId = Path(ge=1, le=2**31 - 1)
 TOKENS_SHOWN = 200
 
 
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark only"
-    return message
-
-
-#: What ``passwords.problems`` may say, translated when shown (its numbers are the
-#: service's ``MIN_LENGTH`` and ``MAX_LENGTH``).
-PASSWORD_PROBLEMS = [
-    N_("a password has at least 12 characters"), N_("a password has at most 1024 characters"),
-    N_("this password is on the list of common passwords"),
-    N_("a password of digits alone is easy to guess"),
-    N_("a password needs more than three different characters"),
-    N_("a password may not contain the user name")]
-
-
 @router.get("/users")
 def users_page(request: Request, added: str = "", password_set: str = "", revoked: int = 0,
                who: Visitor = Depends(signed_in)) -> Response:
@@ -74,7 +60,7 @@ async def add_user(request: Request, name: str = Form(""),
         accounts.add_user(who.ctx, name.strip(), chosen)
     except (ConfigError, ValidationError) as refused:
         status_code = 409 if isinstance(refused, AlreadyExists) else 422
-        return _page(request, who, status_code, add_error=str(refused), add_name=name,
+        return _page(request, who, status_code, add_error=refused.said, add_name=name,
                      add_roles=chosen)
     return RedirectResponse(f"/users?added={quote(name.strip(), safe='')}", status_code=303)
 
@@ -82,14 +68,13 @@ async def add_user(request: Request, name: str = Form(""),
 @router.post("/users/password")
 def set_password(request: Request, name: str = Form(""), password: str = Form(""),
                  who: Visitor = Depends(writing)) -> Response:
-    _ = render.gettext_for(who.lang)
     try:
         passwords.set_password(who.ctx, name, password)
     except ValidationError as refused:
         return _page(request, who, 422, password_user=name,
-                     password_errors=[_(p) for _field, p in refused.problems])
+                     password_errors=[p for _field, p in refused.problems])
     except NotFound as missing:
-        return _page(request, who, 404, password_user=name, password_errors=[str(missing)])
+        return _page(request, who, 404, password_user=name, password_errors=[missing.said])
     return RedirectResponse(f"/users?password_set={quote(name, safe='')}", status_code=303)
 
 
@@ -104,7 +89,7 @@ def create_token(request: Request, user: str = Form(""), label: str = Form(""),
         created = tokens.create_token(who.ctx, user, label=label.strip(),
                                       expires_days=int(days) if days else None)
     except (ConfigError, NotFound) as refused:
-        return _page(request, who, 422, token_error=str(refused))
+        return _page(request, who, 422, token_error=refused.said)
     return render.page(request, who, "token_created.html", token=created["token"],
                        token_id=created["id"], user=user, label=label.strip())
 

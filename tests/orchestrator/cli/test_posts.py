@@ -257,3 +257,13 @@ def test_post_show_in_text_holds_what_json_holds(cli, tmp_path):
     cli("post", "approve", str(post_id), user="budi")
     out = cli("post", "show", str(post_id))[1]
     assert "tg-main" in out and "pending" in out and "budi  approve" in out
+
+
+def test_the_command_line_says_the_services_messages_in_english(cli):
+    post_id = create(cli, "--text", "x" * 300, "--channel", "x-main")
+    code, _, err = cli("post", "submit", str(post_id))
+    assert code == 1
+    assert err == (f"siaran: error: post {post_id} breaks 1 platform rule: x-main: "
+                   "text weighs 300 characters, limit 280\n")
+    code, _, err = cli("post", "edit", str(post_id), "--title", " ")
+    assert (code, err) == (1, "siaran: error: title is empty\n")

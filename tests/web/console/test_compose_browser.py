@@ -167,3 +167,40 @@ def test_a_post_to_publish_when_approved_goes_out_at_its_approval(console, sandb
     expect(approver.locator(".badge.s-published").first).to_be_visible(timeout=30_000)
     texts = [p.text for p in sandbox_server.posts("telegram", demo_account("telegram"))]
     assert texts.count("Kantor tutup lebih awal hari ini.") == 1
+
+
+def test_the_platforms_problems_are_said_in_the_pages_language(console, tmp_path):
+    """The same refusals in Indonesian and in English: an image without alt text, then X's
+    limit on submitting."""
+    image = write_flag(tmp_path / "kegiatan.jpg")
+    words = {"id": ("Judul", "Teks", "Pilar", "Tambahkan gambar atau video",
+                    "Teks alternatif untuk kegiatan.jpg", "Ajukan untuk ditinjau",
+                    "x-humas: teks terhitung 300 karakter, batasnya 280",
+                    "teks alternatif belum diisi",
+                    "gambar wajib memiliki teks alternatif"),
+             "en": ("Title", "Text", "Pillar", "Add an image or video",
+                    "Alt text for kegiatan.jpg", "Submit for review",
+                    "x-humas: text weighs 300 characters, limit 280",
+                    "alt text is missing",
+                    "an image needs its alt text")}
+    for lang, (title, text, pillar, add, alt, submit, too_long, no_alt, needs_alt) in (
+            words.items()):
+        page = console.signed_in("ani", lang)
+        page.goto("/posts/new")
+        page.get_by_label(title).fill("Pengumuman panjang")
+        page.get_by_label(text, exact=True).fill("x" * 300)
+        page.get_by_label(pillar).select_option(index=1)
+        page.get_by_label("x-humas").check()
+        page.get_by_label(add).set_input_files(str(image))
+        expect(page.locator("#preview")).to_contain_text(no_alt)
+        expect(page.locator("#preview")).to_contain_text(too_long.split(": ", 1)[1])
+        page.get_by_label(alt).evaluate("node => node.removeAttribute('required')")
+        page.get_by_role("button", name=submit).click()
+        expect(page.locator("#form-problems")).to_contain_text(needs_alt)
+        page.get_by_label(alt).fill("Bendera di halaman kantor")
+        page.get_by_role("button", name=submit).click()
+        expect(page.locator("#form-problems")).to_contain_text(too_long)
+        check_accessibility(page)
+        if lang == "id":
+            screenshot(page, "compose-refused-id")
+        page.context.close()
