@@ -28,6 +28,7 @@ from orchestrator.runtime.context import Context
 from orchestrator.store import channels as channel_rows
 from orchestrator.store import deliveries as delivery_rows
 from orchestrator.store import posts as post_rows
+from orchestrator.store import reviews
 from orchestrator.store import series as rows
 from orchestrator.store.db import Connection
 
@@ -137,7 +138,7 @@ def submit_series(ctx: Context, series_id: int, sample: Post) -> list[Finding]:
         rows.move(conn, series_id, S.DRAFT, S.IN_REVIEW, now)
         moved = _follow(conn, ctx.user, found, digest, P.DRAFT, P.IN_REVIEW, "submit", now)
         act(conn, user=ctx.user, action="series_submit", entity="series", entity_id=series_id,
-            now=now, occurrences=moved)
+            now=now, occurrences=[post.id for post in moved])
     return warnings
 
 
@@ -158,23 +159,25 @@ def approve_series(ctx: Context, series_id: int, sample: Post) -> tuple[list[Fin
                   approved_hash=digest)
         approved = _follow(conn, ctx.user, found, digest, P.IN_REVIEW, P.APPROVED, "approve",
                            now, approver=ctx.user, approved_hash=digest)
-        for post_id in approved:
-            delivery_rows.create(conn, post_id, post_rows.channel_ids(conn, post_id), now)
+        for post in approved:
+            delivery_rows.create(conn, post.id, post_rows.channel_ids(conn, post.id), now)
+            # what was approved, as for a single post: a later edit is reviewed against it
+            reviews.record(conn, post, reviewer=str(ctx.user), outcome="approve", now=now)
         act(conn, user=ctx.user, action="series_approve", entity="series",
             entity_id=series_id, now=now, content_hash=digest, occurrences=len(approved))
-    return warnings, approved
+    return warnings, [post.id for post in approved]
 
 
 def _follow(conn: Connection, user: str, found: Series, digest: str, current: P, target: P,
-            action: str, now: datetime, **fields: object) -> list[int]:
-    """Move the occurrences in ``current`` that carry the series' content; their ids."""
+            action: str, now: datetime, **fields: object) -> list[Post]:
+    """Move the occurrences in ``current`` that carry the series' content; those posts."""
     moved = []
     for post in rows.occurrences(conn, found.id):
         if post.status is current and post.content_hash == digest:
             post_rows.move(conn, post.id, current, target, now, **fields)
             act(conn, user=user, action=action, entity="post", entity_id=post.id, now=now,
                 series=found.id)
-            moved.append(post.id)
+            moved.append(post)
     return moved
 
 

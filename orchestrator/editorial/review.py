@@ -46,7 +46,7 @@ def queue(ctx: Context, limit: int = 200) -> list[Waiting]:
         ids = reviews.in_review_oldest_first(conn, limit)
         posts = [post_rows.get(conn, i) for i in ids]
         last = reviews.latest(conn, ids)
-        trails = {i: audit.events(conn, "post", i) for i in ids}
+        trails = audit.events_of_many(conn, "post", ids)
     return [_waiting(p, last.get(p.id), trails[p.id]) for p in posts]
 
 

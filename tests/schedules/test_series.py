@@ -16,7 +16,7 @@ from orchestrator.channels import admin as channel_admin
 from orchestrator.domain.series import SeriesStatus as S
 from orchestrator.domain.states import DeliveryStatus as D
 from orchestrator.domain.states import PostStatus as P
-from orchestrator.editorial import workflow
+from orchestrator.editorial import review, workflow
 from orchestrator.pipeline.delivery import deliver
 from orchestrator.store import deliveries as rows
 from orchestrator.store import series as series_rows
@@ -124,6 +124,9 @@ def test_one_occurrence_edited_needs_its_own_approval_and_one_cancelled_stays_aw
     assert [p.status for p in office.occurrences(made.series_id)[:3]] == [
         P.PUBLISHED, P.DRAFT, P.CANCELLED]
     approval.submit(office.ctx, second.id)  # its own review: the series is not involved
+    (waiting,) = [w for w in review.queue(office.ctx) if w.post.id == second.id]
+    assert waiting.last_review is not None and waiting.last_review.outcome == "approve"
+    assert [c.field for c in waiting.changes] == ["text"]  # since the series was approved
     approval.approve(office.ctx, second.id)
     again = office.occurrences(made.series_id)[1]
     assert again.status is P.APPROVED and again.approved_hash != found.approved_hash
