@@ -68,10 +68,13 @@ class Formats:
             return "—"
         return f"{self.local(moment):%H:%M}"
 
-    def date(self, day: date | datetime | None, skeleton: str = "yMMMEd") -> str:
-        """``Rab, 2 Des 2026`` (``skeleton`` as Babel's, e.g. ``MMMEd``)."""
+    def date(self, day: date | datetime | str | None, skeleton: str = "yMMMEd") -> str:
+        """``Rab, 2 Des 2026`` (``skeleton`` as Babel's, e.g. ``MMMEd``); a day may be given
+        as ``YYYY-MM-DD``."""
         if day is None:
             return "—"
+        if isinstance(day, str):
+            day = date.fromisoformat(day)
         if isinstance(day, datetime):
             day = self.local(day).date()
         return dates.format_skeleton(skeleton, day, locale=self.lang)

@@ -4,9 +4,10 @@ audience growth, read back from the sandbox after real publications."""
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from babel.dates import format_skeleton
 from playwright.sync_api import expect
 
 from ops.engagement import audience, pull
@@ -62,12 +63,16 @@ def test_engagement_per_pillar_beside_the_mix_and_growth(console, read_back):
     x = channel_rows.filter(has_text="x-humas")
     expect(x.locator("td").first).to_have_text("2")
     assert int(x.locator("td").nth(1).inner_text().replace(",", "")) > 0  # views read back
-    expect(page.locator("section[aria-labelledby=growth] tbody tr")).to_have_count(5)
+    growth = page.locator("section[aria-labelledby=growth] tbody tr")
+    expect(growth).to_have_count(5)
+    day = date.fromisoformat(audience.today(console.ctx))
+    expect(growth.first).to_contain_text(format_skeleton("yMMMd", day, locale="en"))
     check_accessibility(page)
     screenshot(page, "reports-en")
     page.get_by_role("link", name="Bahasa Indonesia").click()
     expect(page.get_by_role("heading", name="Keterlibatan per pilar, di samping bauran")
            ).to_be_visible()
+    expect(growth.first).to_contain_text(format_skeleton("yMMMd", day, locale="id"))
     check_accessibility(page)
     screenshot(page, "reports-id")
 
