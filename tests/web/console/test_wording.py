@@ -48,7 +48,7 @@ def test_a_plain_message_is_shown_as_it_is():
 
 def test_an_error_is_explained_whole():
     moved = InvalidTransition("post", "published", "draft")
-    assert explain(moved, ID, "id") == "post tidak dapat berpindah dari status published ke draft"
+    assert explain(moved, ID, "id") == "unggahan tidak dapat berpindah dari status terbit ke draf"
     problems = [("title", Said("title is empty")), ("channels", Said("no channel given"))]
     listed = ValidationError(Listed([m for _, m in problems]), problems)
     assert explain(listed, ID, "id") == "judul belum diisi; belum ada kanal yang dipilih"
