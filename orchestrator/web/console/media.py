@@ -10,7 +10,7 @@ from orchestrator.editorial import media as post_media
 from orchestrator.web.console import render
 from orchestrator.web.console.session import Visitor, signed_in
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 Digest = Path(pattern="^[0-9a-f]{64}$")
 #: A stored file never changes (its name is its content's digest): browsers keep it.
 KEPT = "private, max-age=86400, immutable"
