@@ -2,7 +2,7 @@
 Indonesian files that translate them.
 
 The service layer's messages that pages show are marked too: each ``Said("...")`` template
-in ``connectors``, ``orchestrator`` and ``schedules`` (see ``wording``), and the words its
+in ``connectors``, ``orchestrator``, ``schedules`` and ``ops`` (see ``wording``), and the words its
 messages name (every state, action and role: :func:`service_words`).
 
 Translations live in ``locales/id/LC_MESSAGES/*.po`` (one file per page group, merged when
@@ -32,7 +32,7 @@ OPTIONS = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
 ROOT = HERE.parents[2]
 #: The packages whose ``Said("...")`` templates a page may show.
-SERVICE = [ROOT / "connectors", ROOT / "orchestrator", ROOT / "schedules"]
+SERVICE = [ROOT / "connectors", ROOT / "orchestrator", ROOT / "schedules", ROOT / "ops"]
 #: The file of each kind of string.
 TARGETS = {"console": "messages.po", "service": "service.po"}
 
