@@ -24,7 +24,7 @@ from typing import Any, ClassVar, TypeVar
 from connectors.engagement import Engagement
 from connectors.errors import AuthExpired, ConfigError, ContentRejected, PermissionDenied
 from connectors.http import DEFAULT_TIMEOUT, redact
-from connectors.wording import Listed, Said
+from connectors.wording import Listed, Said, either
 
 __all__ = ["DEFAULT_TIMEOUT", "MB", "PERMANENT", "ChannelHealth", "Connector", "Counter",
            "Engagement", "MediaItem", "PlatformLimits", "Problem", "Published", "RenderedPost"]
@@ -193,7 +193,7 @@ class Connector(ABC):
         given = {k for k, v in credentials.items() if v}
         if any(keys <= given for keys in cls.credential_keys):
             return
-        wanted = " or ".join(", ".join(sorted(keys)) for keys in cls.credential_keys)
+        wanted = either(", ".join(sorted(keys)) for keys in cls.credential_keys)
         raise ConfigError(Said("{platform} channel needs credentials: {wanted}",
                                platform=cls.platform, wanted=wanted))
 

@@ -25,7 +25,7 @@ real answers onto them, and the delivery pipeline decides what to do by class al
 
 from __future__ import annotations
 
-from connectors.wording import Said
+from connectors.wording import Said, word
 
 
 class SiaranError(Exception):
@@ -61,11 +61,13 @@ class AccessDenied(SiaranError):
 
 
 class InvalidTransition(SiaranError):
-    """A state change the state machine does not allow."""
+    """A state change the state machine does not allow; the entity and the states are
+    said as words (:func:`~connectors.wording.word`), translated on a page."""
 
     def __init__(self, entity: str, current: str, target: str) -> None:
         super().__init__(Said("{entity} cannot go from {current} to {target}",
-                              entity=entity, current=current, target=target))
+                              entity=word(entity), current=word(current),
+                              target=word(target)))
         self.entity, self.current, self.target = entity, current, target
 
 

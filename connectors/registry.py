@@ -17,6 +17,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from connectors.errors import ConfigError
+from connectors.wording import Said
 
 if TYPE_CHECKING:  # the contract's module imports the HTTP stack; listing names needs none
     from connectors.base import Connector
@@ -73,7 +74,8 @@ def get(name: str) -> Platform:
         return _platforms[name]
     except KeyError:
         known = ", ".join(sorted(_platforms))
-        raise ConfigError(f"unknown platform {name!r}; known: {known}") from None
+        raise ConfigError(Said("unknown platform {platform!r}; known: {known}",
+                               platform=name, known=known)) from None
 
 
 def connector_class(name: str) -> type[Connector]:

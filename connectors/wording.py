@@ -4,11 +4,13 @@ A :class:`Said` is the English text of a message, a ``str`` like any other, that
 keeps the template it was made from and the values put into it. Everything that reads it
 as text (the command line, the HTTP API, logs, comparisons) sees the English; a page in
 another language translates the template and puts the values back in. A :class:`Listed`
-keeps several messages said one after the other.
+keeps several messages said one after the other. A name put into a message (a state, an
+action, a role) is a :func:`word`, a Said of its own, so that it is translated too.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 
@@ -52,6 +54,22 @@ class Listed(str):
 
     def __reduce__(self):
         return Listed, (self.parts, self.sep)
+
+
+def word(text: str) -> Said:
+    """``text`` as a word of its own (``draft``, ``approve``): its own template."""
+    return text if isinstance(text, Said) else Said(text)
+
+
+def either(words: Iterable[str]) -> Said:
+    """``admin or approver or author``: the words, each a :func:`word`, joined by "or"."""
+    said: Said | None = None
+    for each in words:
+        said = word(each) if said is None else Said("{one} or {other}", one=said,
+                                                    other=word(each))
+    if said is None:
+        raise ValueError("either() needs at least one word")
+    return said
 
 
 def _said(template: str, values: dict[str, Any]) -> Said:

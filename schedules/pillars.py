@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from connectors.errors import ValidationError
+from connectors.wording import Said
 from orchestrator.access.roles import act
 from orchestrator.domain.pillars import (
     Pillar,
@@ -30,7 +31,7 @@ def add_pillar(ctx: Context, name: str, *, target: float, color: str | None = No
         known = rows.every(conn)
         clash = [p.name for p in known if p.name.casefold() == pillar.name.casefold()]
         if clash:
-            raise ValidationError(f"a pillar named {clash[0]!r} already exists")
+            raise ValidationError(Said("a pillar named {name!r} already exists", name=clash[0]))
         check_total({**{p.name: p.target for p in known}, pillar.name: pillar.target})
         made = rows.add(conn, pillar, now)
         act(conn, user=ctx.user, action="pillar_add", entity="pillar", entity_id=made.id,
@@ -52,8 +53,8 @@ def update_pillar(ctx: Context, name: str, *, target: float | None = None,
     if label_en is not None:
         values["label_en"] = checked_label(label_en)
     if not values:
-        raise ValidationError("nothing to change: give --target, --color, --label-id or "
-                              "--label-en")
+        raise ValidationError(Said("nothing to change: give --target, --color, --label-id or "
+                                   "--label-en"))
     now = ctx.now()
     with ctx.db.write() as conn:
         pillar = rows.by_name(conn, rows.resolve(conn, name))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from connectors.errors import ValidationError
+from connectors.wording import Said
 from orchestrator.editorial import workflow
 from orchestrator.runtime.context import Context
 from orchestrator.store import posts as post_rows
@@ -29,10 +30,10 @@ def create(ctx: Context, *, title: str, text: str, pillar: str, channels: list[s
     on every one of its channels (within 90 days); ``repeat`` (an RFC 5545 rule) makes it
     the first occurrence of a series starting at ``at``."""
     if queue and at is not None:
-        raise ValidationError("give either a time or --queue, not both")
+        raise ValidationError(Said("give either a time or --queue, not both"))
     if repeat is not None:
         if queue or at is None:
-            raise ValidationError("a series needs the time of its first occurrence (--at)")
+            raise ValidationError(Said("a series needs the time of its first occurrence (--at)"))
         made = create_series(ctx, rule=repeat, at=at, title=title, text=text, pillar=pillar,
                              channels=channels, missed_after=missed_after, **post)
         return Created(made.first_post_id, made.first_at, series_id=made.series_id)

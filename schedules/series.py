@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from connectors.errors import InvalidTransition, ValidationError
+from connectors.wording import Said
 from orchestrator.access.roles import act, require_second_pair_of_eyes
 from orchestrator.domain.model import Post, content_hash
 from orchestrator.domain.series import Recurrence, Series, SeriesStatus
@@ -154,7 +155,8 @@ def approve_series(ctx: Context, series_id: int, sample: Post) -> tuple[list[Fin
         require_second_pair_of_eyes(conn, ctx.user, found.author)
         digest = template_hash(conn, found)
         if sample.content_hash != digest:
-            raise InvalidTransition("series", "changed while being approved", "approved")
+            raise InvalidTransition(Said("series"), Said("changed while being approved"),
+                                    "approved")
         rows.move(conn, series_id, S.IN_REVIEW, S.APPROVED, now, approver=ctx.user,
                   approved_hash=digest)
         approved = _follow(conn, ctx.user, found, digest, P.IN_REVIEW, P.APPROVED, "approve",
@@ -188,10 +190,11 @@ def edit_occurrence(ctx: Context, post_id: int, *, title: str | None = None,
     then); the rest of the series is untouched."""
     with ctx.db.read() as conn:
         if post_rows.get(conn, post_id).series_id is None:
-            raise ValidationError(f"post {post_id} is not an occurrence of a series")
+            raise ValidationError(Said("post {post} is not an occurrence of a series",
+                                       post=str(post_id)))
     changes = {k: v for k, v in (("title", title), ("text", text), ("at", at)) if v is not None}
     if not changes:
-        raise ValidationError("nothing to change: give --title, --text or --at")
+        raise ValidationError(Said("nothing to change: give --title, --text or --at"))
     editing.edit_post(ctx, post_id, **changes)
     with ctx.db.read() as conn:
         return post_rows.get(conn, post_id)
@@ -204,7 +207,7 @@ def cancel_series(ctx: Context, series_id: int) -> list[int]:
     with ctx.db.write() as conn:
         found = rows.get(conn, series_id)
         if found.status is S.CANCELLED:
-            raise InvalidTransition("series", found.status.value, S.CANCELLED.value)
+            raise InvalidTransition(Said("series"), found.status.value, S.CANCELLED.value)
         rows.move(conn, series_id, found.status, S.CANCELLED, now, refill_at=None)
         act(conn, user=ctx.user, action="series_cancel", entity="series",
             entity_id=series_id, now=now, previous=found.status.value)

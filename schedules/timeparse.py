@@ -16,8 +16,9 @@ from connectors.errors import ValidationError
 from connectors.wording import Said
 from orchestrator.domain.times import ZONE_NAMES, zone_named
 
-FORMATS = ("'YYYY-MM-DD HH:MM' in the office time zone, optionally followed by "
-           f"{', '.join(ZONE_NAMES)}, or ISO 8601 with an offset (2026-12-01T09:00+07:00)")
+ZONES = ", ".join(ZONE_NAMES)
+FORMATS = Said("'YYYY-MM-DD HH:MM' in the office time zone, optionally followed by {zones}, "
+               "or ISO 8601 with an offset (2026-12-01T09:00+07:00)", zones=ZONES)
 _WRITTEN = re.compile(
     r"(?P<day>\d{4}-\d{2}-\d{2})(?:[ T]+(?P<h>\d{1,2})[:.](?P<m>\d{2})(?:[:.](?P<s>\d{2}))?)?"
     r"(?:\s*(?P<zone>[A-Za-z]{3,4}))?")
@@ -53,11 +54,12 @@ def parse_day(text: str, tz: ZoneInfo) -> datetime:
     try:
         day = date.fromisoformat(text.strip())
     except ValueError:
-        raise ValidationError(f"cannot read date {text!r}; use YYYY-MM-DD") from None
+        raise ValidationError(Said("cannot read date {text!r}; use YYYY-MM-DD", text=text)
+                              ) from None
     try:
         return datetime.combine(day, time(), tzinfo=tz).astimezone(UTC)
     except OverflowError:
-        raise ValidationError(f"date {text!r} is out of range") from None
+        raise ValidationError(Said("date {text!r} is out of range", text=text)) from None
 
 
 def parse_bound(text: str, tz: ZoneInfo) -> datetime:
@@ -69,7 +71,8 @@ def parse_bound(text: str, tz: ZoneInfo) -> datetime:
     try:
         return parse_time(text, tz)
     except ValidationError:
-        raise ValidationError(f"cannot read {text!r}; use YYYY-MM-DD or {FORMATS}") from None
+        raise ValidationError(Said("cannot read {text!r}; use YYYY-MM-DD or {formats}",
+                                   text=text, formats=FORMATS)) from None
 
 
 def _written(raw: str, found: re.Match, tz: ZoneInfo) -> datetime:
@@ -79,16 +82,19 @@ def _written(raw: str, found: re.Match, tz: ZoneInfo) -> datetime:
     if found["zone"]:
         zone = zone_named(found["zone"])
         if zone is None:
-            raise ValidationError(f"unknown time zone {found['zone']!r} in {raw!r}; "
-                                  f"use {', '.join(ZONE_NAMES)} or an offset such as +07:00")
+            raise ValidationError(Said("unknown time zone {zone!r} in {text!r}; use {zones} "
+                                       "or an offset such as +07:00", zone=found["zone"],
+                                       text=raw, zones=ZONES))
     try:
         day = date.fromisoformat(found["day"])
         clock = time(int(found["h"]), int(found["m"]), int(found["s"] or 0))
     except ValueError as error:
-        raise ValidationError(f"cannot read time {raw!r}: {error}") from None
+        raise ValidationError(Said("cannot read time {text!r}: {error}", text=raw,
+                                   error=str(error))) from None
     return datetime.combine(day, clock, tzinfo=zone).astimezone(UTC)
 
 
 def _day_only(day: str) -> ValidationError:
-    return ValidationError(f"{day!r} is a day without a time of day; give the time too, "
-                           f"for example '{day} 09:00' (office time zone) or '{day} 09:00 WIB'")
+    return ValidationError(Said("{day!r} is a day without a time of day; give the time too, "
+                                "for example '{day} 09:00' (office time zone) or "
+                                "'{day} 09:00 WIB'", day=day))

@@ -115,9 +115,10 @@ class XConnector(Connector):
         if choice in (None, "", "v2"):
             return None
         if choice != "v1.1":
-            raise ConfigError(f"x media_upload must be v2 or v1.1, not {choice!r}")
+            raise ConfigError(Said("x media_upload must be v2 or v1.1, not {choice!r}",
+                                   choice=choice))
         if not self._user_auth:
-            raise ConfigError("x media_upload=v1.1 needs OAuth 1.0a credentials")
+            raise ConfigError(Said("x media_upload=v1.1 needs OAuth 1.0a credentials"))
         creds = self.credentials
         auth = tweepy.OAuth1UserHandler(creds["consumer_key"], creds["consumer_secret"],
                                         creds["access_token"], creds["access_token_secret"])

@@ -14,6 +14,7 @@ from datetime import datetime, time, timedelta
 
 from connectors.engagement import FIELDS, INTERACTIONS
 from connectors.errors import ValidationError
+from connectors.wording import Said
 from orchestrator.editorial.views import local
 from orchestrator.runtime.context import Context
 from orchestrator.store import audience as audience_rows
@@ -36,7 +37,7 @@ def period(ctx: Context, start: datetime | None, end: datetime | None
     if start is None:
         start = end - timedelta(days=DEFAULT_DAYS)
     if end <= start:
-        raise ValidationError("the period must end after it starts (--to after --from)")
+        raise ValidationError(Said("the period must end after it starts (--to after --from)"))
     return start, end
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from connectors.errors import AccessDenied, AlreadyExists, ConfigError
-from connectors.wording import Said
+from connectors.wording import Said, either, word
 from orchestrator.domain.model import ROLES
 from orchestrator.store import audit
 from orchestrator.store import users as user_rows
@@ -95,9 +95,14 @@ def authorize(conn: Connection, user: str, action: str) -> None:
                                 user=user))
     if "admin" in held or held & ALLOWED[action]:
         return
-    wanted = " or ".join(sorted(ALLOWED[action] | {"admin"}))
     raise AccessDenied(Said("{user!r} may not {action}: needs role {wanted}", user=user,
-                            action=action.replace("_", " "), wanted=wanted))
+                            action=action_word(action),
+                            wanted=either(sorted(ALLOWED[action] | {"admin"}))))
+
+
+def action_word(action: str) -> Said:
+    """An action as messages name it: ``publish_now`` → ``publish now``."""
+    return word(action.replace("_", " "))
 
 
 def authorize_on(conn: Connection, user: str, action: str, subject: str) -> None:

@@ -106,7 +106,7 @@ def revoke_token(ctx: Context, token_id: int) -> dict:
             raise NotFound(Said("no token with id {id}", id=str(token_id)))
         roles.authorize_on(conn, ctx.user, "token_revoke", found.user)
         if not rows.revoke(conn, token_id, now):
-            raise InvalidTransition("token", "revoked", "revoked")
+            raise InvalidTransition(Said("token"), Said("revoked"), Said("revoked"))
         audit.record(conn, actor=ctx.user, action="token_revoke", entity="token",
                      entity_id=token_id, now=now, user=found.user)
         return token_view(rows.get(conn, token_id), now)

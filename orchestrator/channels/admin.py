@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from connectors import registry
 from connectors.errors import ConfigError, InvalidTransition, PublishError
-from connectors.wording import Said
+from connectors.wording import Listed, Said
 from orchestrator.access.roles import act, authorize
 from orchestrator.channels import hosts
 from orchestrator.channels.views import list_channels
@@ -101,8 +101,8 @@ def update_channel(ctx: Context, name: str, *, credentials: dict[str, str] | Non
         if timezone is not None:
             values["timezone"] = checked_zone(timezone).key
         if not values:
-            raise ConfigError("nothing to change: give --credential, --api-base, --rate-limit "
-                              "or --timezone")
+            raise ConfigError(Said("nothing to change: give --credential, --api-base, "
+                                   "--rate-limit or --timezone"))
         same_hosts = values.get("site_url", channel.site_url) == channel.site_url
         reauthorising = set(values) - {"site_url"} == {"credentials"} and same_hosts
         authorize(conn, ctx.user, "channel_reauthorise" if reauthorising else "channel_update")
@@ -146,18 +146,21 @@ def check_credentials(platform: str, credentials: Mapping[str, str]) -> None:
                               OPTIONAL_CREDENTIALS.get(platform, frozenset()))
     unknown = sorted(set(credentials) - known)
     if unknown:
-        raise ConfigError(f"{platform} channel: "
-                          + "; ".join(_unknown_key(key, known) for key in unknown)
-                          + f"; known keys: {', '.join(sorted(known))}")
+        raise ConfigError(Said("{platform} channel: {problems}; known keys: {known}",
+                               platform=platform,
+                               problems=Listed([_unknown_key(key, known) for key in unknown]),
+                               known=", ".join(sorted(known))))
     connector.check_credentials(credentials)
 
 
-def _unknown_key(key: str, known: frozenset[str]) -> str:
+def _unknown_key(key: str, known: frozenset[str]) -> Said:
     if not _KEY_NAME.fullmatch(key):
-        return "a credential key that is not a key name (not shown, it may be a secret)"
+        return Said("a credential key that is not a key name (not shown, it may be a secret)")
     close = difflib.get_close_matches(key, sorted(known), n=1)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
-    return f"unknown credential key {key!r}{hint}"
+    if close:
+        return Said("unknown credential key {key!r} (did you mean {close!r}?)", key=key,
+                    close=close[0])
+    return Said("unknown credential key {key!r}", key=key)
 
 
 def pause(ctx: Context, name: str) -> Channel:
@@ -170,7 +173,7 @@ def pause(ctx: Context, name: str) -> Channel:
             authorize(conn, ctx.user, "channel_pause")
             return channel
         if not rows.move(conn, channel.id, channel.state, ChannelState.PAUSED):
-            raise InvalidTransition("channel", channel.state.value, ChannelState.PAUSED.value)
+            raise InvalidTransition(Said("channel"), channel.state.value, ChannelState.PAUSED.value)
         delivery_rows.hold_channel(conn, channel.id,
                                    f"channel {name} {ChannelState.PAUSED.described}", now)
         act(conn, user=ctx.user, action="channel_pause", entity="channel",

@@ -12,6 +12,7 @@ import ipaddress
 from urllib.parse import urlsplit
 
 from connectors.errors import ConfigError
+from connectors.wording import Said
 
 #: Credential keys that hold the address the credentials are sent to.
 URL_KEYS = ("site_url",)
@@ -32,16 +33,18 @@ def checked_url(url: str, what: str, *, allow_insecure: bool = False) -> str:
     """``url`` without a trailing slash, if credentials may be sent there."""
     parts = urlsplit(url.strip())
     if parts.username is not None or parts.password is not None:
-        raise ConfigError(f"{what} must not carry a user name or password; give those as "
-                          "credentials")
+        raise ConfigError(Said("{what} must not carry a user name or password; give those "
+                               "as credentials", what=what))
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError(f"{what} must be an http(s) URL, got {url!r}")
+        raise ConfigError(Said("{what} must be an http(s) URL, got {url!r}", what=what,
+                               url=url))
     if scheme == "http" and not is_loopback(parts.hostname) and not allow_insecure:
-        raise ConfigError(
-            f"{what} must use https://: {parts.hostname} is not a loopback host, and plain "
-            "http would send the channel's credentials in clear text (for a test host, "
-            "--allow-insecure-host; the audit log records it)")
+        raise ConfigError(Said(
+            "{what} must use https://: {host} is not a loopback host, and plain http would "
+            "send the channel's credentials in clear text (for a test host, "
+            "--allow-insecure-host; the audit log records it)", what=what,
+            host=parts.hostname))
     return url.strip().rstrip("/")
 
 
@@ -59,6 +62,6 @@ def checked_credentials(credentials: dict[str, str], *, allow_insecure: bool = F
     found = dict(credentials)
     for key in URL_KEYS:
         if found.get(key):
-            found[key] = checked_url(found[key], f"credential {key}",
+            found[key] = checked_url(found[key], Said("credential {key}", key=key),
                                      allow_insecure=allow_insecure)
     return found

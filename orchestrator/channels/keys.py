@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from cryptography.fernet import Fernet
 
 from connectors.errors import ConfigError
+from connectors.wording import Said
 from orchestrator.access.roles import act, authorize
 from orchestrator.runtime import keys
 from orchestrator.runtime.context import Context
@@ -52,11 +53,11 @@ def rotate(ctx: Context) -> Rotated:
         keys.save(settings, ring)  # old and new: every process can open both meanwhile
         box.replace_ring(ring)
     elif box.fingerprint == previous:
-        raise ConfigError(
+        raise ConfigError(Said(
             "the key comes from SIARAN_SECRET_KEY: put a new key in front of the current "
             "one (SIARAN_SECRET_KEY=NEW,OLD, on every machine) and run this again; a new "
             "key: python3 -c 'from cryptography.fernet import Fernet; "
-            "print(Fernet.generate_key().decode())'")
+            "print(Fernet.generate_key().decode())'"))
     now = ctx.now()
     with ctx.db.write() as conn:
         sealed = rows.every_sealed(conn)

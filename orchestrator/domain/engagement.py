@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from connectors.errors import ValidationError
+from connectors.wording import Said
 from orchestrator.domain.windows import parse_duration
 
 DEFAULT_SCHEDULE = "1h/6h,3h/24h,12h/3d,24h/7d"
@@ -30,14 +31,16 @@ def parse_schedule(text: str) -> tuple[Step, ...]:
     for item in filter(None, (part.strip() for part in text.split(","))):
         every, slash, until = item.partition("/")
         if not slash:
-            raise ValidationError(f"cannot read schedule step {item!r}; use EVERY/UNTIL, "
-                                  "e.g. 1h/6h")
+            raise ValidationError(Said("cannot read schedule step {step!r}; use EVERY/UNTIL, "
+                                       "e.g. 1h/6h", step=item))
         step = Step(parse_duration(every), parse_duration(until))
         if steps and step.until <= steps[-1].until:
-            raise ValidationError(f"schedule step {item!r} must end after the one before")
+            raise ValidationError(Said("schedule step {step!r} must end after the one before",
+                                       step=item))
         steps.append(step)
     if not steps:
-        raise ValidationError("an engagement schedule needs at least one step, e.g. 1h/6h")
+        raise ValidationError(Said("an engagement schedule needs at least one step, "
+                                   "e.g. 1h/6h"))
     return tuple(steps)
 
 

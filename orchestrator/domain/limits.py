@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from connectors.errors import ConfigError
+from connectors.wording import Said
 
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -47,7 +48,8 @@ def parse_rate_limit(text: str) -> RateLimit:
     """``COUNT/PERIOD`` with PERIOD like ``15m``, ``1h``, ``24h``, ``60s``."""
     match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*", text)
     if not match or int(match[1]) < 1 or match[2] == "0":
-        raise ConfigError(f"rate limit must look like 100/15m or 50/24h, got {text!r}")
+        raise ConfigError(Said("rate limit must look like 100/15m or 50/24h, got {text!r}",
+                               text=text))
     return RateLimit(int(match[1]), int(match[2] or 1) * UNITS[match[3]])
 
 

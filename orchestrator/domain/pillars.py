@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from connectors.errors import ValidationError
+from connectors.wording import Said
 
 NAME_MAX = 100
 LABEL_MAX = 200
@@ -40,32 +41,34 @@ def checked_name(name: str) -> str:
     """A pillar name is one line of printable text, at most ``NAME_MAX`` characters."""
     name = name.strip()
     if not name:
-        raise ValidationError("a pillar needs a name")
+        raise ValidationError(Said("a pillar needs a name"))
     if not name.isprintable() or len(name) > NAME_MAX:
-        raise ValidationError(f"a pillar name is printable text on one line of at most "
-                              f"{NAME_MAX} characters, got {name[:NAME_MAX]!r}")
+        raise ValidationError(Said("a pillar name is printable text on one line of at most "
+                                   "{most} characters, got {name!r}", most=NAME_MAX,
+                                   name=name[:NAME_MAX]))
     return name
 
 
 def checked_target(target: float) -> float:
     """A target share in percent, 0 to 100."""
     if not 0 <= target <= 100:
-        raise ValidationError(f"a pillar's target is a share between 0 and 100 %, got {target:g}")
+        raise ValidationError(Said("a pillar's target is a share between 0 and 100 %, "
+                                   "got {target:g}", target=target))
     return float(target)
 
 
 def checked_color(color: str) -> str:
     """A colour as ``#RRGGBB`` (kept upper-case)."""
     if not _COLOR.fullmatch(color.strip()):
-        raise ValidationError(f"a colour looks like #1F77B4, got {color!r}")
+        raise ValidationError(Said("a colour looks like #1F77B4, got {color!r}", color=color))
     return color.strip().upper()
 
 
 def checked_label(label: str) -> str:
     label = label.strip()
     if not label.isprintable() or len(label) > LABEL_MAX:
-        raise ValidationError(f"a label is printable text on one line of at most {LABEL_MAX} "
-                              "characters")
+        raise ValidationError(Said("a label is printable text on one line of at most {most} "
+                                   "characters", most=LABEL_MAX))
     return label
 
 
@@ -74,5 +77,6 @@ def check_total(targets: dict[str, float]) -> None:
     total = sum(targets.values())
     if total > 100 + 1e-9:
         shown = ", ".join(f"{name} {value:g}" for name, value in sorted(targets.items()))
-        raise ValidationError(f"pillar targets would add up to {total:g} % ({shown}); "
-                              "together they may not exceed 100 %")
+        raise ValidationError(Said("pillar targets would add up to {total:g} % ({shown}); "
+                                   "together they may not exceed 100 %", total=total,
+                                   shown=shown))

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from dateutil.rrule import rrule, rrulestr
 
 from connectors.errors import ValidationError
+from connectors.wording import Said
 from orchestrator.domain.model import PostMedia
 
 
@@ -71,12 +72,11 @@ class Recurrence:
             self._aware = True
         except ValueError as error:
             if "UNTIL" not in str(error):  # a floating UNTIL: read the rule in local time
-                raise ValidationError(f"cannot read recurrence rule {text!r}: {error}") from None
+                raise ValidationError(_unreadable(text, error)) from None
             try:
                 self._rule = rrulestr(self.text, dtstart=local.replace(tzinfo=None))
             except ValueError as again:
-                raise ValidationError(f"cannot read recurrence rule {text!r}: {again}"
-                                      ) from None
+                raise ValidationError(_unreadable(text, again)) from None
             self._aware = False
 
     def _local(self, at: datetime) -> datetime:
@@ -107,8 +107,9 @@ class Recurrence:
         refused."""
         found = self.after(at.replace(microsecond=0), inclusive=True, limit=1)
         if not found:
-            raise ValidationError(f"the recurrence rule {self.text!r} has no occurrence from "
-                                  f"{at.astimezone(self.tz).isoformat()} on")
+            raise ValidationError(Said("the recurrence rule {rule!r} has no occurrence from "
+                                       "{at} on", rule=self.text,
+                                       at=at.astimezone(self.tz).isoformat()))
         return found[0]
 
 
@@ -119,6 +120,12 @@ def normalised(text: str) -> str:
     if rule.startswith("RRULE:"):
         rule = rule[len("RRULE:"):]
     if not rule or "DTSTART" in rule or "\n" in rule:
-        raise ValidationError(f"give one recurrence rule such as FREQ=WEEKLY;BYDAY=FR;COUNT=8 "
-                              f"(the first time is --at), got {text!r}")
+        raise ValidationError(Said("give one recurrence rule such as "
+                                   "FREQ=WEEKLY;BYDAY=FR;COUNT=8 (the first time is --at), "
+                                   "got {text!r}", text=text))
     return rule
+
+
+def _unreadable(text: str, error: ValueError) -> Said:
+    """A rule the parser refused, with its reason (the parser's own English)."""
+    return Said("cannot read recurrence rule {text!r}: {error}", text=text, error=str(error))

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from connectors.errors import ValidationError
+from connectors.wording import Said
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 #: Bahasa Indonesia: Senin, Selasa, Rabu, Kamis, Jumat, Sabtu, Minggu.
@@ -40,20 +41,23 @@ def checked_zone(name: str) -> ZoneInfo:
         return ZoneInfo(name.strip())
     except (ZoneInfoNotFoundError, ValueError):
         known = ", ".join(f"{z} ({abbr})" for z, abbr in INDONESIA.items())
-        raise ValidationError(f"unknown time zone {name!r}; Indonesia's: {known}") from None
+        raise ValidationError(Said("unknown time zone {name!r}; Indonesia's: {known}",
+                                   name=name, known=known)) from None
 
 
 def parse_rule(text: str) -> SlotRule:
     """``mon-fri 09:00,12:00,19:00`` → a rule."""
     parts = text.strip().lower().split()
     if len(parts) != 2:
-        raise ValidationError(f"a slot rule looks like 'mon-fri 09:00,12:00', got {text!r}")
+        raise ValidationError(Said("a slot rule looks like 'mon-fri 09:00,12:00', got {text!r}",
+                                   text=text))
     days = _parse_days(parts[0], text)
     times = []
     for item in parts[1].split(","):
         match = _TIME.fullmatch(item)
         if not match:
-            raise ValidationError(f"cannot read time {item!r} in {text!r}; use HH:MM")
+            raise ValidationError(Said("cannot read time {time!r} in {text!r}; use HH:MM",
+                                       time=item, text=text))
         times.append(time(int(match[1]), int(match[2])))
     return SlotRule(tuple(sorted(set(days))), tuple(sorted(set(times))))
 
@@ -62,8 +66,9 @@ def _day(name: str, text: str) -> int:
     for names in (DAYS, HARI):
         if name in names:
             return names.index(name)
-    raise ValidationError(f"unknown day {name!r} in {text!r}; use {', '.join(DAYS)} "
-                          "(or sen … min), ranges such as mon-fri, or daily")
+    raise ValidationError(Said("unknown day {name!r} in {text!r}; use {days} (or sen … min), "
+                               "ranges such as mon-fri, or daily", name=name, text=text,
+                               days=", ".join(DAYS)))
 
 
 def _parse_days(spec: str, text: str) -> list[int]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from connectors.errors import InvalidTransition
+from connectors.wording import Said
 
 
 class PostStatus(StrEnum):
@@ -109,19 +110,19 @@ def check(entity: str, moves: dict, current: StrEnum, target: StrEnum) -> None:
 
 def move_post(current: PostStatus, target: PostStatus) -> PostStatus:
     """Validate a post move and return the new state."""
-    check("post", POST_MOVES, current, target)
+    check(Said("post"), POST_MOVES, current, target)
     return target
 
 
 def move_delivery(current: DeliveryStatus, target: DeliveryStatus) -> DeliveryStatus:
     """Validate a delivery move and return the new state."""
-    check("delivery", DELIVERY_MOVES, current, target)
+    check(Said("delivery"), DELIVERY_MOVES, current, target)
     return target
 
 
 def move_channel(current: ChannelState, target: ChannelState) -> ChannelState:
     """Validate a channel move and return the new state."""
-    check("channel", CHANNEL_MOVES, current, target)
+    check(Said("channel"), CHANNEL_MOVES, current, target)
     return target
 
 

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from connectors.errors import ValidationError
+from connectors.wording import Said
 from orchestrator.domain.limits import UNITS
 
 #: The window when neither the post nor ``SIARAN_MISSED_AFTER`` says otherwise.
@@ -28,10 +29,12 @@ def parse_duration(text: str) -> float:
     compact = text.strip().lower().replace(" ", "")
     parts = list(_DURATION.finditer(compact))
     if not compact or "".join(m[0] for m in parts) != compact:
-        raise ValidationError(f"cannot read duration {text!r}; use e.g. 90s, 30m or 2h")
+        raise ValidationError(Said("cannot read duration {text!r}; use e.g. 90s, 30m or 2h",
+                                   text=text))
     seconds = sum(float(m[1]) * UNITS[m[2] or "s"] for m in parts)
     if seconds <= 0:
-        raise ValidationError(f"a duration must be longer than nothing, got {text!r}")
+        raise ValidationError(Said("a duration must be longer than nothing, got {text!r}",
+                                   text=text))
     return seconds
 
 

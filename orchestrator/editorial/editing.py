@@ -102,7 +102,7 @@ def edit_post(ctx: Context, post_id: int, *, version: str | None = None,
                                     "it again and edit the current version",
                                     post=str(post_id), version=version))
         if post.status not in EDITABLE_POST:
-            raise InvalidTransition("post", post.status.value, Said(
+            raise InvalidTransition(Said("post"), post.status.value, Said(
                 "draft (only a draft, a post under review, an approved or a rejected post is "
                 "edited)"))
         fields, ids, stored = _differences(conn, post, given)
@@ -160,5 +160,5 @@ def _refuse_started(conn: Connection, post: Post) -> None:
     started anyway, the edit is refused rather than let the content change under it."""
     if post.status is PostStatus.APPROVED and any(
             s is not DeliveryStatus.PENDING for s in delivery_rows.statuses(conn, post.id)):
-        raise InvalidTransition("post", post.status.value, Said(
+        raise InvalidTransition(Said("post"), post.status.value, Said(
             "draft (a delivery has already started; cancel the post instead)"))

@@ -6,6 +6,7 @@ alt text; an image without alt text is refused when the post is written.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import BinaryIO
 
@@ -38,21 +39,30 @@ def upload(ctx: Context, stream: BinaryIO, filename: str = "") -> dict:
     return media_view(stored)
 
 
-def attachments(ctx: Context, items: list[tuple[str, str]]) -> list[PostMedia]:
-    """Stored media for a post from (id, alt text) pairs; every unknown id and every image
-    without alt text is named at once."""
+def attached(ctx: Context, media_id: str, alt: str, name: str = "") -> PostMedia | None:
+    """The stored file ``media_id`` as a post's media, with its alt text and the name the
+    user gave it (None: the store does not hold it)."""
+    stored = files.find(ctx.settings.data_dir, media_id)
+    if stored is None:
+        return None
+    return PostMedia(stored.digest, stored.mime, stored.size, stored.ext, alt.strip(), name)
+
+
+def attachments(ctx: Context, items: list[tuple[str, str]],
+                names: Mapping[str, str] | None = None) -> list[PostMedia]:
+    """Stored media for a post from (id, alt text) pairs, each named as ``names`` says (by
+    id); every unknown id and every image without alt text is named at once."""
     found: list[PostMedia] = []
     problems: list[tuple[str, str]] = []
     for i, (media_id, alt) in enumerate(items):
-        stored = files.find(ctx.settings.data_dir, media_id)
-        if stored is None:
+        media = attached(ctx, media_id, alt, (names or {}).get(media_id, ""))
+        if media is None:
             problems.append((f"media/{i}/id", Said("no stored media with id {id!r}",
                                                     id=media_id)))
             continue
-        if stored.mime.startswith("image/") and not alt.strip():
+        if media.mime.startswith("image/") and not media.alt_text:
             problems.append((f"media/{i}/alt", Said("an image needs its alt text")))
-        found.append(PostMedia(stored.digest, stored.mime, stored.size, stored.ext,
-                               alt.strip()))
+        found.append(media)
     refuse(problems)
     return found
 

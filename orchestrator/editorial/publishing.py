@@ -70,7 +70,7 @@ def publish_now(ctx: Context, post_id: int, *, override_embargo: str | None = No
     with ctx.db.write() as conn:
         post = post_rows.get(conn, post_id)
         if post.status is not PostStatus.APPROVED and post.status not in WITH_MISSED:
-            raise InvalidTransition("post", post.status.value, PostStatus.PUBLISHING.value)
+            raise InvalidTransition(Said("post"), post.status.value, PostStatus.PUBLISHING.value)
         authorize(conn, ctx.user, "publish_now")
         embargo = embargo_rows.in_force(conn, now)
         overrides = _override(conn, ctx, post_id, embargo, override_embargo, now)
@@ -106,7 +106,7 @@ def _send_missed(conn: Connection, post_id: int, status: PostStatus, user: str, 
     """Queue the deliveries of a post that missed their window, now and without limit."""
     missed = [d for d in rows.for_post(conn, post_id) if d.status is D.MISSED]
     if not missed:
-        raise InvalidTransition("post", status.value, Said(
+        raise InvalidTransition(Said("post"), status.value, Said(
             "{state} (nothing missed its window; retry failed deliveries)",
             state=PostStatus.PUBLISHING.value))
     post_rows.move(conn, post_id, status, PostStatus.PUBLISHING, now)
@@ -133,11 +133,11 @@ def retry_delivery(ctx: Context, delivery_id: int, *, force: bool = False) -> No
     with ctx.db.write() as conn:
         delivery = rows.get(conn, delivery_id)
         if delivery.status is D.UNKNOWN and not force:
-            raise InvalidTransition("delivery", "unknown", Said(
+            raise InvalidTransition(Said("delivery"), "unknown", Said(
                 "queued (check the platform, then retry with --force)"))
         if not rows.move(conn, delivery_id, sources, D.QUEUED, now, next_attempt_at=None,
                          deferred_seconds=0.0, not_after=None):
-            raise InvalidTransition("delivery", delivery.status.value, D.QUEUED.value)
+            raise InvalidTransition(Said("delivery"), delivery.status.value, D.QUEUED.value)
         rows.add_to_outbox(conn, delivery_id, queue_for(delivery.platform), now)
         post = post_rows.get(conn, delivery.post_id)
         if post.status in WITH_MISSED:
@@ -157,7 +157,7 @@ def resolve_delivery(ctx: Context, delivery_id: int, *, published: bool,
     with ctx.db.write() as conn:
         delivery = rows.get(conn, delivery_id)
         if not rows.move(conn, delivery_id, [D.UNKNOWN], target, now, **fields):
-            raise InvalidTransition("delivery", delivery.status.value, Said(
+            raise InvalidTransition(Said("delivery"), delivery.status.value, Said(
                 "{state} (only an unknown delivery is resolved)", state=target.value))
         act(conn, user=ctx.user, action="resolve", entity="delivery", entity_id=delivery_id,
             now=now, result=target.value, permalink=permalink)
@@ -172,7 +172,7 @@ def cancel_delivery(ctx: Context, delivery_id: int) -> None:
         authorize(conn, ctx.user, "delivery_cancel")
         if not rows.move(conn, delivery_id, STOPPABLE, D.CANCELLED, now,
                          error=f"cancelled by {ctx.user}"):
-            raise InvalidTransition("delivery", delivery.status.value, D.CANCELLED.value)
+            raise InvalidTransition(Said("delivery"), delivery.status.value, D.CANCELLED.value)
         act(conn, user=ctx.user, action="delivery_cancel", entity="delivery",
             entity_id=delivery_id, now=now, previous=delivery.status.value)
         roll_up(conn, delivery.post_id, now)

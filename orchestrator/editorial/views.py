@@ -68,7 +68,7 @@ def show_post(ctx: Context, post_id: int) -> dict:
         view["variants"] = post.variants
         view["options"] = post.options
         view["media"] = [{"digest": m.digest, "mime": m.mime, "size": m.size,
-                          "alt_text": m.alt_text} for m in post.media]
+                          "alt_text": m.alt_text, "name": m.source_name} for m in post.media]
         ids = [d.id for d in deliveries]
         logs = delivery_rows.attempts_for(conn, ids)
         trails = audit.events_of_many(conn, "delivery", ids)

@@ -119,7 +119,7 @@ def approve(ctx: Context, post_id: int) -> list[Finding]:
         post = rows.get(conn, post_id)
         require_second_pair_of_eyes(conn, ctx.user, post.author, post_id)
         if post.content_hash != checked.content_hash:
-            raise InvalidTransition("post", Said("changed while being approved"), "approved")
+            raise InvalidTransition(Said("post"), Said("changed while being approved"), "approved")
         digest = post.content_hash
         # published on approval: due now, so the scheduler's next pass dispatches it
         due = ({"scheduled_at": now}

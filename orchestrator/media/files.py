@@ -116,20 +116,25 @@ def store(data_dir: Path, source: str | Path) -> StoredMedia:
     try:
         fd = os.open(source, os.O_RDONLY | os.O_CLOEXEC)
     except FileNotFoundError:
-        raise ValidationError(f"media file {shown!r} does not exist") from None
-    except IsADirectoryError:
-        raise ValidationError(f"media file {shown!r} is a directory") from None
-    except OSError as error:
-        raise ValidationError(f"media file {shown!r} cannot be read: {error.strerror}"
+        raise ValidationError(Said("media file {name!r} does not exist", name=shown)
                               ) from None
+    except IsADirectoryError:
+        raise ValidationError(_directory(shown)) from None
+    except OSError as error:
+        raise ValidationError(Said("media file {name!r} cannot be read: {reason}",
+                                   name=shown, reason=error.strerror)) from None
     info = os.fstat(fd)
     if not stat.S_ISREG(info.st_mode):
         os.close(fd)
-        what = "a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file"
-        raise ValidationError(f"media file {shown!r} is {what}")
+        raise ValidationError(_directory(shown) if stat.S_ISDIR(info.st_mode) else
+                              Said("media file {name!r} is not a regular file", name=shown))
     with os.fdopen(fd, "rb") as handle:
         _check_size(shown, info.st_size)
         return store_stream(data_dir, handle, shown)
+
+
+def _directory(shown: str) -> Said:
+    return Said("media file {name!r} is a directory", name=shown)
 
 
 def store_stream(data_dir: Path, handle: BinaryIO, name: str) -> StoredMedia:
@@ -192,7 +197,8 @@ def _modes(root: Path) -> tuple[int, int]:
     try:
         readable = root.stat().st_mode & 0o055
     except OSError as error:
-        raise ConfigError(f"the media store {root} is unusable: {error.strerror}") from None
+        raise ConfigError(Said("the media store {root} is unusable: {reason}",
+                               root=str(root), reason=error.strerror)) from None
     return 0o700 | readable, 0o600 | (readable & 0o044)
 
 

@@ -287,7 +287,7 @@ def queue_pending(conn: Connection, targets: list[tuple[int, str]], now: datetim
                                    "override": overrides_embargo}
                                   for d, _ in targets]).rowcount
     if moved != len(targets):
-        raise InvalidTransition("delivery", "not pending", DeliveryStatus.QUEUED.value)
+        raise InvalidTransition(Said("delivery"), Said("not pending"), DeliveryStatus.QUEUED.value)
     conn.execute(_OUTBOX, [{"delivery_id": d, "queue": q, "created_at": now}
                            for d, q in targets])
     return moved

@@ -136,7 +136,7 @@ def move(conn: Connection, post_id: int, current: PostStatus, target: PostStatus
     """Compare-and-set the status; refuses an illegal move, or one another writer beat."""
     move_post(current, target)
     if not moves.move(conn, posts, post_id, [current], target, now, fields):
-        raise InvalidTransition("post", current.value, target.value)
+        raise InvalidTransition(Said("post"), current.value, target.value)
 
 
 def channel_names(conn: Connection, post_ids: list[int]) -> dict[int, tuple[str, ...]]:

@@ -112,7 +112,7 @@ def move(conn: Connection, series_id: int, current: SeriesStatus, target: Series
         series.c.id == series_id, series.c.status == current.value,
     ).values(status=target.value, updated_at=now, **fields)).rowcount
     if moved != 1:
-        raise InvalidTransition("series", current.value, target.value)
+        raise InvalidTransition(Said("series"), current.value, target.value)
 
 
 def occurrences(conn: Connection, series_id: int) -> list[Post]:

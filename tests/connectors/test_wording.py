@@ -8,7 +8,7 @@ import pickle
 from connectors.base import MediaItem, RenderedPost
 from connectors.errors import ContentRejected, InvalidTransition, ValidationError
 from connectors.registry import CONNECTORS
-from connectors.wording import Listed, Said
+from connectors.wording import Listed, Said, either, word
 
 WEIGHS = "text weighs {length} characters, limit {limit}"
 
@@ -64,3 +64,13 @@ def test_a_platform_problem_is_a_said_with_the_old_english():
     rejected = ContentRejected(Listed(messages))
     assert str(rejected) == ("text weighs 300 characters, limit 280; "
                              "media 1 (foto.jpg): alt text is missing")
+
+
+def test_words_joined_by_or_say_the_english_and_stay_words():
+    roles = either(["admin", "approver", "author"])
+    assert roles == "admin or approver or author" and roles.template == "{one} or {other}"
+    assert roles.values["other"].template == "author" and either(["admin"]) == "admin"
+    moved = InvalidTransition("post", "in_review", "published")
+    assert [moved.said.values[k].template for k in ("entity", "current", "target")] == [
+        "post", "in_review", "published"]
+    assert word(roles) is roles

@@ -2,7 +2,8 @@
 Indonesian files that translate them.
 
 The service layer's messages that pages show are marked too: each ``Said("...")`` template
-in ``connectors``, ``orchestrator`` and ``schedules`` (see ``wording``).
+in ``connectors``, ``orchestrator``, ``schedules`` and ``ops`` (see ``wording``), and the words its
+messages name (every state, action and role: :func:`service_words`).
 
 Translations live in ``locales/id/LC_MESSAGES/*.po`` (one file per page group, merged when
 loaded; the service's messages in ``service.po``). ``python -m
@@ -19,6 +20,11 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
+from orchestrator.access.roles import ALLOWED, action_word
+from orchestrator.domain.model import ROLES
+from orchestrator.domain.series import SeriesStatus
+from orchestrator.domain.states import ChannelState, DeliveryStatus, PostStatus
+
 HERE = Path(__file__).parent
 LOCALES = HERE / "locales"
 METHODS = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
@@ -26,7 +32,7 @@ OPTIONS = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
 ROOT = HERE.parents[2]
 #: The packages whose ``Said("...")`` templates a page may show.
-SERVICE = [ROOT / "connectors", ROOT / "orchestrator", ROOT / "schedules"]
+SERVICE = [ROOT / "connectors", ROOT / "orchestrator", ROOT / "schedules", ROOT / "ops"]
 #: The file of each kind of string.
 TARGETS = {"console": "messages.po", "service": "service.po"}
 
@@ -43,10 +49,18 @@ def console_marked() -> set[str]:
     return _extract(HERE, METHODS, KEYWORDS, OPTIONS)
 
 
+def service_words() -> set[str]:
+    """The words messages name from a set of their own: the states of posts, deliveries,
+    channels and series (``InvalidTransition``), actions and roles (``AccessDenied``)."""
+    states = {s.value for kind in (PostStatus, DeliveryStatus, ChannelState, SeriesStatus)
+              for s in kind}
+    return states | {action_word(a).template for a in ALLOWED} | set(ROLES)
+
+
 def service_marked() -> set[str]:
-    """Every ``Said`` template of the service layer."""
-    return set().union(*(_extract(d, [("**.py", "python")], {"Said": None})
-                         for d in SERVICE))
+    """Every ``Said`` template of the service layer, and the words it names."""
+    return service_words().union(*(_extract(d, [("**.py", "python")], {"Said": None})
+                                   for d in SERVICE))
 
 
 def marked() -> set[str]:

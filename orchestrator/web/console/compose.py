@@ -68,7 +68,8 @@ async def preview(request: Request, who: Visitor = Depends(writing)) -> Response
     draft = from_form(form, _platforms(who))
     checks = await run_in_threadpool(
         drafts.check_draft, who.ctx, title=draft.title, text=draft.text, pillar=draft.pillar,
-        channels=draft.channels, variants=draft.variant_fields(), media=draft.media_pairs())
+        channels=draft.channels, variants=draft.variant_fields(), media=draft.media_pairs(),
+        media_names=draft.media_names())
     values = preview_values(checks)
     said = announcement(render.gettext_for(who.lang), values)
     before = form.get("announced")
@@ -107,7 +108,7 @@ def _save(request: Request, who: Visitor, draft: Draft, post_id: int | None,
     """Create or edit, then submit when asked; a refusal shows the form again with it."""
     ctx = who.ctx
     try:
-        media = post_media.attachments(ctx, draft.media_pairs())
+        media = post_media.attachments(ctx, draft.media_pairs(), draft.media_names())
         at = draft.when(ctx.settings.timezone)
         if post_id is None:
             post_id = planning.create(ctx, title=draft.title, text=draft.text,

@@ -18,12 +18,18 @@ TIMINGS = ("at", "approved")
 
 @dataclass
 class Attached:
-    """A stored file on the form: its id, the name it was uploaded as, its alt text."""
+    """A stored file on the form: its id, the name it was uploaded as (empty: not known),
+    its alt text."""
 
     id: str
     name: str
     alt: str
     mime: str = ""
+
+    @property
+    def shown(self) -> str:
+        """What the form calls it: its name, else the start of its id."""
+        return self.name or self.id[:12]
 
 
 @dataclass
@@ -78,6 +84,10 @@ class Draft:
     def media_pairs(self) -> list[tuple[str, str]]:
         return [(m.id, m.alt) for m in self.media]
 
+    def media_names(self) -> dict[str, str]:
+        """The name each file was uploaded as, by id (the files without one left out)."""
+        return {m.id: m.name for m in self.media if m.name}
+
 
 def _text(form: FormData, name: str) -> str:
     value = form.get(name)
@@ -122,6 +132,6 @@ def from_post(shown: dict, tz: ZoneInfo) -> Draft:
     return Draft(title=shown["title"], text=shown["text"], pillar=shown["pillar"],
                  channels=list(shown["channels"]), timing="at" if at else "approved",
                  at=local,
-                 media=[Attached(m["digest"], m.get("name") or m["digest"][:12], m["alt_text"],
-                                 m["mime"]) for m in shown["media"]],
+                 media=[Attached(m["digest"], m["name"], m["alt_text"], m["mime"])
+                        for m in shown["media"]],
                  variants=variants, kept_variants=kept, version=shown["etag"])

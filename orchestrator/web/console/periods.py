@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from connectors.errors import ValidationError
+from connectors.wording import Said
 
 VIEWS = ("month", "week", "list")
 
@@ -48,8 +49,9 @@ class Period:
 def period(view: str, day: date) -> Period:
     """The period of ``view`` holding ``day``."""
     if view not in VIEWS:
-        raise ValidationError(f"a calendar view is one of {', '.join(VIEWS)}, got {view!r}",
-                              [("view", "unknown view")])
+        raise ValidationError(Said("a calendar view is one of {views}, got {view!r}",
+                                   views=", ".join(VIEWS), view=view),
+                              [("view", Said("unknown view"))])
     if view == "week":
         monday = day - timedelta(days=day.weekday())
         return Period(view, day, monday, monday + timedelta(days=7))
@@ -66,8 +68,9 @@ def parse_day(text: str | None, today: date) -> date:
             return date.fromisoformat(text + "-01")
         return date.fromisoformat(text)
     except ValueError:
-        raise ValidationError(f"a calendar date looks like 2026-07-08, got {text[:40]!r}",
-                              [("date", "not a date")]) from None
+        raise ValidationError(Said("a calendar date looks like 2026-07-08, got {text!r}",
+                                   text=text[:40]),
+                              [("date", Said("not a date"))]) from None
 
 
 def _next_month(first: date) -> date:

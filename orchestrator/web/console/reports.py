@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from connectors.errors import ValidationError
+from connectors.wording import Said
 from ops.engagement import report
 from orchestrator.web.console import render
 from orchestrator.web.console.session import Visitor, signed_in
@@ -23,7 +24,7 @@ MEASURES = ("views", "reach", "interactions")
 def reports(request: Request, start: str = "", end: str = "",
             who: Visitor = Depends(signed_in)) -> Response:
     tz = who.ctx.settings.timezone
-    first, last = _day(start, "from"), _day(end, "to")
+    first, last = _day(start, Said("from")), _day(end, Said("to"))
     begin = datetime.combine(first, time(), tzinfo=tz) if first else None
     finish = datetime.combine(last + timedelta(days=1), time(), tzinfo=tz) if last else None
     begin, finish = report.period(who.ctx, begin, finish)
@@ -42,5 +43,6 @@ def _day(raw: str, field: str) -> date | None:
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        raise ValidationError(f"{field} must be a date like 2026-12-01, not {raw!r}",
-                              [(field, "a date like 2026-12-01")]) from None
+        raise ValidationError(Said("{field} must be a date like 2026-12-01, not {raw!r}",
+                                   field=field, raw=raw),
+                              [(field, Said("a date like 2026-12-01"))]) from None

@@ -47,6 +47,8 @@ def say(text: str, gettext: Callable[[str], str], locale: str | None = None) -> 
         return text.sep.join(say(part, gettext, locale) for part in text.parts)
     if not isinstance(text, Said):
         return text
+    if not text.values:
+        return gettext(text.template)
     values = {k: say(v, gettext, locale) if isinstance(v, Said | Listed) else v
               for k, v in text.values.items()}
     return _Local(locale).format(gettext(text.template), **values)

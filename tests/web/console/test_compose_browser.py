@@ -67,6 +67,7 @@ def test_an_author_composes_and_an_approver_approves(console, tmp_path):
     assert shown["status"] == "in_review"
     assert sorted(shown["channels"]) == sorted(THREE)
     assert shown["media"][0]["alt_text"] == "Bendera Merah Putih berkibar"
+    assert shown["media"][0]["name"] == "bendera.jpg"  # as uploaded, not as stored
     assert shown["variants"] == {"x": {"text": "Festival Budaya dibuka besok! #FestivalBudaya"}}
     assert shown["scheduled_at"].startswith("2030-03-02T09:30:00+07:00")
     item = page.get_by_role("article").filter(has_text="Pembukaan Festival Budaya")
@@ -84,6 +85,8 @@ def test_an_author_composes_and_an_approver_approves(console, tmp_path):
     # the edit rule of the CLI and the API: saving it unchanged leaves the approval alone,
     # a change sends it back to draft and withdraws its deliveries
     page.goto(f"/posts/{post_id}/edit")
+    expect(page.get_by_label("Alt text for bendera.jpg")).to_have_value(
+        "Bendera Merah Putih berkibar")
     page.get_by_role("button", name="Save as draft").click()
     page.wait_for_url(re.compile(r"\?saved=1"))
     assert views.show_post(console.ctx, post_id) == approved
@@ -139,7 +142,8 @@ def test_an_image_without_alt_text_is_refused_with_the_reason(console, tmp_path)
     page.get_by_label("Add an image or video").set_input_files(str(image))
     alt = page.get_by_label("Alt text for tanpa-alt.jpg")
     expect(alt).to_be_visible()
-    expect(page.locator("#preview")).to_contain_text("alt text is missing")
+    expect(page.locator("#preview")).to_contain_text(
+        "media 1 (tanpa-alt.jpg): alt text is missing")
     alt.evaluate("node => node.removeAttribute('required')")
     page.get_by_role("button", name="Save as draft").click()
     expect(page.get_by_role("alert")).to_contain_text("an image needs its alt text")
@@ -176,12 +180,12 @@ def test_the_platforms_problems_are_said_in_the_pages_language(console, tmp_path
     words = {"id": ("Judul", "Teks", "Pilar", "Tambahkan gambar atau video",
                     "Teks alternatif untuk kegiatan.jpg", "Ajukan untuk ditinjau",
                     "x-humas: teks terhitung 300 karakter, batasnya 280",
-                    "teks alternatif belum diisi",
+                    "media 1 (kegiatan.jpg): teks alternatif belum diisi",
                     "gambar wajib memiliki teks alternatif"),
              "en": ("Title", "Text", "Pillar", "Add an image or video",
                     "Alt text for kegiatan.jpg", "Submit for review",
                     "x-humas: text weighs 300 characters, limit 280",
-                    "alt text is missing",
+                    "media 1 (kegiatan.jpg): alt text is missing",
                     "an image needs its alt text")}
     for lang, (title, text, pillar, add, alt, submit, too_long, no_alt, needs_alt) in (
             words.items()):
@@ -200,6 +204,8 @@ def test_the_platforms_problems_are_said_in_the_pages_language(console, tmp_path
         page.get_by_label(alt).fill("Bendera di halaman kantor")
         page.get_by_role("button", name=submit).click()
         expect(page.locator("#form-problems")).to_contain_text(too_long)
+        # saved, then refused on submitting: the form reads the post back, named as uploaded
+        expect(page.get_by_label(alt)).to_have_value("Bendera di halaman kantor")
         check_accessibility(page)
         if lang == "id":
             screenshot(page, "compose-refused-id")
