@@ -28,7 +28,7 @@ _EVENTS = select(audit_events).where(
 
 
 def events(conn: Connection, entity: str, entity_id: int) -> list[dict]:
-    return [_event(r) for r in conn.execute(_EVENTS, {"e": entity, "i": entity_id})]
+    return [_event(r) for r in conn.execute(_EVENTS, {"e": entity, "i": entity_id}).all()]
 
 
 _EVENTS_OF_MANY = select(audit_events).where(
@@ -43,7 +43,7 @@ def events_of_many(conn: Connection, entity: str, entity_ids: list[int]
     present, with no events or some)."""
     found: dict[int, list[dict]] = {i: [] for i in entity_ids}
     if entity_ids:
-        for row in conn.execute(_EVENTS_OF_MANY, {"e": entity, "ids": list(entity_ids)}):
+        for row in conn.execute(_EVENTS_OF_MANY, {"e": entity, "ids": list(entity_ids)}).all():
             found[row.entity_id].append(_event(row))
     return found
 

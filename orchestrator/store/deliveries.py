@@ -81,7 +81,7 @@ _FOR_POST = (select(*_COLUMNS).select_from(_JOINED)
 
 
 def for_post(conn: Connection, post_id: int) -> list[Delivery]:
-    return [from_row(r) for r in conn.execute(_FOR_POST, {"p": post_id})]
+    return [from_row(r) for r in conn.execute(_FOR_POST, {"p": post_id}).all()]
 
 
 #: What a view of a delivery shows (calendar, lists): fewer columns to read and convert.

@@ -120,8 +120,8 @@ def complete(conn: Connection, row, *, names: tuple[str, ...] | None = None,
     """The post of a ``posts`` row (or a view of one), with its channel names and media;
     names already read, or knowing there are no media, saves a query each."""
     if names is None:
-        names = tuple(conn.execute(_CHANNEL_NAMES, {"p": row.id}).scalars())
-    media = conn.execute(_MEDIA, {"p": row.id}) if has_media else ()
+        names = tuple(conn.execute(_CHANNEL_NAMES, {"p": row.id}).scalars().all())
+    media = conn.execute(_MEDIA, {"p": row.id}).all() if has_media else ()
     return _post(row, names, tuple(
         PostMedia(m.digest, m.mime, m.size, m.ext, m.alt_text, m.source_name) for m in media))
 
