@@ -10,19 +10,13 @@ from datetime import datetime, timedelta
 import httpx
 import pytest
 
-from orchestrator.access import passwords
-from orchestrator.domain.actor import Actor
-from tests.fixtures.web import USERS, running_office
-
-PASSWORD = "kata-sandi-uji-2026"
+from tests.fixtures.web import console_client, console_office
 
 
 @pytest.fixture(scope="module")
 def office(tmp_path_factory, redis_url, sandbox_server):
-    with running_office(tmp_path_factory.mktemp("console-calendar"), redis_url,
+    with console_office(tmp_path_factory.mktemp("console-calendar"), redis_url,
                         sandbox_server.url) as running:
-        for name in USERS:
-            passwords.set_password(running.ctx.acting_as(Actor("adm")), name, PASSWORD)
         for _ in range(30):
             running.post("approved", channels=("telegram-prov", "x-prov"))
         yield running
@@ -30,8 +24,7 @@ def office(tmp_path_factory, redis_url, sandbox_server):
 
 @pytest.fixture
 def client(office):
-    with httpx.Client(base_url=office.url, follow_redirects=False, timeout=30) as made:
-        made.post("/signin", data={"username": "ani", "password": PASSWORD})
+    with console_client(office, "ani") as made:
         yield made
 
 

@@ -3,26 +3,21 @@ when there are more, rather than cutting the list off silently."""
 
 from __future__ import annotations
 
-import httpx
 import pytest
 
-from orchestrator.access import passwords, tokens
+from orchestrator.access import tokens
 from orchestrator.channels import admin as channel_admin
-from orchestrator.domain.actor import Actor
 from orchestrator.web.console import desk, users
-from tests.fixtures.web import USERS, running_office
+from tests.fixtures.web import console_client, console_office
 
-PASSWORD = "kata-sandi-uji-2026"
 HELD = 4
 
 
 @pytest.fixture(scope="module")
 def office(tmp_path_factory, redis_url, sandbox_server):
     """Four posts published while their channel is paused: four held deliveries."""
-    with running_office(tmp_path_factory.mktemp("console-desk"), redis_url,
+    with console_office(tmp_path_factory.mktemp("console-desk"), redis_url,
                         sandbox_server.url) as running:
-        for name in USERS:
-            passwords.set_password(running.ctx.acting_as(Actor("adm")), name, PASSWORD)
         channel_admin.pause(running.as_user("adm"), "telegram-prov")
         for _ in range(HELD):
             running.post("publishing", channels=("telegram-prov",))
@@ -31,12 +26,7 @@ def office(tmp_path_factory, redis_url, sandbox_server):
 
 @pytest.fixture
 def client(office):
-    yield from signed_in(office, "citra")
-
-
-def signed_in(office, user: str):
-    with httpx.Client(base_url=office.url, follow_redirects=False, timeout=30) as made:
-        made.post("/signin", data={"username": user, "password": PASSWORD})
+    with console_client(office, "citra") as made:
         yield made
 
 
@@ -58,7 +48,7 @@ def test_the_tokens_list_shows_the_newest_and_says_there_are_more(office, monkey
     admin = office.as_user("adm")
     newest = tokens.create_token(admin, "ani", label="paling-baru")["id"]
     monkeypatch.setattr(users, "TOKENS_SHOWN", 2)
-    for client in signed_in(office, "adm"):
+    with console_client(office, "adm") as client:
         page = client.get("/users?lang=en").text
         assert page.count('<tr id="token-') == 2
         assert f'id="token-{newest + 1}"' in page  # this sign-in's own session, then

@@ -6,21 +6,15 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from orchestrator.access import passwords
 from orchestrator.cli.sample_image import write_flag
-from orchestrator.domain.actor import Actor
 from orchestrator.editorial import media as post_media
-from tests.fixtures.web import USERS, running_office
-
-PASSWORD = "kata-sandi-uji-2026"
+from tests.fixtures.web import console_client, console_office
 
 
 @pytest.fixture(scope="module")
 def office(tmp_path_factory, redis_url, sandbox_server):
-    with running_office(tmp_path_factory.mktemp("console-media"), redis_url,
+    with console_office(tmp_path_factory.mktemp("console-media"), redis_url,
                         sandbox_server.url) as running:
-        for name in USERS:
-            passwords.set_password(running.ctx.acting_as(Actor("adm")), name, PASSWORD)
         yield running
 
 
@@ -32,8 +26,7 @@ def test_a_stored_image_is_shown_to_signed_in_users_only(office, tmp_path):
     with httpx.Client(base_url=office.url, follow_redirects=False) as stranger:
         refused = stranger.get(address)
         assert refused.status_code == 303 and refused.headers["location"].startswith("/signin")
-    with httpx.Client(base_url=office.url, follow_redirects=False) as client:
-        client.post("/signin", data={"username": "citra", "password": PASSWORD})
+    with console_client(office, "citra") as client:
         shown = client.get(address)
         assert shown.status_code == 200
         assert shown.content == image.read_bytes()
