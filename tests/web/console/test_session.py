@@ -8,24 +8,16 @@ import re
 import httpx
 import pytest
 
-from orchestrator.access import passwords, tokens
-from orchestrator.domain.actor import Actor
-from tests.fixtures.web import USERS, running_office
-
-PASSWORD = "kata-sandi-uji-2026"
+from orchestrator.access import tokens
+from tests.fixtures.web import CONSOLE_PASSWORD as PASSWORD
+from tests.fixtures.web import console_office
 
 
 @pytest.fixture(scope="module")
 def office(tmp_path_factory, redis_url, sandbox_server):
-    with running_office(tmp_path_factory.mktemp("console-session"), redis_url,
+    with console_office(tmp_path_factory.mktemp("console-session"), redis_url,
                         sandbox_server.url) as running:
-        with_passwords(running)
         yield running
-
-
-def with_passwords(office) -> None:
-    for name in USERS:
-        passwords.set_password(office.ctx.acting_as(Actor("adm")), name, PASSWORD)
 
 
 def browser(office) -> httpx.Client:
@@ -124,9 +116,8 @@ def test_sign_out_needs_the_csrf_token_and_revokes_the_session(office):
 
 
 def test_failed_sign_ins_are_throttled(tmp_path, redis_url, sandbox_server):
-    with running_office(tmp_path, redis_url, sandbox_server.url,
+    with console_office(tmp_path, redis_url, sandbox_server.url,
                         SIARAN_WEB_AUTH_FAILURES="3/300") as office, browser(office) as client:
-        with_passwords(office)
         for _ in range(3):
             assert sign_in(client, "budi", "salah-salah-salah").status_code == 401
         throttled = sign_in(client, "budi", PASSWORD)
